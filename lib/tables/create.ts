@@ -1,0 +1,58 @@
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  ResourceNotFoundException,
+  type AttributeDefinition,
+  type DynamoDBClient,
+  type KeySchemaElement,
+} from "@aws-sdk/client-dynamodb";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { TABLES, TABLE_IDS, type KeyAttribute, type TableNames } from "./definitions.js";
+
+function keySchema(partition: KeyAttribute, sort?: KeyAttribute): KeySchemaElement[] {
+  const schema: KeySchemaElement[] = [{ AttributeName: partition.name, KeyType: "HASH" }];
+  if (sort) schema.push({ AttributeName: sort.name, KeyType: "RANGE" });
+  return schema;
+}
+
+/**
+ * Creates any of the project's tables that don't exist yet, from lib/tables/definitions.ts.
+ * Used for the embedded server and tests; on AWS the CDK stack creates the same tables.
+ */
+export async function ensureTables(client: DynamoDBDocumentClient | DynamoDBClient, names: TableNames): Promise<void> {
+  await Promise.all(
+    TABLE_IDS.map(async (id) => {
+      const def = TABLES[id];
+      const TableName = names[id];
+      try {
+        await client.send(new DescribeTableCommand({ TableName }));
+        return;
+      } catch (err) {
+        if (!(err instanceof ResourceNotFoundException)) throw err;
+      }
+      const attributes = new Map<string, AttributeDefinition>();
+      const add = (a?: KeyAttribute) => a && attributes.set(a.name, { AttributeName: a.name, AttributeType: a.type });
+      add(def.partitionKey);
+      add(def.sortKey);
+      for (const index of def.globalIndexes) {
+        add(index.partitionKey);
+        add(index.sortKey);
+      }
+      await client.send(
+        new CreateTableCommand({
+          TableName,
+          BillingMode: "PAY_PER_REQUEST",
+          AttributeDefinitions: [...attributes.values()],
+          KeySchema: keySchema(def.partitionKey, def.sortKey),
+          GlobalSecondaryIndexes: def.globalIndexes.length
+            ? def.globalIndexes.map((index) => ({
+                IndexName: index.indexName,
+                KeySchema: keySchema(index.partitionKey, index.sortKey),
+                Projection: { ProjectionType: "ALL" },
+              }))
+            : undefined,
+        }),
+      );
+    }),
+  );
+}
