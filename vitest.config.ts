@@ -3,6 +3,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    // The official checkpointer validation suite registers its tests with global describe/it/beforeAll.
+    globals: true,
     testTimeout: 60_000,
     hookTimeout: 60_000,
     env: {

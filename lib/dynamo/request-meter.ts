@@ -49,6 +49,7 @@ export class RequestMeter {
       (next) => async (args) => {
         const body = (args.request as { body?: unknown }).body;
         if (typeof body === "string") this.reading.requestBytes += Buffer.byteLength(body);
+        else if (body instanceof Uint8Array) this.reading.requestBytes += body.byteLength;
         return next(args);
       },
       { step: "finalizeRequest", name: "lambdagraphRequestBytes", override: true },

@@ -3,7 +3,6 @@ import {
   DescribeTableCommand,
   ResourceNotFoundException,
   type AttributeDefinition,
-  type DynamoDBClient,
   type KeySchemaElement,
 } from "@aws-sdk/client-dynamodb";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
@@ -19,7 +18,7 @@ function keySchema(partition: KeyAttribute, sort?: KeyAttribute): KeySchemaEleme
  * Creates any of the project's tables that don't exist yet, from lib/tables/definitions.ts.
  * Used for the embedded server and tests; on AWS the CDK stack creates the same tables.
  */
-export async function ensureTables(client: DynamoDBDocumentClient | DynamoDBClient, names: TableNames): Promise<void> {
+export async function ensureTables(client: DynamoDBDocumentClient, names: TableNames): Promise<void> {
   await Promise.all(
     TABLE_IDS.map(async (id) => {
       const def = TABLES[id];

@@ -1,0 +1,24 @@
+import { BatchWriteCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+
+type WriteRequest = { PutRequest: { Item: Record<string, unknown> } } | { DeleteRequest: { Key: Record<string, unknown> } };
+
+const BATCH_SIZE = 25;
+const MAX_ATTEMPTS = 8;
+
+/**
+ * Writes (puts and deletes) in batches of 25, retrying unprocessed items with backoff until all are written.
+ * Batches run one after another so callers keep their write order across batches.
+ */
+export async function batchWrite(client: DynamoDBDocumentClient, table: string, requests: WriteRequest[]): Promise<void> {
+  for (let i = 0; i < requests.length; i += BATCH_SIZE) {
+    let pending = requests.slice(i, i + BATCH_SIZE);
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      if (attempt > MAX_ATTEMPTS) {
+        throw new Error(`BatchWriteItem on ${table}: ${pending.length} items still unprocessed after ${MAX_ATTEMPTS} attempts`);
+      }
+      if (attempt > 1) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
+      const result = await client.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
+      pending = (result.UnprocessedItems?.[table] as WriteRequest[] | undefined) ?? [];
+    }
+  }
+}
