@@ -446,6 +446,38 @@ export class DynamoDBSaver extends BaseCheckpointSaver {
   }
 
   /**
+   * Deletes every checkpoint of the thread newer than `keepCheckpointId` (all of them when undefined), in every
+   * namespace, with their chunks and pending writes: the thread reads as it was at `keepCheckpointId`.
+   * Used to roll back a cancelled run. Blob items stay (unreferenced, they cost storage only until TTL).
+   */
+  async rollback(threadId: string, keepCheckpointId: string | undefined): Promise<void> {
+    const keys: Key[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: "pk = :pk",
+          ExpressionAttributeValues: { ":pk": threadId },
+          ProjectionExpression: "pk, sk",
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      keys.push(...((page.Items ?? []) as Key[]));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    const newer = keys.filter(({ sk }) => {
+      const [kind, , checkpointId] = sk.split("#");
+      if (!["cp", "cx", "wr", "wx"].includes(kind)) return false;
+      return keepCheckpointId === undefined || decodeURIComponent(checkpointId) > keepCheckpointId;
+    });
+    newer.sort((a, b) => Number(!a.sk.startsWith("cp#")) - Number(!b.sk.startsWith("cp#")));
+    await batchWrite(this.client, this.table, newer.map((Key) => ({ DeleteRequest: { Key } })));
+    for (const key of [...this.recentLocs.keys()]) if (key.startsWith(`${threadId}\u0000`)) this.recentLocs.delete(key);
+  }
+
+  /**
    * Writes `parts` as one payload: chunks >= 1 first (batched), then the item itself with chunk 0.
    * `ifAbsent` keeps an existing item (its chunks, written under a fresh `gen`, are then simply unreferenced).
    */

@@ -35,7 +35,7 @@ describe("a graph on DynamoDBSaver", () => {
     const config = { configurable: { thread_id: "thread-hitl" } };
 
     const first = buildGraph().compile({ checkpointer: new DynamoDBSaver({ client: dynamo.newClient(), tableName: tables.checkpoints }) });
-    const interrupted = await first.invoke({ messages: [new HumanMessage("email Bob")] }, config);
+    const interrupted: Record<string, any> = await first.invoke({ messages: [new HumanMessage("email Bob")] }, config);
     expect(interrupted.__interrupt__?.[0]?.value).toEqual({ question: "Send it?" });
     const paused = await first.getState(config);
     expect(paused.next).toEqual(["approve"]);

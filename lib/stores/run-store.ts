@@ -1,0 +1,210 @@
+/**
+ * RunStore: runs in the `runs` table.
+ *
+ * Key schema:
+ *   pk = thread_id, sk = run_id (UUIDv7, time-ordered: a descending Query lists a thread's runs newest first,
+ *   an ascending one finds the oldest pending run — the next in line under `enqueue`).
+ *
+ * Attributes: the API's Run object (run_id, thread_id, assistant_id, status, metadata, multitask_strategy,
+ * created_at, updated_at), `kwargs` as a JSON string (input, command, config, stream modes … — arbitrary JSON),
+ * and the worker's bookkeeping: `cancel` (interrupt|rollback, set by a cancel request), `attempt`, `error`.
+ * Status changes are conditional writes on the current status, so a run moves pending → running → final once.
+ */
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+
+export type RunStatus = "pending" | "running" | "success" | "error" | "timeout" | "interrupted";
+export type MultitaskStrategy = "reject" | "interrupt" | "rollback" | "enqueue";
+export type CancelAction = "interrupt" | "rollback";
+
+export interface Run {
+  run_id: string;
+  thread_id: string;
+  assistant_id: string;
+  status: RunStatus;
+  metadata: Record<string, unknown>;
+  kwargs: Record<string, unknown>;
+  multitask_strategy: MultitaskStrategy;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface StoredRun extends Run {
+  cancel?: CancelAction;
+  attempt: number;
+  error?: { error: string; message: string };
+}
+
+export const FINAL_STATUSES: ReadonlySet<RunStatus> = new Set(["success", "error", "timeout", "interrupted"]);
+
+export class RunStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async create(run: Run): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { pk: run.thread_id, sk: run.run_id, ...run, kwargs: JSON.stringify(run.kwargs), attempt: 0 },
+        ConditionExpression: "attribute_not_exists(pk)",
+      }),
+    );
+  }
+
+  async get(threadId: string, runId: string): Promise<StoredRun | undefined> {
+    const result = await this.client.send(new GetCommand({ TableName: this.table, Key: { pk: threadId, sk: runId }, ConsistentRead: true }));
+    return result.Item ? toRun(result.Item) : undefined;
+  }
+
+  async list(threadId: string, options: { limit: number; offset: number; status?: RunStatus }): Promise<StoredRun[]> {
+    return this.query(threadId, { newestFirst: true, want: options.offset + options.limit, status: options.status }).then((runs) =>
+      runs.slice(options.offset),
+    );
+  }
+
+  /** Runs still to finish, oldest first. */
+  async unfinished(threadId: string): Promise<StoredRun[]> {
+    const runs = await this.query(threadId, { newestFirst: false, want: Infinity, statuses: ["pending", "running"] });
+    return runs;
+  }
+
+  /** The oldest pending run of the thread: the next to take it. */
+  async nextPending(threadId: string): Promise<StoredRun | undefined> {
+    return (await this.query(threadId, { newestFirst: false, want: 1, status: "pending" }))[0];
+  }
+
+  /** pending → running, once: false when the run is not pending (a duplicate delivery, or cancelled). */
+  async claim(threadId: string, runId: string, now: string): Promise<boolean> {
+    return this.transition(threadId, runId, ["pending"], {
+      UpdateExpression: "SET #status = :to, updated_at = :now, attempt = attempt + :one",
+      values: { ":to": "running", ":now": now, ":one": 1 },
+    });
+  }
+
+  /** Records the final status; false when the run was not in one of `from`. */
+  async finish(
+    threadId: string,
+    runId: string,
+    status: RunStatus,
+    now: string,
+    options: { from?: RunStatus[]; error?: { error: string; message: string } } = {},
+  ): Promise<boolean> {
+    const sets = ["#status = :to", "updated_at = :now"];
+    const values: Record<string, unknown> = { ":to": status, ":now": now };
+    if (options.error) {
+      sets.push("#error = :error");
+      values[":error"] = options.error;
+    }
+    return this.transition(threadId, runId, options.from ?? ["running"], {
+      UpdateExpression: `SET ${sets.join(", ")}`,
+      values,
+      names: options.error ? { "#error": "error" } : {},
+    });
+  }
+
+  /** Asks the run to stop; false when it is not pending or running any more. */
+  async requestCancel(threadId: string, runId: string, action: CancelAction, now: string): Promise<boolean> {
+    return this.transition(threadId, runId, ["pending", "running"], {
+      UpdateExpression: "SET #cancel = :action, updated_at = :now",
+      values: { ":action": action, ":now": now },
+      names: { "#cancel": "cancel" },
+    });
+  }
+
+  async delete(threadId: string, runId: string): Promise<void> {
+    await this.client.send(new DeleteCommand({ TableName: this.table, Key: { pk: threadId, sk: runId } }));
+  }
+
+  /** Deletes every run of a thread (when the thread is deleted). */
+  async deleteAll(threadId: string): Promise<string[]> {
+    const runs = await this.query(threadId, { newestFirst: true, want: Infinity });
+    await Promise.all(runs.map((run) => this.delete(threadId, run.run_id)));
+    return runs.map((run) => run.run_id);
+  }
+
+  private async transition(
+    threadId: string,
+    runId: string,
+    from: RunStatus[],
+    update: { UpdateExpression: string; values: Record<string, unknown>; names?: Record<string, string> },
+  ): Promise<boolean> {
+    const fromValues = Object.fromEntries(from.map((status, i) => [`:from${i}`, status]));
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: threadId, sk: runId },
+          UpdateExpression: update.UpdateExpression,
+          ConditionExpression: `attribute_exists(pk) AND #status IN (${Object.keys(fromValues).join(", ")})`,
+          ExpressionAttributeNames: { "#status": "status", ...update.names },
+          ExpressionAttributeValues: { ...update.values, ...fromValues },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
+  }
+
+  private async query(
+    threadId: string,
+    options: { newestFirst: boolean; want: number; status?: RunStatus; statuses?: RunStatus[] },
+  ): Promise<StoredRun[]> {
+    const statuses = options.statuses ?? (options.status ? [options.status] : undefined);
+    const statusValues = Object.fromEntries((statuses ?? []).map((status, i) => [`:s${i}`, status]));
+    const runs: StoredRun[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: "pk = :pk",
+          FilterExpression: statuses ? `#status IN (${Object.keys(statusValues).join(", ")})` : undefined,
+          ExpressionAttributeNames: statuses ? { "#status": "status" } : undefined,
+          ExpressionAttributeValues: { ":pk": threadId, ...statusValues },
+          ScanIndexForward: !options.newestFirst,
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      runs.push(...(page.Items ?? []).map(toRun));
+      start = page.LastEvaluatedKey;
+    } while (start && runs.length < options.want);
+    return runs.slice(0, options.want === Infinity ? undefined : options.want);
+  }
+}
+
+/** The API object: what clients see of a stored run. */
+export function publicRun(run: StoredRun): Run {
+  return {
+    run_id: run.run_id,
+    thread_id: run.thread_id,
+    assistant_id: run.assistant_id,
+    status: run.status,
+    metadata: run.metadata,
+    kwargs: run.kwargs,
+    multitask_strategy: run.multitask_strategy,
+    created_at: run.created_at,
+    updated_at: run.updated_at,
+  };
+}
+
+function toRun(item: Record<string, any>): StoredRun {
+  return {
+    run_id: item.run_id,
+    thread_id: item.thread_id,
+    assistant_id: item.assistant_id,
+    status: item.status,
+    metadata: item.metadata ?? {},
+    kwargs: typeof item.kwargs === "string" ? JSON.parse(item.kwargs) : {},
+    multitask_strategy: item.multitask_strategy,
+    created_at: item.created_at,
+    updated_at: item.updated_at,
+    cancel: item.cancel,
+    attempt: item.attempt ?? 0,
+    error: item.error,
+  };
+}

@@ -1,0 +1,338 @@
+/**
+ * ThreadStore: threads in the `threads` table.
+ *
+ * Key schema:
+ *   pk = thread_id, sk = "thread"
+ *   list_pk = "thread" on every item, so the GSIs `by_created` / `by_updated` (list_pk + created_at/updated_at)
+ *   page threads newest first without a scan.
+ *
+ * Attributes: thread_id, created_at, updated_at, metadata (a map: search filters on it), status
+ * (idle|busy|interrupted|error), and config / values / interrupts as JSON strings (state may hold what a
+ * DynamoDB map cannot: empty keys, NaN, huge nesting), and the lock: `active_run` — the id of the run that holds the thread (absent when free),
+ * taken and handed over only by conditional writes:
+ *   acquire:  SET active_run = :run   IF attribute_exists(pk) AND attribute_not_exists(active_run)
+ *   release:  REMOVE active_run        IF active_run = :run
+ * So of any number of concurrent runs on an idle thread exactly one gets it, with no read before the write.
+ */
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from "@aws-sdk/lib-dynamodb";
+
+export type ThreadStatus = "idle" | "busy" | "interrupted" | "error";
+
+export interface Thread {
+  thread_id: string;
+  created_at: string;
+  updated_at: string;
+  metadata: Record<string, unknown>;
+  status: ThreadStatus;
+  config: Record<string, unknown>;
+  values: Record<string, unknown> | null;
+  interrupts: Record<string, unknown[]>;
+  /** The run holding the thread, if any (internal; not part of the API object). */
+  active_run?: string;
+}
+
+/** A new, idle thread. */
+export function newThread(threadId: string, metadata: Record<string, unknown>): Thread {
+  const created = new Date().toISOString();
+  return { thread_id: threadId, created_at: created, updated_at: created, metadata, status: "idle", config: {}, values: null, interrupts: {} };
+}
+
+export type AcquireResult = "acquired" | "busy" | "missing";
+
+export interface ThreadSearch {
+  metadata?: Record<string, unknown>;
+  status?: ThreadStatus;
+  ids?: string[];
+  limit: number;
+  offset: number;
+  sortBy: "created_at" | "updated_at";
+  sortOrder: "asc" | "desc";
+}
+
+const SK = "thread";
+const LIST_PK = "thread";
+/** Values above this size are not copied into the thread item (they stay in the checkpoint). */
+const MAX_VALUES_BYTES = 100_000;
+
+export class ThreadStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  /** Creates the thread; returns false (and writes nothing) when it exists already. */
+  async create(thread: Thread): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { pk: thread.thread_id, sk: SK, list_pk: LIST_PK, ...toItem(thread) },
+          ConditionExpression: "attribute_not_exists(pk)",
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
+  }
+
+  async get(threadId: string): Promise<Thread | undefined> {
+    const result = await this.client.send(new GetCommand({ TableName: this.table, Key: { pk: threadId, sk: SK }, ConsistentRead: true }));
+    return result.Item ? toThread(result.Item) : undefined;
+  }
+
+  /** Merges `metadata` key by key (each key one atomic SET); returns the updated thread, or undefined if missing. */
+  async patch(threadId: string, patch: { metadata?: Record<string, unknown>; now: string }): Promise<Thread | undefined> {
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = { ":now": patch.now };
+    const sets = ["updated_at = :now"];
+    Object.entries(patch.metadata ?? {}).forEach(([key, value], i) => {
+      names[`#m${i}`] = key;
+      values[`:m${i}`] = value;
+      sets.push(`metadata.#m${i} = :m${i}`);
+    });
+    try {
+      const result = await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: threadId, sk: SK },
+          UpdateExpression: `SET ${sets.join(", ")}`,
+          ConditionExpression: "attribute_exists(pk)",
+          ExpressionAttributeNames: Object.keys(names).length ? names : undefined,
+          ExpressionAttributeValues: values,
+          ReturnValues: "ALL_NEW",
+        }),
+      );
+      return toThread(result.Attributes!);
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return undefined;
+      throw err;
+    }
+  }
+
+  /** Deletes the thread item; returns false when there was none. */
+  async delete(threadId: string): Promise<boolean> {
+    const result = await this.client.send(
+      new DeleteCommand({ TableName: this.table, Key: { pk: threadId, sk: SK }, ReturnValues: "ALL_OLD" }),
+    );
+    return result.Attributes !== undefined;
+  }
+
+  /** Takes the thread for `runId` in one conditional write. */
+  async acquire(threadId: string, runId: string, now: string): Promise<AcquireResult> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: threadId, sk: SK },
+          UpdateExpression: "SET active_run = :run, #status = :busy, updated_at = :now",
+          ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(active_run)",
+          ExpressionAttributeNames: { "#status": "status" },
+          ExpressionAttributeValues: { ":run": runId, ":busy": "busy", ":now": now },
+        }),
+      );
+      return "acquired";
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+    }
+    // The write was refused; a read only tells which answer to give (nothing is decided by it).
+    return (await this.get(threadId)) ? "busy" : "missing";
+  }
+
+  /** Hands the thread from the run holding it to `nextRunId`; false when `fromRunId` no longer holds it. */
+  async handOver(threadId: string, fromRunId: string, nextRunId: string, now: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: threadId, sk: SK },
+          UpdateExpression: "SET active_run = :next, #status = :busy, updated_at = :now",
+          ConditionExpression: "active_run = :from",
+          ExpressionAttributeNames: { "#status": "status" },
+          ExpressionAttributeValues: { ":next": nextRunId, ":from": fromRunId, ":busy": "busy", ":now": now },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
+  }
+
+  /**
+   * Frees the thread held by `runId` and records the outcome (status, latest values, interrupts).
+   * Returns false when `runId` did not hold it (then nothing is written).
+   */
+  async release(
+    threadId: string,
+    runId: string,
+    outcome: { status: ThreadStatus; values?: Record<string, unknown> | null; interrupts?: Record<string, unknown[]>; now: string },
+  ): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: threadId, sk: SK },
+          ...this.outcomeUpdate(outcome, "REMOVE active_run"),
+          ConditionExpression: "active_run = :run",
+          ExpressionAttributeValues: { ...this.outcomeValues(outcome), ":run": runId },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
+  }
+
+  /** Records state changes made outside a run (update_state), if the thread exists. */
+  async recordState(
+    threadId: string,
+    outcome: { status: ThreadStatus; values?: Record<string, unknown> | null; interrupts?: Record<string, unknown[]>; now: string },
+  ): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: threadId, sk: SK },
+          ...this.outcomeUpdate(outcome),
+          ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(active_run)",
+          ExpressionAttributeValues: this.outcomeValues(outcome),
+        }),
+      );
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+    }
+  }
+
+  /** Sets `metadata.graph_id` etc. the first time a run uses the thread (no-op when already set). */
+  async setMetadataIfAbsent(threadId: string, key: string, value: unknown): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: threadId, sk: SK },
+          UpdateExpression: "SET metadata.#k = :v",
+          ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(metadata.#k)",
+          ExpressionAttributeNames: { "#k": key },
+          ExpressionAttributeValues: { ":v": value },
+        }),
+      );
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+    }
+  }
+
+  /** Newest (or oldest) threads first via a GSI; filters apply page by page, so no table scan. */
+  async search(query: ThreadSearch): Promise<Thread[]> {
+    if (query.ids) {
+      const threads = (await Promise.all(query.ids.map((id) => this.get(id)))).filter((t): t is Thread => !!t && matches(t, query));
+      return threads.slice(query.offset, query.offset + query.limit);
+    }
+    const filters: string[] = [];
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = { ":list": LIST_PK };
+    if (query.status) {
+      filters.push("#status = :status");
+      names["#status"] = "status";
+      values[":status"] = query.status;
+    }
+    Object.entries(query.metadata ?? {}).forEach(([key, value], i) => {
+      filters.push(`metadata.#m${i} = :m${i}`);
+      names[`#m${i}`] = key;
+      values[`:m${i}`] = value;
+    });
+    const wanted = query.offset + query.limit;
+    const found: Thread[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: query.sortBy === "updated_at" ? "by_updated" : "by_created",
+          KeyConditionExpression: "list_pk = :list",
+          FilterExpression: filters.length ? filters.join(" AND ") : undefined,
+          ExpressionAttributeNames: Object.keys(names).length ? names : undefined,
+          ExpressionAttributeValues: values,
+          ScanIndexForward: query.sortOrder === "asc",
+          Limit: Math.min(Math.max(wanted - found.length, 10), 100),
+          ExclusiveStartKey: start,
+        }),
+      );
+      found.push(...(page.Items ?? []).map(toThread));
+      start = page.LastEvaluatedKey;
+    } while (start && found.length < wanted);
+    return found.slice(query.offset, wanted);
+  }
+
+  private outcomeUpdate(
+    outcome: { values?: Record<string, unknown> | null; interrupts?: Record<string, unknown[]> },
+    extra?: string,
+  ): { UpdateExpression: string; ExpressionAttributeNames: Record<string, string> } {
+    const sets = ["#status = :status", "updated_at = :now"];
+    if (outcome.values !== undefined) sets.push("#values = :values");
+    if (outcome.interrupts !== undefined) sets.push("interrupts = :interrupts");
+    return {
+      UpdateExpression: `SET ${sets.join(", ")}${extra ? ` ${extra}` : ""}`,
+      ExpressionAttributeNames: { "#status": "status", ...(outcome.values !== undefined ? { "#values": "values" } : {}) },
+    };
+  }
+
+  private outcomeValues(outcome: {
+    status: ThreadStatus;
+    values?: Record<string, unknown> | null;
+    interrupts?: Record<string, unknown[]>;
+    now: string;
+  }): Record<string, unknown> {
+    const values: Record<string, unknown> = { ":status": outcome.status, ":now": outcome.now };
+    if (outcome.values !== undefined) values[":values"] = fitValues(outcome.values);
+    if (outcome.interrupts !== undefined) values[":interrupts"] = JSON.stringify(outcome.interrupts);
+    return values;
+  }
+}
+
+/** The thread item keeps a copy of the latest values for listings, unless they are too large for an item. */
+function fitValues(values: Record<string, unknown> | null): string | null {
+  if (values === null) return null;
+  const json = JSON.stringify(values);
+  return Buffer.byteLength(json) <= MAX_VALUES_BYTES ? json : null;
+}
+
+const parse = (json: unknown, fallback: unknown) => (typeof json === "string" ? JSON.parse(json) : fallback);
+
+function toItem(thread: Thread): Record<string, unknown> {
+  return {
+    ...thread,
+    config: JSON.stringify(thread.config),
+    values: fitValues(thread.values),
+    interrupts: JSON.stringify(thread.interrupts),
+  };
+}
+
+function matches(thread: Thread, query: ThreadSearch): boolean {
+  if (query.status && thread.status !== query.status) return false;
+  return Object.entries(query.metadata ?? {}).every(([k, v]) => JSON.stringify(thread.metadata[k]) === JSON.stringify(v));
+}
+
+function toThread(item: Record<string, any>): Thread {
+  return {
+    thread_id: item.thread_id,
+    created_at: item.created_at,
+    updated_at: item.updated_at,
+    metadata: item.metadata ?? {},
+    status: item.status ?? "idle",
+    config: parse(item.config, {}),
+    values: parse(item.values, null),
+    interrupts: parse(item.interrupts, {}),
+    active_run: item.active_run,
+  };
+}
