@@ -214,17 +214,18 @@ export class ThreadStore {
     }
   }
 
-  /** Sets `metadata.graph_id` etc. the first time a run uses the thread (no-op when already set). */
-  async setMetadataIfAbsent(threadId: string, key: string, value: unknown): Promise<void> {
+  /** Sets metadata keys (e.g. the graph and assistant of the latest run) if the thread exists. */
+  async setMetadata(threadId: string, metadata: Record<string, unknown>): Promise<void> {
+    const entries = Object.entries(metadata);
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: threadId, sk: SK },
-          UpdateExpression: "SET metadata.#k = :v",
-          ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(metadata.#k)",
-          ExpressionAttributeNames: { "#k": key },
-          ExpressionAttributeValues: { ":v": value },
+          UpdateExpression: `SET ${entries.map((_, i) => `metadata.#k${i} = :v${i}`).join(", ")}`,
+          ConditionExpression: "attribute_exists(pk)",
+          ExpressionAttributeNames: Object.fromEntries(entries.map(([k], i) => [`#k${i}`, k])),
+          ExpressionAttributeValues: Object.fromEntries(entries.map(([, v], i) => [`:v${i}`, v])),
         }),
       );
     } catch (err) {

@@ -1,0 +1,8 @@
+/** Lambda entry point for every REST and SSE route, behind a function URL in RESPONSE_STREAM mode. */
+import { createApp } from "../lib/api/routes.js";
+import { streamingHandler } from "../lib/http/lambda-url.js";
+import { getPlatform } from "../lib/runtime.js";
+
+const app = createApp();
+
+export const handler = awslambda.streamifyResponse(streamingHandler(async (req) => app(req, await getPlatform())));

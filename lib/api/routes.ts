@@ -1,0 +1,51 @@
+/**
+ * Every route of the API, in one table. Paths, methods and bodies are LangGraph Platform's
+ * (see shared/reference/protocol.md); handlers live beside this file, one module per resource.
+ */
+import { createRouter, type Route } from "../http/router.js";
+import { json } from "../http/json.js";
+import type { Platform } from "../platform.js";
+import * as assistants from "./assistants.js";
+import * as runs from "./runs.js";
+import * as threads from "./threads.js";
+
+const VERSION = "0.1.0";
+
+export const routes: Route<Platform>[] = [
+  { method: "GET", path: "/ok", handler: () => json({ ok: true }) },
+  {
+    method: "GET",
+    path: "/info",
+    handler: () => json({ version: VERSION, flags: { assistants: true, crons: false, langsmith: false } }),
+  },
+
+  { method: "POST", path: "/assistants/search", handler: assistants.search },
+  { method: "POST", path: "/assistants/count", handler: assistants.count },
+  { method: "GET", path: "/assistants/:assistant_id", handler: assistants.get },
+  { method: "GET", path: "/assistants/:assistant_id/graph", handler: assistants.graph },
+  { method: "GET", path: "/assistants/:assistant_id/schemas", handler: assistants.schemas },
+
+  { method: "POST", path: "/threads", handler: threads.create },
+  { method: "POST", path: "/threads/search", handler: threads.search },
+  { method: "GET", path: "/threads/:thread_id", handler: threads.get },
+  { method: "PATCH", path: "/threads/:thread_id", handler: threads.patch },
+  { method: "DELETE", path: "/threads/:thread_id", handler: threads.remove },
+  { method: "GET", path: "/threads/:thread_id/state", handler: threads.state },
+  { method: "POST", path: "/threads/:thread_id/state", handler: threads.update },
+  { method: "POST", path: "/threads/:thread_id/state/checkpoint", handler: threads.stateAtCheckpoint },
+  { method: "GET", path: "/threads/:thread_id/state/:checkpoint_id", handler: threads.state },
+  { method: "GET", path: "/threads/:thread_id/history", handler: threads.history },
+  { method: "POST", path: "/threads/:thread_id/history", handler: threads.history },
+
+  { method: "POST", path: "/threads/:thread_id/runs", handler: runs.createBackgroundRun },
+  { method: "POST", path: "/threads/:thread_id/runs/stream", handler: runs.createStreamedRun },
+  { method: "POST", path: "/threads/:thread_id/runs/wait", handler: runs.createWaitedRun },
+  { method: "GET", path: "/threads/:thread_id/runs", handler: runs.listRuns },
+  { method: "GET", path: "/threads/:thread_id/runs/:run_id", handler: runs.getRun },
+  { method: "POST", path: "/threads/:thread_id/runs/:run_id/cancel", handler: runs.cancel },
+  { method: "GET", path: "/threads/:thread_id/runs/:run_id/join", handler: runs.join },
+  { method: "GET", path: "/threads/:thread_id/runs/:run_id/stream", handler: runs.joinStream },
+  { method: "POST", path: "/threads/:thread_id/runs/:run_id/stream", handler: runs.joinStream },
+];
+
+export const createApp = () => createRouter(routes);

@@ -1,0 +1,56 @@
+/** Thread endpoints: CRUD, search, state, history. */
+import { json, parseBody, readJson } from "../http/json.js";
+import type { Params } from "../http/router.js";
+import type { Platform } from "../platform.js";
+import { HistoryBody, StateQuery, StateUpdateBody, ThreadCreateBody, ThreadPatchBody, ThreadSearchBody } from "../schemas/threads.js";
+import { getHistory, getState, updateState } from "../services/state.js";
+import { createThread, deleteThread, getThreadOr404, patchThread, publicThread, searchThreads } from "../services/threads.js";
+import { z } from "zod";
+
+const flag = (value: string | undefined) => value === "true" || value === "1";
+
+export async function create(req: Request, _params: Params, p: Platform): Promise<Response> {
+  return json(publicThread(await createThread(p, await parseBody(req, ThreadCreateBody))));
+}
+
+export async function get(_req: Request, params: Params, p: Platform): Promise<Response> {
+  return json(publicThread(await getThreadOr404(p, params.thread_id)));
+}
+
+export async function patch(req: Request, params: Params, p: Platform): Promise<Response> {
+  const body = await parseBody(req, ThreadPatchBody);
+  return json(publicThread(await patchThread(p, params.thread_id, body.metadata ?? {})));
+}
+
+export async function remove(_req: Request, params: Params, p: Platform): Promise<Response> {
+  await deleteThread(p, params.thread_id);
+  return new Response(null, { status: 204 });
+}
+
+export async function search(req: Request, _params: Params, p: Platform): Promise<Response> {
+  const threads = await searchThreads(p, await parseBody(req, ThreadSearchBody));
+  return json(threads.map(publicThread));
+}
+
+export async function state(req: Request, params: Params, p: Platform): Promise<Response> {
+  const q = StateQuery.parse(Object.fromEntries(new URL(req.url).searchParams));
+  const checkpoint = params.checkpoint_id ? { checkpoint_id: params.checkpoint_id } : undefined;
+  return json(await getState(p, params.thread_id, { subgraphs: flag(q.subgraphs), checkpoint }));
+}
+
+export async function stateAtCheckpoint(req: Request, params: Params, p: Platform): Promise<Response> {
+  const body = await parseBody(req, z.object({ checkpoint: StateUpdateBody.shape.checkpoint, subgraphs: z.boolean().nullish() }));
+  return json(await getState(p, params.thread_id, { subgraphs: body.subgraphs ?? false, checkpoint: body.checkpoint }));
+}
+
+export async function update(req: Request, params: Params, p: Platform): Promise<Response> {
+  return json(await updateState(p, params.thread_id, await parseBody(req, StateUpdateBody)));
+}
+
+export async function history(req: Request, params: Params, p: Platform): Promise<Response> {
+  const body =
+    req.method === "GET"
+      ? HistoryBody.parse({ limit: Number(new URL(req.url).searchParams.get("limit") ?? 10) })
+      : HistoryBody.parse(await readJson(req));
+  return json(await getHistory(p, params.thread_id, body));
+}

@@ -1,0 +1,62 @@
+/**
+ * Adapters between a Lambda function URL (payload format 2.0, RESPONSE_STREAM invoke mode) and the web-standard
+ * Request/Response the routes speak. Used by functions/api.ts on AWS, and through the local shim by `npm start`.
+ */
+import type { Writable } from "node:stream";
+import type { Context, LambdaFunctionURLEvent, StreamifyHandler } from "aws-lambda";
+
+export type App = (req: Request) => Promise<Response>;
+
+export function requestFromEvent(event: LambdaFunctionURLEvent): Request {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(event.headers ?? {})) if (value !== undefined) headers.set(name, value);
+  if (event.cookies?.length) headers.set("cookie", event.cookies.join("; "));
+  const host = headers.get("host") ?? event.requestContext?.domainName ?? "localhost";
+  const url = `https://${host}${event.rawPath || "/"}${event.rawQueryString ? `?${event.rawQueryString}` : ""}`;
+  const method = event.requestContext?.http?.method ?? "GET";
+  const hasBody = event.body !== undefined && event.body !== null && method !== "GET" && method !== "HEAD";
+  const body = hasBody ? (event.isBase64Encoded ? Buffer.from(event.body!, "base64") : event.body) : undefined;
+  return new Request(url, { method, headers, body });
+}
+
+/**
+ * Writes `response` to a Lambda response stream: status and headers through HttpResponseStream.from (the JSON
+ * prelude), then each body chunk as soon as it is produced. Always writes at least once before end(): the
+ * prelude goes out on the first write, and end() alone would drop the headers. If a write fails (the client is
+ * gone), the body is cancelled so its producer stops.
+ */
+export async function writeResponseToStream(response: Response, responseStream: Writable): Promise<void> {
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  const stream = awslambda.HttpResponseStream.from(responseStream, { statusCode: response.status, headers });
+  const reader = response.body?.getReader();
+  try {
+    await write(stream, "");
+    while (reader) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      await write(stream, value);
+    }
+  } catch (err) {
+    await reader?.cancel(err).catch(() => undefined);
+  } finally {
+    stream.end();
+  }
+}
+
+function write(stream: Writable, chunk: Uint8Array | string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (stream.destroyed || stream.writableEnded) return reject(new Error("response stream closed"));
+    stream.write(chunk, (err) => (err ? reject(err) : resolve()));
+  });
+}
+
+/** The function to hand to `awslambda.streamifyResponse`: every request through `app`. */
+export function streamingHandler(app: App): StreamifyHandler<LambdaFunctionURLEvent, void> {
+  return async (event: LambdaFunctionURLEvent, responseStream: Writable, _context: Context) => {
+    const response = await app(requestFromEvent(event));
+    await writeResponseToStream(response, responseStream);
+  };
+}

@@ -1,0 +1,58 @@
+/** `npm start [-- --config langgraph.json --port 2024 --host 127.0.0.1 --in-memory]` */
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { startLocal } from "./start.js";
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
+const { values } = parseArgs({
+  options: {
+    config: { type: "string", default: "./langgraph.json" },
+    port: { type: "string", default: "2024" },
+    host: { type: "string", default: "127.0.0.1" },
+    "in-memory": { type: "boolean", default: false },
+    "data-dir": { type: "string", default: ".lambdagraph" },
+    help: { type: "boolean", default: false },
+  },
+});
+
+if (values.help) {
+  console.log(`lambdagraph local server
+
+  --config <path>     langgraph.json to load (default ./langgraph.json)
+  --port <n>          port to listen on (default 2024)
+  --host <addr>       address to bind (default 127.0.0.1)
+  --in-memory         keep data in memory instead of on disk
+  --data-dir <path>   where on-disk data lives (default .lambdagraph/)`);
+  process.exit(0);
+}
+
+const port = Number(values.port);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`--port must be a port number, got ${values.port}`);
+  process.exit(2);
+}
+
+try {
+  const system = await startLocal({
+    config: values.config!,
+    port,
+    host: values.host!,
+    dataDir: values["in-memory"] ? undefined : resolve(values["data-dir"]!),
+  });
+  console.log(`lambdagraph is serving ${system.platform.graphs.ids().join(", ")} at ${system.url}`);
+  console.log(values["in-memory"] ? "data: in memory" : `data: ${resolve(values["data-dir"]!)}`);
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    console.log("shutting down…");
+    await system.close();
+    process.exit(0);
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+} catch (err) {
+  console.error(`lambdagraph failed to start: ${(err as Error).message}`);
+  process.exit(1);
+}

@@ -1,0 +1,153 @@
+/**
+ * `npm start`'s HTTP front end: a node:http server that calls the exact Lambda handler (functions/api.ts) the
+ * way a function URL in RESPONSE_STREAM mode does — a payload-2.0 event in, a response stream out whose
+ * prelude (JSON + 8 NUL bytes) becomes the status line and headers. Body bytes are forwarded unbuffered.
+ */
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Writable } from "node:stream";
+import type { Context, LambdaFunctionURLEvent, StreamifyHandler } from "aws-lambda";
+import { PRELUDE_SEPARATOR } from "./streamify-shim.js";
+
+export interface LocalServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+const TEXT_TYPES = /^(application\/(json|x-www-form-urlencoded|.*\+json)|text\/)/i;
+
+export async function startLocalServer(options: {
+  handler: StreamifyHandler<LambdaFunctionURLEvent, void>;
+  port: number;
+  host: string;
+}): Promise<LocalServer> {
+  const server = createServer((req, res) => void serve(options.handler, req, res));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${options.host}:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+async function serve(handler: StreamifyHandler<LambdaFunctionURLEvent, void>, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const stream = new PreludeWritable(res);
+  res.on("close", () => {
+    if (!res.writableFinished) stream.destroy(new Error("client disconnected"));
+  });
+  try {
+    const event = await toEvent(req);
+    await handler(event, stream as never, localContext());
+    if (!stream.writableEnded) stream.end();
+  } catch (err) {
+    console.error(JSON.stringify({ level: "error", msg: "handler failed", error: err instanceof Error ? err.message : String(err) }));
+    if (!res.headersSent) {
+      res.writeHead(502, { "content-type": "application/json" });
+      res.end(JSON.stringify({ detail: "Bad Gateway" }));
+    } else {
+      res.destroy();
+    }
+  }
+}
+
+async function toEvent(req: IncomingMessage): Promise<LambdaFunctionURLEvent> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const raw = Buffer.concat(chunks);
+  const url = new URL(req.url ?? "/", "http://local");
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined && name !== "cookie") headers[name] = Array.isArray(value) ? value.join(",") : value;
+  }
+  const isText = TEXT_TYPES.test(headers["content-type"] ?? "application/json");
+  const time = new Date();
+  return {
+    version: "2.0",
+    routeKey: "$default",
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    cookies: req.headers.cookie ? req.headers.cookie.split(/;\s*/) : undefined,
+    headers,
+    queryStringParameters: url.search ? Object.fromEntries(url.searchParams) : undefined,
+    requestContext: {
+      accountId: "anonymous",
+      apiId: "local",
+      domainName: headers.host ?? "localhost",
+      domainPrefix: "local",
+      http: {
+        method: req.method ?? "GET",
+        path: url.pathname,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp: req.socket.remoteAddress ?? "127.0.0.1",
+        userAgent: headers["user-agent"] ?? "",
+      },
+      requestId: randomUUID(),
+      routeKey: "$default",
+      stage: "$default",
+      time: time.toUTCString(),
+      timeEpoch: time.getTime(),
+    },
+    body: raw.length === 0 ? undefined : isText ? raw.toString("utf8") : raw.toString("base64"),
+    isBase64Encoded: raw.length > 0 && !isText,
+  } as LambdaFunctionURLEvent;
+}
+
+function localContext(): Context {
+  const started = Date.now();
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: "lambdagraph-api-local",
+    functionVersion: "$LATEST",
+    invokedFunctionArn: "arn:aws:lambda:local:000000000000:function:lambdagraph-api-local",
+    memoryLimitInMB: "1024",
+    awsRequestId: randomUUID(),
+    logGroupName: "local",
+    logStreamName: "local",
+    getRemainingTimeInMillis: () => 15 * 60_000 - (Date.now() - started),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+/** The response stream: reads the prelude up to the 8 NUL bytes, then forwards body bytes as they come. */
+class PreludeWritable extends Writable {
+  private head: Buffer | undefined = Buffer.alloc(0);
+
+  constructor(private readonly res: ServerResponse) {
+    super();
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    if (this.head !== undefined) {
+      const buffered = Buffer.concat([this.head, chunk]);
+      const end = buffered.indexOf(PRELUDE_SEPARATOR);
+      if (end < 0) {
+        this.head = buffered;
+        return callback();
+      }
+      this.head = undefined;
+      const prelude = JSON.parse(buffered.subarray(0, end).toString("utf8")) as { statusCode?: number; headers?: Record<string, string>; cookies?: string[] };
+      const headers: Record<string, string | string[]> = { ...(prelude.headers ?? {}) };
+      if (prelude.cookies?.length) headers["set-cookie"] = prelude.cookies;
+      this.res.writeHead(prelude.statusCode ?? 200, headers);
+      this.res.flushHeaders();
+      chunk = buffered.subarray(end + PRELUDE_SEPARATOR.length);
+    }
+    if (chunk.length === 0) return callback();
+    this.res.write(chunk, (err) => callback(err ?? null));
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    if (this.head !== undefined && !this.res.headersSent) this.res.writeHead(200);
+    this.res.end(() => callback());
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * The whole system on one machine: an embedded DynamoDB (on disk or in memory), the tables, the graphs from
+ * langgraph.json, an in-process queue feeding the worker, and the exact Lambda API handler behind node:http.
+ */
+import { resolve } from "node:path";
+import type { Platform, PlatformOptions } from "../platform.js";
+import { createPlatform } from "../platform.js";
+import { createDocumentClient } from "../dynamo/client.js";
+import { startEmbeddedDynamo } from "../dynamo/embedded.js";
+import { loadGraphs } from "../graphs/registry.js";
+import { InProcessQueue } from "../runs/queue.js";
+import { executeRun } from "../runs/worker.js";
+import { setPlatform } from "../runtime.js";
+import { ensureTables } from "../tables/create.js";
+import { tableNamesWithPrefix } from "../tables/definitions.js";
+import { startLocalServer } from "./http-server.js";
+import { installAwslambdaGlobal } from "./streamify-shim.js";
+
+export interface LocalOptions {
+  config: string;
+  port: number;
+  host: string;
+  /** Where the embedded DynamoDB keeps its data; undefined = in memory. */
+  dataDir?: string;
+  platformOptions?: Partial<PlatformOptions>;
+}
+
+export interface LocalSystem {
+  url: string;
+  platform: Platform;
+  close(): Promise<void>;
+}
+
+export async function startLocal(options: LocalOptions): Promise<LocalSystem> {
+  const graphs = await loadGraphs(resolve(options.config));
+  const dynamo = await startEmbeddedDynamo({ path: options.dataDir });
+  const client = createDocumentClient({ endpoint: dynamo.endpoint });
+  const tables = tableNamesWithPrefix("lambdagraph");
+  await ensureTables(client, tables);
+  const queue = new InProcessQueue();
+  const platform = createPlatform({ client, tables, graphs, queue, options: options.platformOptions });
+  queue.setConsumer((message) => executeRun(platform, message));
+  setPlatform(platform);
+
+  installAwslambdaGlobal();
+  const { handler } = await import("../../functions/api.js");
+  const server = await startLocalServer({ handler, port: options.port, host: options.host });
+  return {
+    url: server.url,
+    platform,
+    async close() {
+      await server.close();
+      await queue.drain();
+      client.destroy();
+      await dynamo.close();
+    },
+  };
+}

@@ -1,0 +1,63 @@
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBSaver } from "./checkpoint/dynamodb-saver.js";
+import type { GraphRegistry } from "./graphs/registry.js";
+import { CancelSignals } from "./runs/cancel-signals.js";
+import type { RunQueue } from "./runs/queue.js";
+import { RunStore } from "./stores/run-store.js";
+import { ThreadStore } from "./stores/thread-store.js";
+import { EventLog } from "./stream/event-log.js";
+import { LiveHub } from "./stream/live-hub.js";
+import type { TableNames } from "./tables/definitions.js";
+
+/**
+ * Everything a request handler or a worker needs, built once per process: the one place for shared state.
+ * Routes and the worker receive it; nothing else holds stores or clients.
+ */
+export interface Platform {
+  graphs: GraphRegistry;
+  threads: ThreadStore;
+  runs: RunStore;
+  events: EventLog;
+  hub: LiveHub;
+  checkpointer: DynamoDBSaver;
+  queue: RunQueue;
+  cancels: CancelSignals;
+  options: PlatformOptions;
+}
+
+export interface PlatformOptions {
+  /** How often an SSE reader in another process polls the event log. */
+  eventPollMs: number;
+  /** How often a worker checks its run item for a cancel request from another process. */
+  cancelPollMs: number;
+  /** SSE keep-alive comment interval. */
+  heartbeatMs: number;
+  /** Event log write batching window. */
+  eventFlushMs: number;
+}
+
+export const DEFAULT_OPTIONS: PlatformOptions = { eventPollMs: 100, cancelPollMs: 1000, heartbeatMs: 15_000, eventFlushMs: 50 };
+
+export function createPlatform(deps: {
+  client: DynamoDBDocumentClient;
+  tables: TableNames;
+  graphs: GraphRegistry;
+  queue: RunQueue;
+  options?: Partial<PlatformOptions>;
+}): Platform {
+  const options = { ...DEFAULT_OPTIONS, ...deps.options };
+  const hub = new LiveHub();
+  return {
+    graphs: deps.graphs,
+    threads: new ThreadStore(deps.client, deps.tables.threads),
+    runs: new RunStore(deps.client, deps.tables.runs),
+    events: new EventLog(deps.client, deps.tables.events, hub, { flushMs: options.eventFlushMs }),
+    hub,
+    checkpointer: new DynamoDBSaver({ client: deps.client, tableName: deps.tables.checkpoints }),
+    queue: deps.queue,
+    cancels: new CancelSignals(),
+    options,
+  };
+}
+
+export const now = () => new Date().toISOString();

@@ -1,0 +1,42 @@
+/**
+ * The hand-off from "a run was created" to "a worker executes it". On AWS this is SQS (FIFO, grouped by
+ * thread); under `npm start` and in tests it is InProcessQueue. Delivery is at-least-once: the worker must
+ * treat a duplicate message as a no-op (it does: claiming a run is a conditional pending → running write).
+ */
+export interface RunMessage {
+  run_id: string;
+  thread_id: string;
+}
+
+export interface RunQueue {
+  send(message: RunMessage): Promise<void>;
+}
+
+/** Delivers each message to `consume` on the next turn of the event loop: no polling, no sleeping. */
+export class InProcessQueue implements RunQueue {
+  private consumer?: (message: RunMessage) => Promise<void>;
+  private readonly inFlight = new Set<Promise<void>>();
+
+  setConsumer(consume: (message: RunMessage) => Promise<void>): void {
+    this.consumer = consume;
+  }
+
+  async send(message: RunMessage): Promise<void> {
+    const consume = this.consumer;
+    if (!consume) throw new Error("InProcessQueue: no consumer attached");
+    // Round-trip through JSON, as SQS would: the worker must not depend on shared object identity.
+    const copy = JSON.parse(JSON.stringify(message)) as RunMessage;
+    const delivery = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => consume(copy))
+      .catch((err) => {
+        console.error(JSON.stringify({ level: "error", msg: "run message failed", run_id: copy.run_id, error: String(err?.stack ?? err) }));
+      })
+      .finally(() => this.inFlight.delete(delivery));
+    this.inFlight.add(delivery);
+  }
+
+  /** Resolves when every delivered message has been handled (for clean shutdown and tests). */
+  async drain(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+  }
+}

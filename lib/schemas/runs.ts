@@ -1,0 +1,58 @@
+import { z } from "zod";
+
+/** Request bodies of the run endpoints, as LangGraph Platform clients send them (snake_case). */
+
+export const StreamMode = z.enum(["values", "updates", "messages", "messages-tuple", "events", "debug", "custom", "tasks", "checkpoints"]);
+export type StreamMode = z.infer<typeof StreamMode>;
+
+const Json = z.record(z.string(), z.unknown());
+const NodeList = z.union([z.literal("*"), z.array(z.string())]);
+
+export const RunCreateBody = z.object({
+  assistant_id: z.string().min(1),
+  input: z.union([Json, z.array(z.unknown()), z.string(), z.number(), z.boolean()]).nullish(),
+  command: z
+    .object({
+      resume: z.unknown().optional(),
+      update: z.unknown().optional(),
+      goto: z.unknown().optional(),
+    })
+    .nullish(),
+  metadata: Json.nullish(),
+  config: z
+    .object({
+      configurable: Json.optional(),
+      tags: z.array(z.string()).optional(),
+      recursion_limit: z.number().int().positive().optional(),
+    })
+    .passthrough()
+    .nullish(),
+  context: Json.nullish(),
+  checkpoint_id: z.string().nullish(),
+  checkpoint: Json.nullish(),
+  interrupt_before: NodeList.nullish(),
+  interrupt_after: NodeList.nullish(),
+  stream_mode: z.union([StreamMode, z.array(StreamMode)]).nullish(),
+  stream_subgraphs: z.boolean().nullish(),
+  stream_resumable: z.boolean().nullish(),
+  on_disconnect: z.enum(["cancel", "continue"]).nullish(),
+  on_completion: z.enum(["delete", "keep"]).nullish(),
+  multitask_strategy: z.enum(["reject", "interrupt", "rollback", "enqueue"]).nullish(),
+  if_not_exists: z.enum(["reject", "create"]).nullish(),
+  after_seconds: z.number().nonnegative().nullish(),
+  webhook: z.string().nullish(),
+  feedback_keys: z.array(z.string()).nullish(),
+  durability: z.enum(["sync", "async", "exit"]).nullish(),
+});
+export type RunCreateBody = z.infer<typeof RunCreateBody>;
+
+export const CancelQuery = z.object({
+  wait: z.enum(["0", "1", "true", "false"]).optional(),
+  action: z.enum(["interrupt", "rollback"]).optional(),
+});
+
+export const RunListQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(10),
+  offset: z.coerce.number().int().min(0).default(0),
+  status: z.enum(["pending", "running", "success", "error", "timeout", "interrupted"]).optional(),
+});

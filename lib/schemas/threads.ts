@@ -1,0 +1,50 @@
+import { z } from "zod";
+
+const Json = z.record(z.string(), z.unknown());
+const ThreadStatus = z.enum(["idle", "busy", "interrupted", "error"]);
+
+export const ThreadCreateBody = z.object({
+  thread_id: z.string().uuid().nullish(),
+  metadata: Json.nullish(),
+  if_exists: z.enum(["raise", "do_nothing"]).nullish(),
+  ttl: z.unknown().optional(),
+  supersteps: z.unknown().optional(),
+});
+export type ThreadCreateBody = z.infer<typeof ThreadCreateBody>;
+
+export const ThreadPatchBody = z.object({ metadata: Json.nullish(), ttl: z.unknown().optional() });
+
+export const ThreadSearchBody = z.object({
+  metadata: Json.nullish(),
+  values: Json.nullish(),
+  ids: z.array(z.string()).nullish(),
+  status: ThreadStatus.nullish(),
+  limit: z.number().int().min(1).max(1000).nullish(),
+  offset: z.number().int().min(0).nullish(),
+  sort_by: z.enum(["thread_id", "status", "created_at", "updated_at"]).nullish(),
+  sort_order: z.enum(["asc", "desc"]).nullish(),
+  select: z.array(z.string()).nullish(),
+});
+
+const CheckpointRef = z.object({
+  checkpoint_id: z.string().nullish(),
+  checkpoint_ns: z.string().nullish(),
+  checkpoint_map: Json.nullish(),
+  thread_id: z.string().nullish(),
+});
+
+export const StateUpdateBody = z.object({
+  values: z.union([Json, z.array(z.unknown())]).nullish(),
+  as_node: z.string().nullish(),
+  checkpoint_id: z.string().nullish(),
+  checkpoint: CheckpointRef.nullish(),
+});
+
+export const HistoryBody = z.object({
+  limit: z.number().int().min(1).max(1000).nullish(),
+  before: z.union([z.string(), CheckpointRef]).nullish(),
+  metadata: Json.nullish(),
+  checkpoint: CheckpointRef.nullish(),
+});
+
+export const StateQuery = z.object({ subgraphs: z.enum(["true", "false", "1", "0"]).optional() });

@@ -1,0 +1,125 @@
+/**
+ * The run lifecycle: create (with the multitask strategies), cancel, wait for the end, and follow events.
+ */
+import { HttpError } from "../http/errors.js";
+import { uuid7 } from "../ids.js";
+import { now, type Platform } from "../platform.js";
+import { kwargsFrom } from "../runs/kwargs.js";
+import { promoteNext } from "../runs/worker.js";
+import type { RunCreateBody } from "../schemas/runs.js";
+import { FINAL_STATUSES, type CancelAction, type StoredRun } from "../stores/run-store.js";
+import type { StreamEvent } from "../stream/event-log.js";
+import { defaultAssistantId } from "../ids.js";
+import { resolveGraphId } from "./assistants.js";
+import { newThread } from "../stores/thread-store.js";
+
+export const BUSY_MESSAGE = "Thread is already running a task. Wait for it to finish or choose a different multitask strategy.";
+/** A thread held this long by a run that has no item is taken to be left by a crashed request. */
+const STALE_LOCK_MS = 30_000;
+
+export async function createRun(p: Platform, threadId: string, body: RunCreateBody, defaults: { onDisconnect: "cancel" | "continue" }): Promise<StoredRun> {
+  const graphId = resolveGraphId(p, body.assistant_id);
+  if (!graphId) throw new HttpError(404, "Assistant not found");
+  if (body.if_not_exists === "create") await p.threads.create(newThread(threadId, {}));
+  const strategy = body.multitask_strategy ?? "reject";
+  const created = now();
+  const run: StoredRun = {
+    run_id: uuid7(),
+    thread_id: threadId,
+    assistant_id: defaultAssistantId(graphId),
+    status: "pending",
+    metadata: body.metadata ?? {},
+    kwargs: kwargsFrom(body, defaults.onDisconnect) as unknown as Record<string, unknown>,
+    multitask_strategy: strategy,
+    created_at: created,
+    updated_at: created,
+    attempt: 0,
+  };
+
+  if (strategy === "reject") {
+    // One conditional write decides: the thread is ours, or the run is refused and nothing is stored.
+    let taken = await p.threads.acquire(threadId, run.run_id, created);
+    if (taken === "busy" && (await takeOverStaleLock(p, threadId, run.run_id))) taken = "acquired";
+    if (taken === "missing") throw new HttpError(404, "Thread not found");
+    if (taken === "busy") throw new HttpError(409, BUSY_MESSAGE);
+    await p.runs.create(run);
+    await p.queue.send({ run_id: run.run_id, thread_id: threadId });
+    return run;
+  }
+
+  // enqueue / interrupt / rollback: the run waits in line (pending) and takes the thread when it is free.
+  if (!(await p.threads.get(threadId))) throw new HttpError(404, "Thread not found");
+  await p.runs.create(run);
+  if (strategy === "interrupt" || strategy === "rollback") {
+    for (const other of await p.runs.unfinished(threadId)) {
+      if (other.run_id !== run.run_id) await cancelRun(p, other, strategy);
+    }
+  }
+  if ((await p.threads.acquire(threadId, run.run_id, created)) === "acquired") {
+    await p.queue.send({ run_id: run.run_id, thread_id: threadId });
+  } else {
+    // The holder may have finished between our write and our attempt; promoting is idempotent.
+    const thread = await p.threads.get(threadId);
+    if (thread && !thread.active_run) await promoteNext(p, threadId);
+  }
+  return run;
+}
+
+/**
+ * Stops a run. A pending run is finished at once (`interrupted`, or deleted for `rollback`); a running one is
+ * asked to stop — at once if it executes in this process, else at its next cancel poll.
+ * Returns false when the run has already finished.
+ */
+export async function cancelRun(p: Platform, run: StoredRun, action: CancelAction): Promise<boolean> {
+  if (run.status === "pending") {
+    if (await p.runs.finish(run.thread_id, run.run_id, "interrupted", now(), { from: ["pending"] })) {
+      if (action === "rollback") await p.runs.delete(run.thread_id, run.run_id);
+      return true;
+    }
+    run = (await p.runs.get(run.thread_id, run.run_id)) ?? run;
+  }
+  if (!(await p.runs.requestCancel(run.thread_id, run.run_id, action, now()))) return false;
+  p.cancels.abort(run.run_id, action);
+  return true;
+}
+
+export async function getRunOr404(p: Platform, threadId: string, runId: string): Promise<StoredRun> {
+  const run = await p.runs.get(threadId, runId);
+  if (!run) throw new HttpError(404, "Run not found");
+  return run;
+}
+
+/** The run's events after `afterId`, until its `end` event (or until `signal` aborts). */
+export function followRun(p: Platform, run: StoredRun, afterId: number, signal?: AbortSignal): AsyncGenerator<StreamEvent> {
+  return p.events.follow(run.run_id, afterId, {
+    signal,
+    pollMs: p.options.eventPollMs,
+    isFinished: async () => {
+      const current = await p.runs.get(run.thread_id, run.run_id);
+      return !current || FINAL_STATUSES.has(current.status);
+    },
+  });
+}
+
+/** Resolves once the run has finished (its `end` event is in the log, or it finished without running). */
+export async function waitForRun(p: Platform, run: StoredRun, signal?: AbortSignal): Promise<StoredRun | undefined> {
+  const current = await p.runs.get(run.thread_id, run.run_id);
+  if (current && !FINAL_STATUSES.has(current.status)) {
+    const lastId = await p.events.lastId(run.run_id);
+    for await (const event of followRun(p, run, Math.max(lastId - 1, -1), signal)) void event;
+  }
+  return p.runs.get(run.thread_id, run.run_id);
+}
+
+/**
+ * A thread held for over STALE_LOCK_MS by a run that never got stored (its request crashed between the two
+ * writes) or that has finished without releasing it (its worker died) is taken over — conditionally on that
+ * same holder, so two requests cannot both take it.
+ */
+async function takeOverStaleLock(p: Platform, threadId: string, runId: string): Promise<boolean> {
+  const thread = await p.threads.get(threadId);
+  if (!thread?.active_run || Date.now() - Date.parse(thread.updated_at) < STALE_LOCK_MS) return false;
+  const holder = await p.runs.get(threadId, thread.active_run);
+  if (holder && !FINAL_STATUSES.has(holder.status)) return false;
+  return p.threads.handOver(threadId, thread.active_run, runId, now());
+}
