@@ -5,10 +5,25 @@ import { createHash, randomBytes } from "node:crypto";
  * lists newest first), and UUIDv5 for the default assistant of a graph (the same id as the official server's).
  */
 
+let lastMs = 0;
+let sequence = 0;
+
+/**
+ * Time-ordered and monotonic within this process: ids made in the same millisecond count up in the 12-bit
+ * `rand_a` field (RFC 9562, method 1), so a thread's runs sort in the order they were created.
+ */
 export function uuid7(now: number = Date.now()): string {
+  if (now > lastMs) {
+    lastMs = now;
+    sequence = randomBytes(2).readUInt16BE(0) & 0x3ff; // start low, leave room to count up
+  } else if (++sequence > 0xfff) {
+    lastMs += 1;
+    sequence = 0;
+  }
   const bytes = randomBytes(16);
-  bytes.writeUIntBE(now, 0, 6);
-  bytes[6] = (bytes[6] & 0x0f) | 0x70;
+  bytes.writeUIntBE(lastMs, 0, 6);
+  bytes[6] = 0x70 | (sequence >> 8);
+  bytes[7] = sequence & 0xff;
   bytes[8] = (bytes[8] & 0x3f) | 0x80;
   return format(bytes);
 }

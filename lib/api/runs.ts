@@ -34,7 +34,7 @@ export async function createWaitedRun(req: Request, params: Params, p: Platform)
   const body = await parseBody(req, RunCreateBody);
   const run = await createRun(p, params.thread_id, body, { onDisconnect: "continue" });
   const path = `/threads/${run.thread_id}/runs/${run.run_id}`;
-  return json(await finalOutput(p, run, req.signal), 200, { "content-location": path });
+  return json(await finalOutput(p, run, req.signal, true), 200, { "content-location": path });
 }
 
 export async function listRuns(req: Request, params: Params, p: Platform): Promise<Response> {
@@ -105,10 +105,14 @@ function runStream(p: Platform, run: StoredRun, afterId: number, options: { canc
   return sseResponse(events(), options.headers, { heartbeatMs: p.options.heartbeatMs, onCancel: () => abort.abort() });
 }
 
-/** What `runs/wait` and `join` answer: the thread's values after the run, or the run's error. */
-async function finalOutput(p: Platform, run: StoredRun, signal: AbortSignal): Promise<unknown> {
-  const finished = await waitForRun(p, run, signal);
+/**
+ * What `runs/wait` and `join` answer: the thread's values after the run (the copy the worker put on the thread
+ * item, else read through the graph when they were too large for it), or the run's error.
+ */
+async function finalOutput(p: Platform, run: StoredRun, signal: AbortSignal, justCreated = false): Promise<unknown> {
+  const finished = await waitForRun(p, run, signal, justCreated);
   if (finished?.status === "error") return { __error__: finished.error ?? { error: "Error", message: "Run failed" } };
-  const state = await getState(p, run.thread_id);
-  return state.values;
+  const thread = await p.threads.get(run.thread_id);
+  if (thread?.values) return thread.values;
+  return (await getState(p, run.thread_id)).values;
 }

@@ -90,6 +90,10 @@ export class DynamoDBSaver extends BaseCheckpointSaver {
   private readonly ttlSeconds?: number;
   /** `loc` of recently read or written heads, so put() rarely has to read its parent's. */
   private readonly recentLocs = new Map<string, Loc>();
+  /** Writes under way, by the run (`configurable.run_id`) that makes them. */
+  private readonly inflight = new Map<string, Set<Promise<unknown>>>();
+  /** Runs rolled back: a graph still unwinding after its abort must not write behind the rollback. */
+  private readonly fenced = new Set<string>();
 
   constructor(options: DynamoDBSaverOptions) {
     super(options.serde);
@@ -126,6 +130,23 @@ export class DynamoDBSaver extends BaseCheckpointSaver {
       head = result.Items?.[0];
     }
     return head ? this.loadTuple(head) : undefined;
+  }
+
+  /** The id of the thread's latest root checkpoint, reading only its key (one small Query). */
+  async latestCheckpointId(threadId: string): Promise<string | undefined> {
+    const result = await this.client.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+        ExpressionAttributeValues: { ":pk": threadId, ":prefix": "cp##" },
+        ProjectionExpression: "sk",
+        ScanIndexForward: false,
+        Limit: 1,
+        ConsistentRead: true,
+      }),
+    );
+    const sk = result.Items?.[0]?.sk as string | undefined;
+    return sk === undefined ? undefined : parseHeadSk(sk).checkpointId;
   }
 
   async *list(config: RunnableConfig, options: CheckpointListOptions = {}): AsyncGenerator<CheckpointTuple> {
@@ -331,7 +352,15 @@ export class DynamoDBSaver extends BaseCheckpointSaver {
 
   // ---------------------------------------------------------------- writes
 
-  async put(
+  async put(config: RunnableConfig, checkpoint: Checkpoint, metadata: CheckpointMetadata, newVersions: ChannelVersions): Promise<RunnableConfig> {
+    const runId: string | undefined = config.configurable?.run_id;
+    if (runId && this.fenced.has(runId)) {
+      return { configurable: { thread_id: config.configurable?.thread_id, checkpoint_ns: config.configurable?.checkpoint_ns ?? "", checkpoint_id: checkpoint.id } };
+    }
+    return this.track(runId, this.putCheckpoint(config, checkpoint, metadata, newVersions));
+  }
+
+  private async putCheckpoint(
     config: RunnableConfig,
     checkpoint: Checkpoint,
     metadata: CheckpointMetadata,
@@ -395,6 +424,12 @@ export class DynamoDBSaver extends BaseCheckpointSaver {
   }
 
   async putWrites(config: RunnableConfig, writes: PendingWrite[], taskId: string, taskPath?: string): Promise<void> {
+    const runId: string | undefined = config.configurable?.run_id;
+    if (runId && this.fenced.has(runId)) return;
+    return this.track(runId, this.storeWrites(config, writes, taskId, taskPath));
+  }
+
+  private async storeWrites(config: RunnableConfig, writes: PendingWrite[], taskId: string, taskPath?: string): Promise<void> {
     const threadId = requireString(config.configurable?.thread_id, "thread_id");
     const ns: string = config.configurable?.checkpoint_ns ?? "";
     const checkpointId = requireString(config.configurable?.checkpoint_id, "checkpoint_id");
@@ -448,9 +483,15 @@ export class DynamoDBSaver extends BaseCheckpointSaver {
   /**
    * Deletes every checkpoint of the thread newer than `keepCheckpointId` (all of them when undefined), in every
    * namespace, with their chunks and pending writes: the thread reads as it was at `keepCheckpointId`.
-   * Used to roll back a cancelled run. Blob items stay (unreferenced, they cost storage only until TTL).
+   * Used to roll back a cancelled run: `runId` fences that run, so writes it still has under way finish first
+   * and later ones are dropped. Blob items stay (unreferenced, they cost storage only until TTL).
    */
-  async rollback(threadId: string, keepCheckpointId: string | undefined): Promise<void> {
+  async rollback(threadId: string, keepCheckpointId: string | undefined, runId?: string): Promise<void> {
+    if (runId) {
+      this.fenced.add(runId);
+      setTimeout(() => this.fenced.delete(runId), 15 * 60_000).unref();
+      while (this.inflight.get(runId)?.size) await Promise.allSettled([...this.inflight.get(runId)!]);
+    }
     const keys: Key[] = [];
     let start: Record<string, unknown> | undefined;
     do {
@@ -529,6 +570,19 @@ export class DynamoDBSaver extends BaseCheckpointSaver {
 
   private expiresAt(): number | undefined {
     return this.ttlSeconds === undefined ? undefined : nowSeconds() + this.ttlSeconds;
+  }
+
+  private track<T>(runId: string | undefined, work: Promise<T>): Promise<T> {
+    if (!runId) return work;
+    let set = this.inflight.get(runId);
+    if (!set) this.inflight.set(runId, (set = new Set()));
+    set.add(work);
+    const done = () => {
+      set!.delete(work);
+      if (set!.size === 0) this.inflight.delete(runId);
+    };
+    work.then(done, done);
+    return work;
   }
 
   /** True when an item expiring at `expiresAt` would outlive a new one by less than half the TTL. */

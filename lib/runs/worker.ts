@@ -33,13 +33,13 @@ const GRAPH_MODES: Record<string, string> = {
 };
 
 export async function executeRun(p: Platform, message: RunMessage): Promise<void> {
-  const run = await p.runs.get(message.thread_id, message.run_id);
-  if (!run) return;
-  if (!(await p.runs.claim(run.thread_id, run.run_id, now()))) {
-    await releaseIfAbandoned(p, run);
+  const claimed = await p.runs.claim(message.thread_id, message.run_id, now());
+  if (!claimed) {
+    await releaseIfAbandoned(p, message);
     return;
   }
-  const writer = await p.events.writer(run.run_id);
+  const run = { ...claimed, attempt: claimed.attempt - 1 };
+  const writer = await p.events.writer(run.run_id, { fresh: run.attempt === 0 });
   const controller = p.cancels.register(run.run_id);
   const stopWatching = watchForCancel(p, run, controller);
   const kwargs = run.kwargs as unknown as RunKwargs;
@@ -51,9 +51,8 @@ export async function executeRun(p: Platform, message: RunMessage): Promise<void
   let graph: Awaited<ReturnType<Platform["graphs"]["get"]>> | undefined;
   try {
     writer.append("metadata", { run_id: run.run_id, thread_id: run.thread_id, attempt: run.attempt + 1 });
-    preRunCheckpointId = (await p.checkpointer.getTuple({ configurable: { thread_id: run.thread_id, checkpoint_ns: "" } }))?.checkpoint.id;
+    preRunCheckpointId = await p.checkpointer.latestCheckpointId(run.thread_id);
     graph = await p.graphs.get(graphId, { checkpointer: p.checkpointer });
-    await p.threads.setMetadata(run.thread_id, { graph_id: graphId, assistant_id: run.assistant_id });
     await streamGraph(graph, kwargs, config, controller.signal, writer);
   } catch (err) {
     if (controller.signal.aborted) {
@@ -72,15 +71,18 @@ export async function executeRun(p: Platform, message: RunMessage): Promise<void
   const cancel = controller.signal.aborted ? (controller.signal.reason as CancelAction) : undefined;
   try {
     if (cancel === "rollback") {
-      await p.checkpointer.rollback(run.thread_id, preRunCheckpointId);
+      await p.checkpointer.rollback(run.thread_id, preRunCheckpointId, run.run_id);
       await p.runs.delete(run.thread_id, run.run_id);
     } else {
       await p.runs.finish(run.thread_id, run.run_id, status, now(), { error });
     }
     await finishThread(p, run, graph, status);
   } finally {
+    // Readers in this process see `end` at once; the log gets it with the final flush.
     writer.append("end", null);
-    await writer.close();
+    const closing = writer.close();
+    await promoteNext(p, run.thread_id);
+    await closing;
   }
 }
 
@@ -136,14 +138,13 @@ async function finishThread(
   }
   const status: ThreadStatus = runStatus === "error" ? "error" : pending ? "interrupted" : "idle";
   await p.threads.release(run.thread_id, run.run_id, { status, values, interrupts, now: now() });
-  await promoteNext(p, run.thread_id);
 }
 
 /** Gives a free thread to its oldest pending run and sends that run to the queue. */
 export async function promoteNext(p: Platform, threadId: string): Promise<void> {
   const next = await p.runs.nextPending(threadId);
   if (!next) return;
-  if ((await p.threads.acquire(threadId, next.run_id, now())) === "acquired") {
+  if ((await p.threads.acquire(threadId, next.run_id, now(), runMetadata(p, next))) === "acquired") {
     await p.queue.send({ run_id: next.run_id, thread_id: threadId });
   }
 }
@@ -152,7 +153,7 @@ export async function promoteNext(p: Platform, threadId: string): Promise<void> 
  * A message for a run that is no longer pending: a duplicate (nothing to do), or a run cancelled while it
  * waited in the queue still holding the thread — then free the thread for the next one.
  */
-async function releaseIfAbandoned(p: Platform, run: StoredRun): Promise<void> {
+async function releaseIfAbandoned(p: Platform, run: RunMessage): Promise<void> {
   const current = await p.runs.get(run.thread_id, run.run_id);
   if (current && current.status === "running") return;
   const thread = await p.threads.get(run.thread_id);
@@ -173,6 +174,11 @@ function watchForCancel(p: Platform, run: StoredRun, controller: AbortController
   }, p.options.cancelPollMs);
   timer.unref();
   return () => clearInterval(timer);
+}
+
+/** What a run records on its thread's metadata when it takes the thread. */
+export function runMetadata(p: Platform, run: { assistant_id: string }): Record<string, unknown> {
+  return { graph_id: resolveGraphId(p, run.assistant_id) ?? run.assistant_id, assistant_id: run.assistant_id };
 }
 
 function runConfig(run: StoredRun, graphId: string, kwargs: RunKwargs): RunnableConfig {

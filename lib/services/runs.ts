@@ -5,7 +5,7 @@ import { HttpError } from "../http/errors.js";
 import { uuid7 } from "../ids.js";
 import { now, type Platform } from "../platform.js";
 import { kwargsFrom } from "../runs/kwargs.js";
-import { promoteNext } from "../runs/worker.js";
+import { promoteNext, runMetadata } from "../runs/worker.js";
 import type { RunCreateBody } from "../schemas/runs.js";
 import { FINAL_STATUSES, type CancelAction, type StoredRun } from "../stores/run-store.js";
 import type { StreamEvent } from "../stream/event-log.js";
@@ -38,7 +38,7 @@ export async function createRun(p: Platform, threadId: string, body: RunCreateBo
 
   if (strategy === "reject") {
     // One conditional write decides: the thread is ours, or the run is refused and nothing is stored.
-    let taken = await p.threads.acquire(threadId, run.run_id, created);
+    let taken = await p.threads.acquire(threadId, run.run_id, created, runMetadata(p, run));
     if (taken === "busy" && (await takeOverStaleLock(p, threadId, run.run_id))) taken = "acquired";
     if (taken === "missing") throw new HttpError(404, "Thread not found");
     if (taken === "busy") throw new HttpError(409, BUSY_MESSAGE);
@@ -55,7 +55,7 @@ export async function createRun(p: Platform, threadId: string, body: RunCreateBo
       if (other.run_id !== run.run_id) await cancelRun(p, other, strategy);
     }
   }
-  if ((await p.threads.acquire(threadId, run.run_id, created)) === "acquired") {
+  if ((await p.threads.acquire(threadId, run.run_id, created, runMetadata(p, run))) === "acquired") {
     await p.queue.send({ run_id: run.run_id, thread_id: threadId });
   } else {
     // The holder may have finished between our write and our attempt; promoting is idempotent.
@@ -101,12 +101,19 @@ export function followRun(p: Platform, run: StoredRun, afterId: number, signal?:
   });
 }
 
-/** Resolves once the run has finished (its `end` event is in the log, or it finished without running). */
-export async function waitForRun(p: Platform, run: StoredRun, signal?: AbortSignal): Promise<StoredRun | undefined> {
-  const current = await p.runs.get(run.thread_id, run.run_id);
-  if (current && !FINAL_STATUSES.has(current.status)) {
-    const lastId = await p.events.lastId(run.run_id);
-    for await (const event of followRun(p, run, Math.max(lastId - 1, -1), signal)) void event;
+/**
+ * Resolves once the run has finished (its `end` event is in the log, or it finished without running).
+ * `justCreated` skips the status and position look-ups for a run this request created a moment ago.
+ */
+export async function waitForRun(p: Platform, run: StoredRun, signal?: AbortSignal, justCreated = false): Promise<StoredRun | undefined> {
+  if (justCreated) {
+    for await (const event of followRun(p, run, -1, signal)) void event;
+  } else {
+    const current = await p.runs.get(run.thread_id, run.run_id);
+    if (current && !FINAL_STATUSES.has(current.status)) {
+      const lastId = await p.events.lastId(run.run_id);
+      for await (const event of followRun(p, run, Math.max(lastId - 1, -1), signal)) void event;
+    }
   }
   return p.runs.get(run.thread_id, run.run_id);
 }

@@ -75,12 +75,28 @@ export class RunStore {
     return (await this.query(threadId, { newestFirst: false, want: 1, status: "pending" }))[0];
   }
 
-  /** pending → running, once: false when the run is not pending (a duplicate delivery, or cancelled). */
-  async claim(threadId: string, runId: string, now: string): Promise<boolean> {
-    return this.transition(threadId, runId, ["pending"], {
-      UpdateExpression: "SET #status = :to, updated_at = :now, attempt = attempt + :one",
-      values: { ":to": "running", ":now": now, ":one": 1 },
-    });
+  /**
+   * pending → running, once: the claimed run (attempt counted), or undefined when it is not pending
+   * (a duplicate delivery, or cancelled while it waited).
+   */
+  async claim(threadId: string, runId: string, now: string): Promise<StoredRun | undefined> {
+    try {
+      const result = await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: threadId, sk: runId },
+          UpdateExpression: "SET #status = :to, updated_at = :now, attempt = attempt + :one",
+          ConditionExpression: "attribute_exists(pk) AND #status = :pending",
+          ExpressionAttributeNames: { "#status": "status" },
+          ExpressionAttributeValues: { ":to": "running", ":now": now, ":one": 1, ":pending": "pending" },
+          ReturnValues: "ALL_NEW",
+        }),
+      );
+      return toRun(result.Attributes!);
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return undefined;
+      throw err;
+    }
   }
 
   /** Records the final status; false when the run was not in one of `from`. */

@@ -127,17 +127,21 @@ export class ThreadStore {
     return result.Attributes !== undefined;
   }
 
-  /** Takes the thread for `runId` in one conditional write. */
-  async acquire(threadId: string, runId: string, now: string): Promise<AcquireResult> {
+  /**
+   * Takes the thread for `runId` in one conditional write, which also records `metadata` keys (the graph and
+   * assistant the thread now runs).
+   */
+  async acquire(threadId: string, runId: string, now: string, metadata: Record<string, unknown> = {}): Promise<AcquireResult> {
+    const entries = Object.entries(metadata);
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: threadId, sk: SK },
-          UpdateExpression: "SET active_run = :run, #status = :busy, updated_at = :now",
+          UpdateExpression: ["SET active_run = :run, #status = :busy, updated_at = :now", ...entries.map((_, i) => `metadata.#k${i} = :v${i}`)].join(", "),
           ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(active_run)",
-          ExpressionAttributeNames: { "#status": "status" },
-          ExpressionAttributeValues: { ":run": runId, ":busy": "busy", ":now": now },
+          ExpressionAttributeNames: { "#status": "status", ...Object.fromEntries(entries.map(([k], i) => [`#k${i}`, k])) },
+          ExpressionAttributeValues: { ":run": runId, ":busy": "busy", ":now": now, ...Object.fromEntries(entries.map(([, v], i) => [`:v${i}`, v])) },
         }),
       );
       return "acquired";
@@ -207,25 +211,6 @@ export class ThreadStore {
           ...this.outcomeUpdate(outcome),
           ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(active_run)",
           ExpressionAttributeValues: this.outcomeValues(outcome),
-        }),
-      );
-    } catch (err) {
-      if (!(err instanceof ConditionalCheckFailedException)) throw err;
-    }
-  }
-
-  /** Sets metadata keys (e.g. the graph and assistant of the latest run) if the thread exists. */
-  async setMetadata(threadId: string, metadata: Record<string, unknown>): Promise<void> {
-    const entries = Object.entries(metadata);
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { pk: threadId, sk: SK },
-          UpdateExpression: `SET ${entries.map((_, i) => `metadata.#k${i} = :v${i}`).join(", ")}`,
-          ConditionExpression: "attribute_exists(pk)",
-          ExpressionAttributeNames: Object.fromEntries(entries.map(([k], i) => [`#k${i}`, k])),
-          ExpressionAttributeValues: Object.fromEntries(entries.map(([, v], i) => [`:v${i}`, v])),
         }),
       );
     } catch (err) {

@@ -37,9 +37,9 @@ export class EventLog {
     private readonly options: EventLogOptions = {},
   ) {}
 
-  /** A writer that appends after the last stored event of the run (0 for a new run). */
-  async writer(runId: string): Promise<EventWriter> {
-    const last = await this.lastId(runId);
+  /** A writer that appends after the last stored event of the run; `fresh` (a first attempt) starts at 0. */
+  async writer(runId: string, options: { fresh?: boolean } = {}): Promise<EventWriter> {
+    const last = options.fresh ? -1 : await this.lastId(runId);
     return new EventWriter(this.client, this.table, this.hub, runId, last + 1, this.options);
   }
 

@@ -29,6 +29,7 @@ export class LiveHub {
     entry.from = firstSeq;
     entry.owned = true;
     entry.ended = false;
+    this.wake(entry); // readers polling the log switch to following memory
   }
 
   publish(runId: string, event: StreamEvent): void {
