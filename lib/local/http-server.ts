@@ -40,8 +40,9 @@ export async function startLocalServer(options: {
 
 async function serve(handler: StreamifyHandler<LambdaFunctionURLEvent, void>, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const stream = new PreludeWritable(res);
+  // The client went away: later writes fail (as on Lambda, where nothing else tells the function).
   res.on("close", () => {
-    if (!res.writableFinished) stream.destroy(new Error("client disconnected"));
+    if (!res.writableFinished) stream.destroy();
   });
   try {
     const event = await toEvent(req);

@@ -1,0 +1,162 @@
+/**
+ * Protocol details a LangGraph client relies on, checked on the wire against the local server.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Client } from "@langchain/langgraph-sdk";
+import { startLocal, type LocalSystem } from "../../lib/local/start.js";
+import { executeRun } from "../../lib/runs/worker.js";
+
+let system: LocalSystem;
+let client: Client;
+
+beforeAll(async () => {
+  system = await startLocal({ config: "langgraph.json", port: 0, host: "127.0.0.1", platformOptions: { heartbeatMs: 100 } });
+  client = new Client({ apiUrl: system.url });
+});
+afterAll(async () => {
+  await system?.close();
+});
+
+const human = (content: string) => ({ messages: [{ type: "human", content }] });
+const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+  fetch(`${system.url}${path}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+
+/** Raw SSE frames of a response, parsed as the SDK would. */
+async function frames(response: Response): Promise<{ event?: string; data?: unknown; id?: string; comment?: string }[]> {
+  const text = await response.text();
+  return text
+    .split("\n\n")
+    .filter((block) => block.trim() !== "")
+    .map((block) => {
+      const frame: { event?: string; data?: unknown; id?: string; comment?: string } = {};
+      for (const line of block.split("\n")) {
+        if (line.startsWith(":")) frame.comment = line.slice(1).trim();
+        else if (line.startsWith("event: ")) frame.event = line.slice(7);
+        else if (line.startsWith("data: ")) frame.data = JSON.parse(line.slice(6));
+        else if (line.startsWith("id: ")) frame.id = line.slice(4);
+      }
+      return frame;
+    });
+}
+
+async function runReaches(threadId: string, runId: string, statuses: string[]) {
+  for (let i = 0; i < 400; i++) {
+    const run = await client.runs.get(threadId, runId);
+    if (statuses.includes(run.status)) return run;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`run ${runId} never reached ${statuses.join("|")}`);
+}
+
+describe("SSE on the wire", () => {
+  it("has the platform's headers, metadata first with run and thread ids, ids from 0, and end last", async () => {
+    const thread = await client.threads.create();
+    const response = await post(`/threads/${thread.thread_id}/runs/stream`, { assistant_id: "simple", input: { count: 1 } });
+    expect(response.headers.get("content-type")).toBe("text/event-stream");
+    expect(response.headers.get("cache-control")).toBe("no-cache");
+    const location = response.headers.get("content-location")!;
+    expect(location).toMatch(new RegExp(`^/threads/${thread.thread_id}/runs/[0-9a-f-]{36}$`));
+    const events = (await frames(response)).filter((f) => !f.comment);
+    expect(events[0]).toMatchObject({ event: "metadata", id: "0", data: { run_id: location.split("/").pop(), thread_id: thread.thread_id } });
+    expect(events.map((e) => Number(e.id))).toEqual(events.map((_, i) => i));
+    expect(events.map((e) => e.event)).toEqual(["metadata", "values", "values", "values", "end"]); // default mode: values
+    expect(events[3].data).toEqual({ count: 4, trail: ["increment", "double"] });
+  });
+
+  it("replays everything for Last-Event-ID: -1 and exactly the rest for a given id, after the run ended", async () => {
+    const thread = await client.threads.create();
+    const run = await client.runs.create(thread.thread_id, "simple", { input: { count: 1 } });
+    await client.runs.join(thread.thread_id, run.run_id);
+    const path = `/threads/${thread.thread_id}/runs/${run.run_id}/stream`;
+    const all = (await frames(await fetch(`${system.url}${path}`, { headers: { "last-event-id": "-1" } }))).filter((f) => !f.comment);
+    expect(all.map((f) => f.event)).toEqual(["metadata", "values", "values", "values", "end"]);
+    const rest = (await frames(await fetch(`${system.url}${path}`, { headers: { "last-event-id": "2" } }))).filter((f) => !f.comment);
+    expect(rest.map((f) => f.id)).toEqual(["3", "4"]);
+  });
+
+  it("sends heartbeat comments while a stream is quiet", async () => {
+    const thread = await client.threads.create();
+    // A slow reply in values mode: nothing to send for ~1 s while the model "thinks".
+    const response = await post(`/threads/${thread.thread_id}/runs/stream`, { assistant_id: "agent", input: human("slow quiet one"), stream_mode: ["values"] });
+    const all = await frames(response);
+    expect(all.filter((f) => f.comment === "heartbeat").length).toBeGreaterThan(0);
+    expect(all[all.length - 1].event).toBe("end");
+  });
+
+  it("names subgraph events mode|namespace when stream_subgraphs is on, and only then", async () => {
+    const thread = await client.threads.create();
+    const parts = [];
+    for await (const part of client.runs.stream(thread.thread_id, "nested", { input: { text: "a" }, streamMode: ["updates"], streamSubgraphs: true })) parts.push(part);
+    const names = parts.map((p) => p.event);
+    expect(names).toContain("updates");
+    const child = names.filter((n) => n.startsWith("updates|"));
+    expect(child.length).toBe(2); // the subgraph's two nodes
+    expect(child[0]).toMatch(/^updates\|inner:[0-9a-f-]{36}$/);
+    const flat = [];
+    for await (const part of client.runs.stream(thread.thread_id, "nested", { input: { text: "b" }, streamMode: ["updates"] })) flat.push(part.event);
+    expect(flat.some((n) => n.includes("|"))).toBe(false);
+  });
+});
+
+describe("run options", () => {
+  it("interrupt_before: '*' stops before the first node, and the next run continues", async () => {
+    const thread = await client.threads.create();
+    await client.runs.wait(thread.thread_id, "simple", { input: { count: 1 }, interruptBefore: "*" });
+    expect((await client.threads.getState(thread.thread_id)).next).toEqual(["increment"]);
+    expect((await client.threads.get(thread.thread_id)).status).toBe("interrupted");
+    await client.runs.wait(thread.thread_id, "simple", { input: null, interruptAfter: ["increment"] });
+    const state = await client.threads.getState<{ count: number }>(thread.thread_id);
+    expect(state.values.count).toBe(2);
+    expect(state.next).toEqual(["double"]);
+    await client.runs.wait(thread.thread_id, "simple", { input: null });
+    expect((await client.threads.getState<{ count: number }>(thread.thread_id)).values.count).toBe(4);
+  });
+
+  it("if_not_exists: create makes the thread; the default rejects an unknown one with 404", async () => {
+    const threadId = "6f1c2a9e-4b1d-4c1a-9a55-0a2a7b3c4d5e";
+    await expect(client.runs.wait(threadId, "simple", { input: { count: 1 } })).rejects.toThrow(/404/);
+    const values = await client.runs.wait(threadId, "simple", { input: { count: 1 }, ifNotExists: "create" });
+    expect(values).toEqual({ count: 4, trail: ["increment", "double"] });
+    expect((await client.threads.get(threadId)).metadata).toMatchObject({ graph_id: "simple" });
+  });
+
+  it("on_disconnect: cancel stops the run when the streaming client goes away", async () => {
+    const thread = await client.threads.create();
+    const response = await post(
+      `/threads/${thread.thread_id}/runs/stream`,
+      { assistant_id: "agent", input: human("slow and long reply to abandon"), stream_mode: ["messages-tuple"], on_disconnect: "cancel" },
+    );
+    const runId = response.headers.get("content-location")!.split("/").pop()!;
+    const reader = response.body!.getReader();
+    await reader.read(); // the stream has started
+    await reader.cancel();
+    const run = await runReaches(thread.thread_id, runId, ["interrupted", "success"]);
+    expect(run.status).toBe("interrupted");
+  });
+
+  it("the stop button (POST …/stream?action=interrupt&wait=1) stops a running run", async () => {
+    const thread = await client.threads.create();
+    const run = await client.runs.create(thread.thread_id, "agent", { input: human("slow reply for the stop button") });
+    await runReaches(thread.thread_id, run.run_id, ["running"]);
+    const stopped = await fetch(`${system.url}/threads/${thread.thread_id}/runs/${run.run_id}/stream?action=interrupt&wait=1`, { method: "POST" });
+    expect(stopped.status).toBe(204);
+    expect((await client.runs.get(thread.thread_id, run.run_id)).status).toBe("interrupted");
+    expect((await client.threads.get(thread.thread_id)).status).not.toBe("busy");
+  });
+});
+
+describe("queue delivery", () => {
+  it("a duplicate delivery of a run message does not run the graph twice", async () => {
+    const thread = await client.threads.create();
+    const run = await client.runs.create(thread.thread_id, "simple", { input: { count: 1 } });
+    // The queue already delivered it once; deliver the same message twice more, concurrently.
+    await Promise.all([executeRun(system.platform, { run_id: run.run_id, thread_id: thread.thread_id }), executeRun(system.platform, { run_id: run.run_id, thread_id: thread.thread_id })]);
+    await client.runs.join(thread.thread_id, run.run_id);
+    const events = await system.platform.events.read(run.run_id, -1);
+    expect(events.filter((e) => e.event === "metadata")).toHaveLength(1);
+    expect(events.filter((e) => e.event === "end")).toHaveLength(1);
+    const history = await client.threads.getHistory(thread.thread_id, { limit: 100 });
+    expect(history).toHaveLength(4); // input + 3 steps, once
+    expect((await client.threads.getState<{ count: number }>(thread.thread_id)).values.count).toBe(4);
+  });
+});
