@@ -19,18 +19,8 @@ import { resolveGraphId } from "../services/assistants.js";
 import { interruptsOf } from "../services/state.js";
 import type { RunMessage } from "./queue.js";
 import type { RunKwargs } from "./kwargs.js";
-
-/** LangGraph's own stream modes for each API stream mode. */
-const GRAPH_MODES: Record<string, string> = {
-  values: "values",
-  updates: "updates",
-  "messages-tuple": "messages",
-  messages: "messages",
-  custom: "custom",
-  debug: "debug",
-  tasks: "tasks",
-  checkpoints: "checkpoints",
-};
+import { streamGraph } from "./stream-graph.js";
+import type { CompiledGraph } from "../graphs/registry.js";
 
 export async function executeRun(p: Platform, message: RunMessage): Promise<void> {
   const claimed = await p.runs.claim(message.thread_id, message.run_id, now());
@@ -48,12 +38,12 @@ export async function executeRun(p: Platform, message: RunMessage): Promise<void
   let status: RunStatus = "success";
   let error: { error: string; message: string } | undefined;
   let preRunCheckpointId: string | undefined;
-  let graph: Awaited<ReturnType<Platform["graphs"]["get"]>> | undefined;
+  let graph: CompiledGraph | undefined;
   try {
     writer.append("metadata", { run_id: run.run_id, thread_id: run.thread_id, attempt: run.attempt + 1 });
     preRunCheckpointId = await p.checkpointer.latestCheckpointId(run.thread_id);
     graph = await p.graphs.get(graphId, { checkpointer: p.checkpointer });
-    await streamGraph(graph, kwargs, config, controller.signal, writer);
+    await runGraph(graph, run, kwargs, config, controller.signal, writer);
   } catch (err) {
     if (controller.signal.aborted) {
       status = "interrupted";
@@ -86,30 +76,19 @@ export async function executeRun(p: Platform, message: RunMessage): Promise<void
   }
 }
 
-async function streamGraph(
-  graph: NonNullable<Awaited<ReturnType<Platform["graphs"]["get"]>>>,
-  kwargs: RunKwargs,
-  config: RunnableConfig,
-  signal: AbortSignal,
-  writer: EventWriter,
-): Promise<void> {
-  const requested = kwargs.stream_mode ?? ["values"];
-  const modes = [...new Set(requested.map((mode) => GRAPH_MODES[mode]).filter(Boolean))];
+async function runGraph(graph: CompiledGraph, run: StoredRun, kwargs: RunKwargs, config: RunnableConfig, signal: AbortSignal, writer: EventWriter): Promise<void> {
   const input = kwargs.command ? new Command(kwargs.command as ConstructorParameters<typeof Command>[0]) : (kwargs.input ?? null);
-  const stream = await graph.stream(input, {
-    ...config,
-    streamMode: modes.length > 0 ? modes : ["values"],
+  const events = streamGraph(graph, input, {
+    runId: run.run_id,
+    config,
+    modes: kwargs.stream_mode ?? ["values"],
     subgraphs: kwargs.stream_subgraphs ?? false,
     signal,
     interruptBefore: kwargs.interrupt_before,
     interruptAfter: kwargs.interrupt_after,
     context: kwargs.context,
-  } as Parameters<typeof graph.stream>[1]);
-  for await (const chunk of stream as AsyncIterable<unknown[]>) {
-    const [namespace, mode, data] = (chunk.length === 3 ? chunk : [[], ...chunk]) as [string[], string, unknown];
-    const name = mode === "messages" ? "messages" : mode;
-    writer.append(namespace.length > 0 ? `${name}|${namespace.join("|")}` : name, toWire(data));
-  }
+  });
+  for await (const { event, data } of events) writer.append(event, toWire(data));
 }
 
 /**
@@ -120,7 +99,7 @@ async function streamGraph(
 async function finishThread(
   p: Platform,
   run: StoredRun,
-  graph: Awaited<ReturnType<Platform["graphs"]["get"]>> | undefined,
+  graph: CompiledGraph | undefined,
   runStatus: RunStatus,
 ): Promise<void> {
   let values: Record<string, unknown> | null | undefined;

@@ -98,6 +98,41 @@ describe("SSE on the wire", () => {
   });
 });
 
+describe("stream modes", () => {
+  it("custom: what a node writes with config.writer", async () => {
+    const thread = await client.threads.create();
+    const parts = [];
+    for await (const part of client.runs.stream(thread.thread_id, "simple", { input: { count: 7 }, streamMode: ["custom"] })) parts.push(part);
+    expect(parts.filter((p) => p.event === "custom").map((p) => p.data)).toEqual([{ progress: "incrementing 7" }]);
+  });
+
+  it("events: LangChain stream events, alongside the other modes", async () => {
+    const thread = await client.threads.create();
+    const parts = [];
+    for await (const part of client.runs.stream(thread.thread_id, "agent", { input: human("hey"), streamMode: ["events", "values"] })) parts.push(part);
+    const events = parts.filter((p) => p.event === "events").map((p) => p.data as { event: string; name: string });
+    expect(events.some((e) => e.event === "on_chat_model_stream")).toBe(true);
+    expect(events.some((e) => e.event === "on_chain_start" && e.name === "agent")).toBe(true);
+    expect(parts.filter((p) => p.event === "values").length).toBeGreaterThan(0);
+  });
+
+  it("legacy messages mode: metadata, growing partials, then the complete messages", async () => {
+    const thread = await client.threads.create();
+    const parts = [];
+    for await (const part of client.runs.stream(thread.thread_id, "agent", { input: human("abc"), streamMode: ["messages"] })) parts.push(part);
+    const names = parts.map((p) => p.event);
+    expect(names).toContain("messages/metadata");
+    const partials = parts.filter((p) => p.event === "messages/partial").map((p) => (p.data as { content: string }[])[0].content);
+    expect(partials[0]).toBe("Y");
+    expect(partials[partials.length - 1]).toBe("You said: abc");
+    const complete = parts.filter((p) => p.event === "messages/complete").flatMap((p) => p.data as { type: string; content: string }[]);
+    expect(complete.map((m) => [m.type, m.content])).toEqual([
+      ["human", "abc"],
+      ["ai", "You said: abc"],
+    ]);
+  });
+});
+
 describe("run options", () => {
   it("interrupt_before: '*' stops before the first node, and the next run continues", async () => {
     const thread = await client.threads.create();

@@ -1,0 +1,97 @@
+/**
+ * A graph run as the API's stream events `{event, data}`: one per chunk, named by stream mode, with
+ * `mode|namespace` for subgraphs under `stream_subgraphs`.
+ *
+ * Two paths, as on the official server:
+ * - The common one is `graph.stream` with LangGraph's own modes (`messages-tuple` is LangGraph's `messages`).
+ * - When `events` or the legacy `messages` mode is asked for, `graph.streamEvents` (v2) is used instead. The
+ *   root graph's `on_chain_stream` events carry the mode chunks; every other event is an `events` event; and
+ *   legacy `messages` is assembled from chat-model tokens (`messages/metadata`, `messages/partial`) and from
+ *   the messages in `values` (`messages/complete`).
+ */
+import type { BaseMessageChunk } from "@langchain/core/messages";
+import type { RunnableConfig } from "@langchain/core/runnables";
+import type { CompiledGraph } from "../graphs/registry.js";
+import type { StreamMode } from "../schemas/runs.js";
+
+export interface GraphStreamOptions {
+  runId: string;
+  config: RunnableConfig;
+  modes: StreamMode[];
+  subgraphs: boolean;
+  signal: AbortSignal;
+  interruptBefore?: "*" | string[];
+  interruptAfter?: "*" | string[];
+  context?: Record<string, unknown>;
+}
+
+export interface ApiStreamEvent {
+  event: string;
+  data: unknown;
+}
+
+type Chunk = [string[], string, unknown];
+
+const name = (mode: string, ns: string[] | undefined) => (ns && ns.length > 0 ? `${mode}|${ns.join("|")}` : mode);
+
+export async function* streamGraph(graph: CompiledGraph, input: unknown, options: GraphStreamOptions): AsyncGenerator<ApiStreamEvent> {
+  const wanted = new Set<string>(options.modes);
+  const libModes = new Set<string>([...wanted].filter((m) => m !== "events" && m !== "messages-tuple" && m !== "messages"));
+  if (wanted.has("messages-tuple")) libModes.add("messages");
+  if (wanted.has("messages")) libModes.add("values");
+  if (libModes.size === 0) libModes.add("values");
+  const common = {
+    ...options.config,
+    streamMode: [...libModes],
+    subgraphs: options.subgraphs,
+    signal: options.signal,
+    interruptBefore: options.interruptBefore,
+    interruptAfter: options.interruptAfter,
+    context: options.context,
+  };
+
+  if (!wanted.has("events") && !wanted.has("messages")) {
+    const stream = await graph.stream(input, common as Parameters<CompiledGraph["stream"]>[1]);
+    for await (const raw of stream as AsyncIterable<unknown[]>) {
+      const [ns, mode, data] = (raw.length >= 3 ? raw : [[], ...raw]) as Chunk;
+      if (wanted.has(mode) || (mode === "messages" && wanted.has("messages-tuple"))) yield { event: name(mode, ns), data };
+    }
+    return;
+  }
+
+  const partial: Record<string, BaseMessageChunk> = {};
+  const completed = new Set<string>();
+  const events = graph.streamEvents(input, { ...common, version: "v2", runId: options.runId } as Parameters<CompiledGraph["streamEvents"]>[1]);
+  for await (const event of events as AsyncIterable<{ event: string; run_id: string; tags?: string[]; metadata?: unknown; data: { chunk?: unknown } }>) {
+    if (event.tags?.includes("langsmith:hidden")) continue;
+    const isRootChunk = event.event === "on_chain_stream" && (options.subgraphs || event.run_id === options.runId);
+    if (isRootChunk) {
+      const raw = event.data.chunk as unknown[];
+      const [ns, mode, data] = (options.subgraphs ? raw : [[], ...raw]) as Chunk;
+      if (mode === "messages") {
+        if (wanted.has("messages-tuple")) yield { event: name("messages", ns), data };
+      } else if (wanted.has(mode)) {
+        yield { event: name(mode, ns), data };
+      }
+      if (wanted.has("messages") && mode === "values") {
+        const messages = (data as { messages?: unknown })?.messages;
+        const fresh = (Array.isArray(messages) ? messages : []).filter((m: { id?: string }) => m?.id && !completed.has(m.id));
+        for (const m of fresh) completed.add(m.id);
+        if (fresh.length > 0) yield { event: "messages/complete", data: fresh };
+      }
+      continue;
+    }
+    if (wanted.has("events")) yield { event: "events", data: event };
+    if (wanted.has("messages") && event.event === "on_chat_model_stream" && !event.tags?.includes("nostream")) {
+      const chunk = event.data.chunk as BaseMessageChunk;
+      if (!chunk?.id) continue;
+      if (!partial[chunk.id]) {
+        partial[chunk.id] = chunk;
+        yield { event: "messages/metadata", data: { [chunk.id]: { metadata: event.metadata } } };
+      } else {
+        partial[chunk.id] = partial[chunk.id].concat(chunk);
+      }
+      yield { event: "messages/partial", data: [partial[chunk.id]] };
+    }
+  }
+}
