@@ -34,9 +34,23 @@ export interface PlatformOptions {
   heartbeatMs: number;
   /** Event log write batching window. */
   eventFlushMs: number;
+  /** How long a worker's claim on a running run lasts without renewal (renewed at a third of it). */
+  leaseMs: number;
+  /** Below this much invocation time left, a worker hands its run back at the next step boundary. */
+  handBackAtStepMs: number;
+  /** Below this much, it hands back at once, mid-step (the step runs again in the next invocation). */
+  handBackNowMs: number;
 }
 
-export const DEFAULT_OPTIONS: PlatformOptions = { eventPollMs: 100, cancelPollMs: 1000, heartbeatMs: 15_000, eventFlushMs: 50 };
+export const DEFAULT_OPTIONS: PlatformOptions = {
+  eventPollMs: 100,
+  cancelPollMs: 1000,
+  heartbeatMs: 15_000,
+  eventFlushMs: 50,
+  leaseMs: 30_000,
+  handBackAtStepMs: 90_000,
+  handBackNowMs: 20_000,
+};
 
 export function createPlatform(deps: {
   client: DynamoDBDocumentClient;

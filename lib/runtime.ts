@@ -1,19 +1,44 @@
 /**
- * The process's Platform, for the Lambda entry points. `npm start` (and tests) install a local one before the
- * handlers run; on AWS it is built on first use from the environment the CDK stack sets.
+ * The process's Platform, for the Lambda entry points (functions/). `npm start` and tests install one with
+ * setPlatform(); a deployed function builds it on first use from the environment the CDK stack sets, with the
+ * graphs its bundle registered (registerGraphs) — or, outside a bundle, loaded from LAMBDAGRAPH_CONFIG.
  */
-import type { Platform } from "./platform.js";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import { ENV } from "./config/env.js";
+import { createDocumentClient } from "./dynamo/client.js";
+import { loadGraphs, registryFromModules, type GraphRegistry } from "./graphs/registry.js";
+import { createPlatform, type Platform } from "./platform.js";
+import { SqsQueue } from "./runs/sqs-queue.js";
+import { tableNamesFromEnv } from "./tables/definitions.js";
 
 let current: Promise<Platform> | undefined;
+let bundledGraphs: Record<string, { module: Record<string, unknown>; exportName: string }> | undefined;
 
 export function setPlatform(platform: Platform | Promise<Platform>): void {
   current = Promise.resolve(platform);
 }
 
 export function getPlatform(): Promise<Platform> {
-  if (!current) {
-    // The AWS wiring (SQS queue, tables from the environment) comes with the AWS issue.
-    throw new Error("lambdagraph: no platform configured for this process (the AWS runtime wiring is not built yet)");
-  }
+  current ??= platformFromEnv();
   return current;
+}
+
+/** Called by a function bundle's generated entry with the graph modules it imported. */
+export function registerGraphs(modules: Record<string, { module: Record<string, unknown>; exportName: string }>): void {
+  bundledGraphs = modules;
+}
+
+export async function platformFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<Platform> {
+  const queueUrl = env[ENV.runQueueUrl];
+  if (!queueUrl) throw new Error(`lambdagraph: ${ENV.runQueueUrl} is not set (the CDK stack sets it for deployed functions)`);
+  const graphs: GraphRegistry = bundledGraphs
+    ? await registryFromModules(bundledGraphs)
+    : await loadGraphs(env[ENV.config] ?? "langgraph.json");
+  const sqs = new SQSClient(env[ENV.sqsEndpoint] ? { endpoint: env[ENV.sqsEndpoint] } : {});
+  return createPlatform({
+    client: createDocumentClient({ endpoint: env[ENV.dynamoEndpoint] }),
+    tables: tableNamesFromEnv(env),
+    graphs,
+    queue: new SqsQueue(sqs, queueUrl),
+  });
 }

@@ -132,6 +132,17 @@ export class DynamoDBSaver extends BaseCheckpointSaver {
     return head ? this.loadTuple(head) : undefined;
   }
 
+  /**
+   * The newest root checkpoint not written by `runId`: where the thread was before that run.
+   * Walks back from the latest checkpoint (a run writes a handful), reading heads only.
+   */
+  async checkpointBefore(threadId: string, runId: string): Promise<string | undefined> {
+    for await (const tuple of this.list({ configurable: { thread_id: threadId, checkpoint_ns: "" } })) {
+      if ((tuple.metadata as { run_id?: string } | undefined)?.run_id !== runId) return tuple.checkpoint.id;
+    }
+    return undefined;
+  }
+
   /** The id of the thread's latest root checkpoint, reading only its key (one small Query). */
   async latestCheckpointId(threadId: string): Promise<string | undefined> {
     const result = await this.client.send(
@@ -375,7 +386,11 @@ export class DynamoDBSaver extends BaseCheckpointSaver {
 
     const expiresAt = this.expiresAt();
     const parentLoc = parent ? await this.locOf(threadId, ns, parent) : {};
-    const parts: Part[] = [await this.dump("checkpoint", copy), await this.dump("metadata", metadata)];
+    // The run that wrote a checkpoint is part of its metadata (as on LangGraph Platform): a resumed run knows
+    // where it got to, and a rollback knows what to remove.
+    const runId = config.configurable?.run_id;
+    const stored = typeof runId === "string" && !("run_id" in metadata) ? { ...metadata, run_id: runId } : metadata;
+    const parts: Part[] = [await this.dump("checkpoint", copy), await this.dump("metadata", stored)];
     const loc: Loc = {};
     const blobWrites: Promise<void>[] = [];
     for (const [channel, value] of Object.entries(values)) {
@@ -490,7 +505,7 @@ export class DynamoDBSaver extends BaseCheckpointSaver {
     if (runId) {
       this.fenced.add(runId);
       setTimeout(() => this.fenced.delete(runId), 15 * 60_000).unref();
-      while (this.inflight.get(runId)?.size) await Promise.allSettled([...this.inflight.get(runId)!]);
+      await this.settle(runId);
     }
     const keys: Key[] = [];
     let start: Record<string, unknown> | undefined;
@@ -570,6 +585,11 @@ export class DynamoDBSaver extends BaseCheckpointSaver {
 
   private expiresAt(): number | undefined {
     return this.ttlSeconds === undefined ? undefined : nowSeconds() + this.ttlSeconds;
+  }
+
+  /** Resolves when every write of `runId` under way has finished (a stopped run's last checkpoint is stored). */
+  async settle(runId: string): Promise<void> {
+    while (this.inflight.get(runId)?.size) await Promise.allSettled([...this.inflight.get(runId)!]);
   }
 
   private track<T>(runId: string | undefined, work: Promise<T>): Promise<T> {

@@ -87,6 +87,23 @@ async function loadGraph(spec: GraphSpec): Promise<CompiledGraph> {
   } catch (err) {
     throw new Error(`${where}: failed to import: ${(err as Error).message}`);
   }
+  return graphFromModule(spec, module);
+}
+
+/**
+ * The graphs of modules already imported — how the Lambda bundles provide them: a generated entry imports
+ * each graph file statically (so esbuild bundles it) and passes the modules here.
+ */
+export async function registryFromModules(modules: Record<string, { module: Record<string, unknown>; exportName: string }>): Promise<GraphRegistry> {
+  const graphs = new Map<string, CompiledGraph>();
+  for (const [graphId, { module, exportName }] of Object.entries(modules)) {
+    graphs.set(graphId, await graphFromModule({ graphId, exportName, file: `(bundled ${graphId})`, spec: `${graphId}:${exportName}` }, module));
+  }
+  return registryOf(graphs);
+}
+
+async function graphFromModule(spec: GraphSpec, module: Record<string, unknown>): Promise<CompiledGraph> {
+  const where = `Graph "${spec.graphId}" (${spec.spec})`;
   if (!(spec.exportName in module)) throw new Error(`${where}: export "${spec.exportName}" not found in ${spec.file}`);
   let exported = module[spec.exportName];
   if (typeof exported === "function" && !isGraph(exported)) exported = await (exported as (config: unknown) => unknown)({});

@@ -39,7 +39,9 @@ export async function startLocal(options: LocalOptions): Promise<LocalSystem> {
   await ensureTables(client, tables);
   const queue = new InProcessQueue();
   const platform = createPlatform({ client, tables, graphs, queue, options: options.platformOptions });
-  queue.setConsumer((message) => executeRun(platform, message));
+  queue.setConsumer(async (message) => {
+    await executeRun(platform, message);
+  });
   setPlatform(platform);
 
   installAwslambdaGlobal();

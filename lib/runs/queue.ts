@@ -6,6 +6,8 @@
 export interface RunMessage {
   run_id: string;
   thread_id: string;
+  /** Set when a run is handed back to the queue to continue (near a Lambda deadline). */
+  attempt?: number;
 }
 
 export interface RunQueue {

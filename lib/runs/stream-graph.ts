@@ -23,6 +23,8 @@ export interface GraphStreamOptions {
   interruptBefore?: "*" | string[];
   interruptAfter?: "*" | string[];
   context?: Record<string, unknown>;
+  /** Called after each superstep of the root graph: a checkpoint was just written. */
+  onStep?: () => void;
 }
 
 export interface ApiStreamEvent {
@@ -38,8 +40,7 @@ export async function* streamGraph(graph: CompiledGraph, input: unknown, options
   const wanted = new Set<string>(options.modes);
   const libModes = new Set<string>([...wanted].filter((m) => m !== "events" && m !== "messages-tuple" && m !== "messages"));
   if (wanted.has("messages-tuple")) libModes.add("messages");
-  if (wanted.has("messages")) libModes.add("values");
-  if (libModes.size === 0) libModes.add("values");
+  libModes.add("values"); // a root `values` chunk marks the end of a superstep (see onStep)
   const common = {
     ...options.config,
     streamMode: [...libModes],
@@ -55,6 +56,7 @@ export async function* streamGraph(graph: CompiledGraph, input: unknown, options
     for await (const raw of stream as AsyncIterable<unknown[]>) {
       const [ns, mode, data] = (raw.length >= 3 ? raw : [[], ...raw]) as Chunk;
       if (wanted.has(mode) || (mode === "messages" && wanted.has("messages-tuple"))) yield { event: name(mode, ns), data };
+      if (mode === "values" && ns.length === 0) options.onStep?.();
     }
     return;
   }
@@ -73,6 +75,7 @@ export async function* streamGraph(graph: CompiledGraph, input: unknown, options
       } else if (wanted.has(mode)) {
         yield { event: name(mode, ns), data };
       }
+      if (mode === "values" && (!ns || ns.length === 0)) options.onStep?.();
       if (wanted.has("messages") && mode === "values") {
         const messages = (data as { messages?: unknown })?.messages;
         const fresh = (Array.isArray(messages) ? messages : []).filter((m: { id?: string }) => m?.id && !completed.has(m.id));

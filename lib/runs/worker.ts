@@ -2,48 +2,88 @@
  * The worker: executes one run message. The same function serves the in-process queue under `npm start`
  * and the SQS-triggered Lambda on AWS.
  *
- * 1. Claim the run (conditional pending → running): a duplicate delivery claims nothing and runs nothing.
- * 2. Stream the graph with the DynamoDB checkpointer, appending every chunk to the run's event log.
- * 3. Record the outcome: run status, the thread's status/values/interrupts, and free the thread — or hand it
- *    straight to the next pending run (multitask `enqueue`, `interrupt`, `rollback`).
- * 4. Append `end`, so every reader of the stream finishes.
+ * 1. Claim the run with a conditional write: pending → running, or a running run whose lease ran out (its
+ *    worker died). A duplicate delivery claims nothing and runs nothing. The claim is a lease the worker renews.
+ * 2. Stream the graph with the DynamoDB checkpointer, appending every chunk to the run's event log. A resumed
+ *    attempt (after a hand-back or a crash) continues from the run's last checkpoint, and the stream continues
+ *    with the next event id.
+ * 3. Near the invocation's deadline, stop at a step boundary and hand the run back to the queue (the thread
+ *    stays held, the stream stays open) — another invocation picks it up from the checkpoint.
+ * 4. Otherwise record the outcome — run status, the thread's status/values/interrupts — free the thread, hand
+ *    it to the next pending run, and append `end`, so every reader of the stream finishes.
  */
 import { Command } from "@langchain/langgraph";
 import type { RunnableConfig } from "@langchain/core/runnables";
+import type { CompiledGraph } from "../graphs/registry.js";
 import { now, type Platform } from "../platform.js";
 import { serializeError, toWire } from "../serialization/wire.js";
+import { resolveGraphId } from "../services/assistants.js";
+import { interruptsOf } from "../services/state.js";
 import type { CancelAction, RunStatus, StoredRun } from "../stores/run-store.js";
 import type { ThreadStatus } from "../stores/thread-store.js";
 import type { EventWriter } from "../stream/event-log.js";
-import { resolveGraphId } from "../services/assistants.js";
-import { interruptsOf } from "../services/state.js";
-import type { RunMessage } from "./queue.js";
 import type { RunKwargs } from "./kwargs.js";
+import type { RunMessage } from "./queue.js";
 import { streamGraph } from "./stream-graph.js";
-import type { CompiledGraph } from "../graphs/registry.js";
 
-export async function executeRun(p: Platform, message: RunMessage): Promise<void> {
-  const claimed = await p.runs.claim(message.thread_id, message.run_id, now());
+/** Why a worker stopped its graph early: a cancel request, a hand-back near the deadline, or a lost lease. */
+type StopReason = CancelAction | "handback" | "lost";
+
+export interface Invocation {
+  /** Milliseconds this invocation has left (Lambda's context.getRemainingTimeInMillis). */
+  remainingMs?: () => number;
+}
+
+export type Outcome = "finished" | "handed-back" | "skipped";
+
+export async function executeRun(p: Platform, message: RunMessage, invocation: Invocation = {}): Promise<Outcome> {
+  const claimed = await p.runs.claim(message.thread_id, message.run_id, now(), p.options.leaseMs);
   if (!claimed) {
     await releaseIfAbandoned(p, message);
-    return;
+    return "skipped";
   }
-  const run = { ...claimed, attempt: claimed.attempt - 1 };
-  const writer = await p.events.writer(run.run_id, { fresh: run.attempt === 0 });
-  const controller = p.cancels.register(run.run_id);
-  const stopWatching = watchForCancel(p, run, controller);
+  const run = claimed;
+  const resumed = run.attempt > 1;
   const kwargs = run.kwargs as unknown as RunKwargs;
   const graphId = resolveGraphId(p, run.assistant_id) ?? run.assistant_id;
   const config = runConfig(run, graphId, kwargs);
+  const writer = await p.events.writer(run.run_id, { fresh: !resumed });
+  const controller = p.cancels.register(run.run_id);
+  const stopWatching = watch(p, run, controller, invocation);
   let status: RunStatus = "success";
   let error: { error: string; message: string } | undefined;
   let preRunCheckpointId: string | undefined;
   let graph: CompiledGraph | undefined;
   try {
-    writer.append("metadata", { run_id: run.run_id, thread_id: run.thread_id, attempt: run.attempt + 1 });
-    preRunCheckpointId = await p.checkpointer.latestCheckpointId(run.thread_id);
+    if (!resumed) {
+      writer.append("metadata", { run_id: run.run_id, thread_id: run.thread_id, attempt: run.attempt });
+      preRunCheckpointId = await p.checkpointer.latestCheckpointId(run.thread_id);
+    }
     graph = await p.graphs.get(graphId, { checkpointer: p.checkpointer });
-    await runGraph(graph, run, kwargs, config, controller.signal, writer);
+    const continuing = resumed && (await startedBefore(p, run));
+    const input = continuing ? null : inputOf(kwargs);
+    const events = streamGraph(graph, input, {
+      runId: run.run_id,
+      config,
+      modes: kwargs.stream_mode ?? ["values"],
+      subgraphs: kwargs.stream_subgraphs ?? false,
+      signal: controller.signal,
+      interruptBefore: kwargs.interrupt_before,
+      interruptAfter: kwargs.interrupt_after,
+      context: kwargs.context,
+      onStep: () => {
+        if (invocation.remainingMs && invocation.remainingMs() < p.options.handBackAtStepMs) controller.abort("handback");
+      },
+    });
+    // A graph resumed from a checkpoint first re-emits the state it restored: readers already have it.
+    let skipRestoredValues = continuing;
+    for await (const { event, data } of events) {
+      if (skipRestoredValues && event === "values") {
+        skipRestoredValues = false;
+        continue;
+      }
+      writer.append(event, toWire(data));
+    }
   } catch (err) {
     if (controller.signal.aborted) {
       status = "interrupted";
@@ -58,13 +98,24 @@ export async function executeRun(p: Platform, message: RunMessage): Promise<void
     p.cancels.unregister(run.run_id);
   }
 
-  const cancel = controller.signal.aborted ? (controller.signal.reason as CancelAction) : undefined;
+  const stop = controller.signal.aborted ? (controller.signal.reason as StopReason) : undefined;
+  if (stop === "handback" || stop === "lost") {
+    await p.checkpointer.settle(run.run_id);
+    if (stop === "handback" && (await p.runs.handBack(run.thread_id, run.run_id, run.attempt, now()))) {
+      await writer.detach();
+      await p.queue.send({ run_id: run.run_id, thread_id: run.thread_id, attempt: run.attempt });
+      return "handed-back";
+    }
+    await writer.detach(); // lost: another worker owns the run now
+    return "skipped";
+  }
+
   try {
-    if (cancel === "rollback") {
-      await p.checkpointer.rollback(run.thread_id, preRunCheckpointId, run.run_id);
+    if (stop === "rollback") {
+      await p.checkpointer.rollback(run.thread_id, preRunCheckpointId ?? (await p.checkpointer.checkpointBefore(run.thread_id, run.run_id)), run.run_id);
       await p.runs.delete(run.thread_id, run.run_id);
     } else {
-      await p.runs.finish(run.thread_id, run.run_id, status, now(), { error });
+      await p.runs.finish(run.thread_id, run.run_id, status, now(), { error, attempt: run.attempt });
     }
     await finishThread(p, run, graph, status);
   } finally {
@@ -74,34 +125,24 @@ export async function executeRun(p: Platform, message: RunMessage): Promise<void
     await promoteNext(p, run.thread_id);
     await closing;
   }
+  return "finished";
 }
 
-async function runGraph(graph: CompiledGraph, run: StoredRun, kwargs: RunKwargs, config: RunnableConfig, signal: AbortSignal, writer: EventWriter): Promise<void> {
-  const input = kwargs.command ? new Command(kwargs.command as ConstructorParameters<typeof Command>[0]) : (kwargs.input ?? null);
-  const events = streamGraph(graph, input, {
-    runId: run.run_id,
-    config,
-    modes: kwargs.stream_mode ?? ["values"],
-    subgraphs: kwargs.stream_subgraphs ?? false,
-    signal,
-    interruptBefore: kwargs.interrupt_before,
-    interruptAfter: kwargs.interrupt_after,
-    context: kwargs.context,
-  });
-  for await (const { event, data } of events) writer.append(event, toWire(data));
+function inputOf(kwargs: RunKwargs): unknown {
+  return kwargs.command ? new Command(kwargs.command as ConstructorParameters<typeof Command>[0]) : (kwargs.input ?? null);
+}
+
+/** Whether an earlier attempt of the run got as far as checkpointing (then the graph resumes from there). */
+async function startedBefore(p: Platform, run: StoredRun): Promise<boolean> {
+  const latest = await p.checkpointer.getTuple({ configurable: { thread_id: run.thread_id, checkpoint_ns: "" } });
+  return (latest?.metadata as { run_id?: string } | undefined)?.run_id === run.run_id;
 }
 
 /**
  * The thread after the run: `error` if the run failed; `interrupted` if the graph stopped with tasks still to
- * run (an interrupt); `busy` when the next pending run takes over; else `idle`. Values and interrupts are
- * copied onto the thread item for thread listings.
+ * run (an interrupt); else `idle`. Values and interrupts are copied onto the thread item for listings.
  */
-async function finishThread(
-  p: Platform,
-  run: StoredRun,
-  graph: CompiledGraph | undefined,
-  runStatus: RunStatus,
-): Promise<void> {
+async function finishThread(p: Platform, run: StoredRun, graph: CompiledGraph | undefined, runStatus: RunStatus): Promise<void> {
   let values: Record<string, unknown> | null | undefined;
   let interrupts: Record<string, unknown[]> = {};
   let pending = false;
@@ -129,28 +170,46 @@ export async function promoteNext(p: Platform, threadId: string): Promise<void> 
 }
 
 /**
- * A message for a run that is no longer pending: a duplicate (nothing to do), or a run cancelled while it
- * waited in the queue still holding the thread — then free the thread for the next one.
+ * A message for a run that could not be claimed: a duplicate (nothing to do), a live worker has it, or it was
+ * cancelled while it waited in the queue still holding the thread — then free the thread for the next one.
  */
-async function releaseIfAbandoned(p: Platform, run: RunMessage): Promise<void> {
-  const current = await p.runs.get(run.thread_id, run.run_id);
-  if (current && current.status === "running") return;
-  const thread = await p.threads.get(run.thread_id);
-  if (thread?.active_run !== run.run_id) return;
-  await p.threads.release(run.thread_id, run.run_id, { status: "idle", now: now() });
-  await promoteNext(p, run.thread_id);
+async function releaseIfAbandoned(p: Platform, message: RunMessage): Promise<void> {
+  const current = await p.runs.get(message.thread_id, message.run_id);
+  if (current && (current.status === "running" || current.status === "pending")) return;
+  const thread = await p.threads.get(message.thread_id);
+  if (thread?.active_run !== message.run_id) return;
+  await p.threads.release(message.thread_id, message.run_id, { status: "idle", now: now() });
+  await promoteNext(p, message.thread_id);
 }
 
-/** Polls the run item for a cancel requested by another process (one small read per interval). */
-function watchForCancel(p: Platform, run: StoredRun, controller: AbortController): () => void {
+/**
+ * While the graph runs: read the run item for a cancel from another process, renew the lease (a worker that
+ * lost it stops), and hand back mid-step if the invocation is about to end.
+ */
+function watch(p: Platform, run: StoredRun, controller: AbortController, invocation: Invocation): () => void {
+  let leaseUntil = run.lease_until ?? Date.now() + p.options.leaseMs;
+  let busy = false;
   const timer = setInterval(async () => {
+    if (busy || controller.signal.aborted) return;
+    busy = true;
     try {
+      if (invocation.remainingMs && invocation.remainingMs() < p.options.handBackNowMs) {
+        controller.abort("handback");
+        return;
+      }
       const current = await p.runs.get(run.thread_id, run.run_id);
       if (current?.cancel && !controller.signal.aborted) controller.abort(current.cancel);
+      if (leaseUntil - Date.now() < (p.options.leaseMs * 2) / 3) {
+        const next = Date.now() + p.options.leaseMs;
+        if (await p.runs.renewLease(run.thread_id, run.run_id, run.attempt, next)) leaseUntil = next;
+        else if (!controller.signal.aborted) controller.abort("lost");
+      }
     } catch {
-      // A failed poll is retried on the next tick.
+      // A failed read or renewal is retried on the next tick.
+    } finally {
+      busy = false;
     }
-  }, p.options.cancelPollMs);
+  }, Math.min(p.options.cancelPollMs, p.options.leaseMs / 3));
   timer.unref();
   return () => clearInterval(timer);
 }
@@ -178,7 +237,7 @@ function runConfig(run: StoredRun, graphId: string, kwargs: RunKwargs): Runnable
       thread_id: run.thread_id,
       graph_id: graphId,
       assistant_id: run.assistant_id,
-      run_attempt: run.attempt + 1,
+      run_attempt: run.attempt,
     },
     recursionLimit: (config as { recursion_limit?: number }).recursion_limit ?? config.recursionLimit,
   };

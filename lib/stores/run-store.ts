@@ -7,8 +7,11 @@
  *
  * Attributes: the API's Run object (run_id, thread_id, assistant_id, status, metadata, multitask_strategy,
  * created_at, updated_at), `kwargs` as a JSON string (input, command, config, stream modes … — arbitrary JSON),
- * and the worker's bookkeeping: `cancel` (interrupt|rollback, set by a cancel request), `attempt`, `error`.
- * Status changes are conditional writes on the current status, so a run moves pending → running → final once.
+ * and the worker's bookkeeping: `cancel` (interrupt|rollback, set by a cancel request), `attempt`, `error`,
+ * `lease_until` (epoch ms: the worker holding a running run renews it; a run whose lease ran out belongs to a
+ * worker that died, and the next delivery of its message takes it over).
+ * Status changes are conditional writes on the current status (and attempt), so a run moves pending → running
+ * → final once, and a worker that lost its run cannot write over the one that took it.
  */
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
@@ -33,6 +36,7 @@ export interface StoredRun extends Run {
   cancel?: CancelAction;
   attempt: number;
   error?: { error: string; message: string };
+  lease_until?: number;
 }
 
 export const FINAL_STATUSES: ReadonlySet<RunStatus> = new Set(["success", "error", "timeout", "interrupted"]);
@@ -76,19 +80,28 @@ export class RunStore {
   }
 
   /**
-   * pending → running, once: the claimed run (attempt counted), or undefined when it is not pending
-   * (a duplicate delivery, or cancelled while it waited).
+   * Takes the run for a worker: pending → running, or a running run whose lease has run out (its worker died).
+   * Returns the run with its new attempt number, or undefined when there is nothing to take (a duplicate
+   * delivery, a live worker has it, or it was cancelled while it waited).
    */
-  async claim(threadId: string, runId: string, now: string): Promise<StoredRun | undefined> {
+  async claim(threadId: string, runId: string, now: string, leaseMs: number): Promise<StoredRun | undefined> {
+    const nowMs = Date.parse(now);
     try {
       const result = await this.client.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: threadId, sk: runId },
-          UpdateExpression: "SET #status = :to, updated_at = :now, attempt = attempt + :one",
-          ConditionExpression: "attribute_exists(pk) AND #status = :pending",
+          UpdateExpression: "SET #status = :running, updated_at = :now, attempt = attempt + :one, lease_until = :lease",
+          ConditionExpression: "attribute_exists(pk) AND (#status = :pending OR (#status = :running AND lease_until < :nowMs))",
           ExpressionAttributeNames: { "#status": "status" },
-          ExpressionAttributeValues: { ":to": "running", ":now": now, ":one": 1, ":pending": "pending" },
+          ExpressionAttributeValues: {
+            ":running": "running",
+            ":pending": "pending",
+            ":now": now,
+            ":nowMs": nowMs,
+            ":one": 1,
+            ":lease": nowMs + leaseMs,
+          },
           ReturnValues: "ALL_NEW",
         }),
       );
@@ -99,13 +112,31 @@ export class RunStore {
     }
   }
 
+  /** Extends the lease of the worker on `attempt`; false when the run is no longer that worker's. */
+  async renewLease(threadId: string, runId: string, attempt: number, leaseUntil: number): Promise<boolean> {
+    return this.transition(threadId, runId, ["running"], {
+      UpdateExpression: "SET lease_until = :lease",
+      values: { ":lease": leaseUntil, ":attempt": attempt },
+      extraCondition: "attempt = :attempt",
+    });
+  }
+
+  /** running → pending for the worker on `attempt`: the run continues in another invocation. */
+  async handBack(threadId: string, runId: string, attempt: number, now: string): Promise<boolean> {
+    return this.transition(threadId, runId, ["running"], {
+      UpdateExpression: "SET #status = :to, updated_at = :now REMOVE lease_until",
+      values: { ":to": "pending", ":now": now, ":attempt": attempt },
+      extraCondition: "attempt = :attempt",
+    });
+  }
+
   /** Records the final status; false when the run was not in one of `from`. */
   async finish(
     threadId: string,
     runId: string,
     status: RunStatus,
     now: string,
-    options: { from?: RunStatus[]; error?: { error: string; message: string } } = {},
+    options: { from?: RunStatus[]; error?: { error: string; message: string }; attempt?: number } = {},
   ): Promise<boolean> {
     const sets = ["#status = :to", "updated_at = :now"];
     const values: Record<string, unknown> = { ":to": status, ":now": now };
@@ -113,10 +144,12 @@ export class RunStore {
       sets.push("#error = :error");
       values[":error"] = options.error;
     }
+    if (options.attempt !== undefined) values[":attempt"] = options.attempt;
     return this.transition(threadId, runId, options.from ?? ["running"], {
-      UpdateExpression: `SET ${sets.join(", ")}`,
+      UpdateExpression: `SET ${sets.join(", ")} REMOVE lease_until`,
       values,
       names: options.error ? { "#error": "error" } : {},
+      extraCondition: options.attempt !== undefined ? "attempt = :attempt" : undefined,
     });
   }
 
@@ -144,7 +177,7 @@ export class RunStore {
     threadId: string,
     runId: string,
     from: RunStatus[],
-    update: { UpdateExpression: string; values: Record<string, unknown>; names?: Record<string, string> },
+    update: { UpdateExpression: string; values: Record<string, unknown>; names?: Record<string, string>; extraCondition?: string },
   ): Promise<boolean> {
     const fromValues = Object.fromEntries(from.map((status, i) => [`:from${i}`, status]));
     try {
@@ -153,7 +186,7 @@ export class RunStore {
           TableName: this.table,
           Key: { pk: threadId, sk: runId },
           UpdateExpression: update.UpdateExpression,
-          ConditionExpression: `attribute_exists(pk) AND #status IN (${Object.keys(fromValues).join(", ")})`,
+          ConditionExpression: `attribute_exists(pk) AND #status IN (${Object.keys(fromValues).join(", ")})${update.extraCondition ? ` AND ${update.extraCondition}` : ""}`,
           ExpressionAttributeNames: { "#status": "status", ...update.names },
           ExpressionAttributeValues: { ...update.values, ...fromValues },
         }),
@@ -222,5 +255,6 @@ function toRun(item: Record<string, any>): StoredRun {
     cancel: item.cancel,
     attempt: item.attempt ?? 0,
     error: item.error,
+    lease_until: item.lease_until,
   };
 }

@@ -165,6 +165,15 @@ export class EventWriter {
     });
   }
 
+  /** Flushes, and lets local readers continue from the log: the run goes on in another invocation. */
+  async detach(): Promise<void> {
+    try {
+      await this.flush();
+    } finally {
+      this.hub.disown(this.runId);
+    }
+  }
+
   /** Flushes and marks the run's stream as ended for local readers. */
   async close(): Promise<void> {
     try {

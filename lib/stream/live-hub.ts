@@ -32,6 +32,15 @@ export class LiveHub {
     this.wake(entry); // readers polling the log switch to following memory
   }
 
+  /** The run continues elsewhere (handed back to the queue): local readers go back to reading the log. */
+  disown(runId: string): void {
+    const entry = this.entries.get(runId);
+    if (!entry) return;
+    entry.owned = false;
+    entry.events = [];
+    this.wake(entry);
+  }
+
   publish(runId: string, event: StreamEvent): void {
     const entry = this.entry(runId);
     if (entry.owned) entry.events.push(event);

@@ -79,7 +79,7 @@ describe("RunStore", () => {
     expect((await store.nextPending(threadId))?.run_id).toBe(first.run_id);
     expect((await store.get(threadId, first.run_id))?.kwargs).toEqual(first.kwargs);
 
-    const claims = await Promise.all([1, 2, 3].map(() => store.claim(threadId, first.run_id, now())));
+    const claims = await Promise.all([1, 2, 3].map(() => store.claim(threadId, first.run_id, now(), 30_000)));
     expect(claims.filter(Boolean)).toHaveLength(1); // a duplicate delivery claims nothing
     expect(await store.finish(threadId, first.run_id, "success", now())).toBe(true);
     expect(await store.finish(threadId, first.run_id, "error", now())).toBe(false);
