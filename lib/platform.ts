@@ -23,6 +23,8 @@ export interface Platform {
   queue: RunQueue;
   cancels: CancelSignals;
   options: PlatformOptions;
+  /** SHA-256 of the API key every request must carry; undefined = no key required. */
+  apiKeyDigest?: Buffer;
 }
 
 export interface PlatformOptions {
@@ -58,6 +60,7 @@ export function createPlatform(deps: {
   graphs: GraphRegistry;
   queue: RunQueue;
   options?: Partial<PlatformOptions>;
+  apiKeyDigest?: Buffer;
 }): Platform {
   const options = { ...DEFAULT_OPTIONS, ...deps.options };
   const hub = new LiveHub();
@@ -71,6 +74,7 @@ export function createPlatform(deps: {
     queue: deps.queue,
     cancels: new CancelSignals(),
     options,
+    apiKeyDigest: deps.apiKeyDigest,
   };
 }
 

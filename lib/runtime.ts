@@ -3,7 +3,9 @@
  * setPlatform(); a deployed function builds it on first use from the environment the CDK stack sets, with the
  * graphs its bundle registered (registerGraphs) — or, outside a bundle, loaded from LAMBDAGRAPH_CONFIG.
  */
+import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SQSClient } from "@aws-sdk/client-sqs";
+import { digest } from "./http/api-key.js";
 import { ENV } from "./config/env.js";
 import { createDocumentClient } from "./dynamo/client.js";
 import { loadGraphs, registryFromModules, type GraphRegistry } from "./graphs/registry.js";
@@ -28,6 +30,17 @@ export function registerGraphs(modules: Record<string, { module: Record<string, 
   bundledGraphs = modules;
 }
 
+/** The API key's digest: from the stack's secret (read once per cold start), or a key given directly. */
+async function apiKeyDigest(env: NodeJS.ProcessEnv): Promise<Buffer | undefined> {
+  const secretArn = env[ENV.apiKeySecretArn];
+  if (secretArn) {
+    const secret = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: secretArn }));
+    if (!secret.SecretString) throw new Error(`lambdagraph: the API key secret ${secretArn} has no string value`);
+    return digest(secret.SecretString);
+  }
+  return env[ENV.apiKey] ? digest(env[ENV.apiKey]!) : undefined;
+}
+
 export async function platformFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<Platform> {
   const queueUrl = env[ENV.runQueueUrl];
   if (!queueUrl) throw new Error(`lambdagraph: ${ENV.runQueueUrl} is not set (the CDK stack sets it for deployed functions)`);
@@ -36,6 +49,7 @@ export async function platformFromEnv(env: NodeJS.ProcessEnv = process.env): Pro
     : await loadGraphs(env[ENV.config] ?? "langgraph.json");
   const sqs = new SQSClient(env[ENV.sqsEndpoint] ? { endpoint: env[ENV.sqsEndpoint] } : {});
   return createPlatform({
+    apiKeyDigest: await apiKeyDigest(env),
     client: createDocumentClient({ endpoint: env[ENV.dynamoEndpoint] }),
     tables: tableNamesFromEnv(env),
     graphs,

@@ -3,6 +3,7 @@
  * (see shared/reference/protocol.md); handlers live beside this file, one module per resource.
  */
 import { createRouter, type Route } from "../http/router.js";
+import { rejectWithoutKey } from "../http/api-key.js";
 import { json } from "../http/json.js";
 import type { Platform } from "../platform.js";
 import * as assistants from "./assistants.js";
@@ -48,4 +49,8 @@ export const routes: Route<Platform>[] = [
   { method: "POST", path: "/threads/:thread_id/runs/:run_id/stream", handler: runs.joinStream },
 ];
 
-export const createApp = () => createRouter(routes);
+/** The API: the key check (when a key is configured), then the routes. */
+export function createApp(): (req: Request, p: Platform) => Promise<Response> {
+  const router = createRouter(routes);
+  return async (req, p) => rejectWithoutKey(req, p.apiKeyDigest) ?? router(req, p);
+}

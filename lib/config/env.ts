@@ -9,8 +9,10 @@ export const ENV = {
   dynamoEndpoint: "LAMBDAGRAPH_DYNAMODB_ENDPOINT",
   /** An SQS-compatible endpoint (unset on AWS). */
   sqsEndpoint: "LAMBDAGRAPH_SQS_ENDPOINT",
-  /** Name of the SSM parameter that holds the SHA-256 hash of the API key (unset: no key required). */
-  apiKeyHashParameter: "LAMBDAGRAPH_API_KEY_HASH_PARAMETER",
+  /** ARN of the Secrets Manager secret holding the API key (unset: no key required). */
+  apiKeySecretArn: "LAMBDAGRAPH_API_KEY_SECRET_ARN",
+  /** The API key itself, for `npm start` when a key is wanted locally. */
+  apiKey: "LAMBDAGRAPH_API_KEY",
   /** The langgraph.json to load when no graphs were bundled (local runs). */
   config: "LAMBDAGRAPH_CONFIG",
 } as const;

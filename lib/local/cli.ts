@@ -1,6 +1,7 @@
 /** `npm start [-- --config langgraph.json --port 2024 --host 127.0.0.1 --in-memory]` */
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { ENV } from "../config/env.js";
 import { startLocal } from "./start.js";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -12,6 +13,7 @@ const { values } = parseArgs({
     host: { type: "string", default: "127.0.0.1" },
     "in-memory": { type: "boolean", default: false },
     "data-dir": { type: "string", default: ".lambdagraph" },
+    "api-key": { type: "string" },
     help: { type: "boolean", default: false },
   },
 });
@@ -23,7 +25,8 @@ if (values.help) {
   --port <n>          port to listen on (default 2024)
   --host <addr>       address to bind (default 127.0.0.1)
   --in-memory         keep data in memory instead of on disk
-  --data-dir <path>   where on-disk data lives (default .lambdagraph/)`);
+  --data-dir <path>   where on-disk data lives (default .lambdagraph/)
+  --api-key <key>     require this key in x-api-key (default: ${ENV.apiKey} if set, else no key)`);
   process.exit(0);
 }
 
@@ -39,6 +42,7 @@ try {
     port,
     host: values.host!,
     dataDir: values["in-memory"] ? undefined : resolve(values["data-dir"]!),
+    apiKey: values["api-key"] ?? process.env[ENV.apiKey],
   });
   console.log(`lambdagraph is serving ${system.platform.graphs.ids().join(", ")} at ${system.url}`);
   console.log(values["in-memory"] ? "data: in memory" : `data: ${resolve(values["data-dir"]!)}`);

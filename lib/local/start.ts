@@ -13,6 +13,7 @@ import { executeRun } from "../runs/worker.js";
 import { setPlatform } from "../runtime.js";
 import { ensureTables } from "../tables/create.js";
 import { tableNamesWithPrefix } from "../tables/definitions.js";
+import { digest } from "../http/api-key.js";
 import { startLocalServer } from "./http-server.js";
 import { installAwslambdaGlobal } from "./streamify-shim.js";
 
@@ -23,6 +24,8 @@ export interface LocalOptions {
   /** Where the embedded DynamoDB keeps its data; undefined = in memory. */
   dataDir?: string;
   platformOptions?: Partial<PlatformOptions>;
+  /** Require this API key (x-api-key) on every request but GET /ok. */
+  apiKey?: string;
 }
 
 export interface LocalSystem {
@@ -38,7 +41,14 @@ export async function startLocal(options: LocalOptions): Promise<LocalSystem> {
   const tables = tableNamesWithPrefix("lambdagraph");
   await ensureTables(client, tables);
   const queue = new InProcessQueue();
-  const platform = createPlatform({ client, tables, graphs, queue, options: options.platformOptions });
+  const platform = createPlatform({
+    client,
+    tables,
+    graphs,
+    queue,
+    options: options.platformOptions,
+    apiKeyDigest: options.apiKey ? digest(options.apiKey) : undefined,
+  });
   queue.setConsumer(async (message) => {
     await executeRun(platform, message);
   });
