@@ -1,17 +1,19 @@
-import { Stack, type StackProps } from "aws-cdk-lib";
+import { RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
 import type { Construct } from "constructs";
-import { LangGraphTables, type LangGraphTablesProps } from "./tables.js";
+import { LangGraphPlatform, type LangGraphPlatformProps } from "./platform.js";
 
 export interface LambdaGraphStackProps extends StackProps {
-  tables?: LangGraphTablesProps;
+  platform?: LangGraphPlatformProps;
 }
 
-/** The deployable stack. So far: the tables; the API and worker functions come with the AWS issue. */
+/** The deployable stack: one LangGraphPlatform. */
 export class LambdaGraphStack extends Stack {
-  readonly tables: LangGraphTables;
+  readonly platform: LangGraphPlatform;
 
   constructor(scope: Construct, id: string, props: LambdaGraphStackProps = {}) {
     super(scope, id, props);
-    this.tables = new LangGraphTables(this, "Tables", props.tables);
+    this.platform = new LangGraphPlatform(this, "LangGraph", props.platform);
   }
 }
+
+export { RemovalPolicy };

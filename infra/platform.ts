@@ -1,0 +1,129 @@
+/**
+ * LangGraphPlatform: the LangGraph Platform API on AWS, serverless.
+ *
+ *   client ──HTTPS──▶ API function (function URL, RESPONSE_STREAM) ──▶ DynamoDB tables
+ *                          │ run messages (SQS FIFO, grouped by thread)        ▲
+ *                          ▼                                                   │
+ *                     worker function (SQS event source) ───────────────────────┘
+ *
+ * Everything is on-demand: no request, no cost. Table and queue names reach the functions only through the
+ * environment variables named in lib/tables/definitions.ts and lib/config/env.ts.
+ */
+import { CfnOutput, Duration, Stack } from "aws-cdk-lib";
+import type { Table, TableV2 } from "aws-cdk-lib/aws-dynamodb";
+import { Architecture, FunctionUrlAuthType, InvokeMode, Runtime, type FunctionUrl, type FunctionUrlCorsOptions } from "aws-cdk-lib/aws-lambda";
+import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
+import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
+import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
+import { Secret } from "aws-cdk-lib/aws-secretsmanager";
+import { Construct } from "constructs";
+import { resolve } from "node:path";
+import { ENV } from "../lib/config/env.js";
+import type { TableId } from "../lib/tables/definitions.js";
+import { ESBUILD, writeEntries, type FunctionName } from "./bundling.js";
+import { RunQueue } from "./run-queue.js";
+import { LangGraphTables, type LangGraphTablesProps } from "./tables.js";
+
+export type ApiAuth = "apiKey" | "iam" | "none";
+
+export interface LangGraphPlatformProps {
+  /** The langgraph.json naming the graphs to deploy. Default: ./langgraph.json. */
+  config?: string;
+  /**
+   * Who may call the API. `apiKey` (default): the function URL is public but every request except GET /ok must
+   * carry the stack-generated key in `x-api-key` (the SDK's `apiKey`). `iam`: SigV4-signed requests only.
+   * `none` leaves the API open to anyone with the URL — only for throwaway experiments.
+   */
+  auth?: ApiAuth;
+  /** CORS for browsers calling the function URL directly. Default: none. */
+  cors?: FunctionUrlCorsOptions;
+  tables?: LangGraphTablesProps;
+  /** Memory of both functions in MB. Default 1024. */
+  memorySize?: number;
+  /** Longest an SSE stream or a worker invocation may last. Default and maximum: 15 minutes. */
+  timeout?: Duration;
+  logRetention?: RetentionDays;
+  /** Where the generated function entries are written. Default: .lambdagraph/build. */
+  buildDir?: string;
+}
+
+export class LangGraphPlatform extends Construct {
+  readonly tables: LangGraphTables;
+  readonly runQueue: RunQueue;
+  readonly api: NodejsFunction;
+  readonly worker: NodejsFunction;
+  readonly url: FunctionUrl;
+  readonly apiKey?: Secret;
+
+  constructor(scope: Construct, id: string, props: LangGraphPlatformProps = {}) {
+    super(scope, id);
+    const timeout = props.timeout ?? Duration.minutes(15);
+    const entries = writeEntries(resolve(props.config ?? "langgraph.json"), resolve(props.buildDir ?? ".lambdagraph/build"));
+
+    this.tables = new LangGraphTables(this, "Tables", props.tables);
+    this.runQueue = new RunQueue(this, "RunQueue", { workerTimeout: timeout });
+    const environment = {
+      ...this.tables.environment(),
+      [ENV.runQueueUrl]: this.runQueue.queue.queueUrl,
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+    };
+
+    const fn = (name: FunctionName, description: string) =>
+      new NodejsFunction(this, name === "api" ? "Api" : "Worker", {
+        description,
+        entry: entries[name],
+        handler: "handler",
+        runtime: Runtime.NODEJS_22_X,
+        architecture: Architecture.ARM_64,
+        memorySize: props.memorySize ?? 1024,
+        timeout,
+        environment,
+        logGroup: new LogGroup(this, name === "api" ? "ApiLogs" : "WorkerLogs", { retention: props.logRetention ?? RetentionDays.ONE_MONTH }),
+        bundling: {
+          format: OutputFormat.ESM,
+          target: ESBUILD.target,
+          minify: ESBUILD.minify,
+          sourceMap: ESBUILD.sourcemap,
+          externalModules: ESBUILD.external,
+          mainFields: ESBUILD.mainFields,
+          banner: ESBUILD.banner,
+        },
+      });
+    this.api = fn("api", "lambdagraph API: every REST and SSE route");
+    this.worker = fn("worker", "lambdagraph worker: executes runs from the queue");
+
+    // Least privilege: each function gets the tables and queue actions it uses, on those resources only.
+    const readWrite: TableId[] = ["threads", "runs", "events", "checkpoints", "store", "assistants"];
+    for (const id of readWrite) (this.tables.tables[id] as TableV2 | Table).grantReadWriteData(this.api);
+    for (const id of ["threads", "runs", "events", "checkpoints", "store"] as TableId[]) this.tables.tables[id].grantReadWriteData(this.worker);
+    this.tables.tables.assistants.grantReadData(this.worker);
+    this.runQueue.queue.grantSendMessages(this.api); // new runs
+    this.runQueue.queue.grantSendMessages(this.worker); // the next enqueued run, and runs handed back
+    this.worker.addEventSource(new SqsEventSource(this.runQueue.queue, { batchSize: 1, reportBatchItemFailures: true }));
+
+    const auth = props.auth ?? "apiKey";
+    if (auth === "apiKey") {
+      this.apiKey = new Secret(this, "ApiKey", {
+        description: "lambdagraph API key: send it as x-api-key (new Client({ apiKey }))",
+        generateSecretString: { passwordLength: 48, excludePunctuation: true },
+      });
+      this.apiKey.grantRead(this.api);
+      this.api.addEnvironment(ENV.apiKeySecretArn, this.apiKey.secretArn);
+    }
+    this.url = this.api.addFunctionUrl({
+      authType: auth === "iam" ? FunctionUrlAuthType.AWS_IAM : FunctionUrlAuthType.NONE,
+      invokeMode: InvokeMode.RESPONSE_STREAM,
+      cors: props.cors,
+    });
+
+    const stack = Stack.of(this);
+    new CfnOutput(stack, "ApiUrl", { value: this.url.url, description: "Point the LangGraph SDK here: new Client({ apiUrl })" });
+    if (this.apiKey) {
+      new CfnOutput(stack, "ApiKeySecretArn", {
+        value: this.apiKey.secretArn,
+        description: "aws secretsmanager get-secret-value --secret-id <this> --query SecretString --output text",
+      });
+    }
+    new CfnOutput(stack, "DeadLetterQueueUrl", { value: this.runQueue.deadLetterQueue.queueUrl });
+  }
+}
