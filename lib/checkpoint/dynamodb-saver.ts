@@ -56,7 +56,8 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
-  ScanCommand,
+  paginateQuery,
+  paginateScan,
   type DynamoDBDocumentClient,
   type QueryCommandInput,
 } from "@aws-sdk/lib-dynamodb";
@@ -184,20 +185,16 @@ export class DynamoDBSaver extends BaseCheckpointSaver {
   private async *heads(threadId: string | undefined, ns: string | undefined, beforeId: string | undefined): AsyncGenerator<Item> {
     if (threadId === undefined) {
       const all: Item[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await this.client.send(
-          new ScanCommand({
-            TableName: this.table,
-            FilterExpression: "begins_with(sk, :prefix)",
-            ExpressionAttributeValues: { ":prefix": ns === undefined ? "cp#" : `cp#${keyPart(ns)}#` },
-            ExclusiveStartKey: start,
-            ConsistentRead: true,
-          }),
-        );
-        all.push(...(page.Items ?? []));
-        start = page.LastEvaluatedKey;
-      } while (start);
+      const scan = paginateScan(
+        { client: this.client },
+        {
+          TableName: this.table,
+          FilterExpression: "begins_with(sk, :prefix)",
+          ExpressionAttributeValues: { ":prefix": ns === undefined ? "cp#" : `cp#${keyPart(ns)}#` },
+          ConsistentRead: true,
+        },
+      );
+      for await (const page of scan) all.push(...(page.Items ?? []));
       all.sort((a, b) => (a.pk === b.pk ? (a.sk < b.sk ? 1 : -1) : a.pk < b.pk ? -1 : 1));
       yield* all;
       return;
@@ -207,7 +204,6 @@ export class DynamoDBSaver extends BaseCheckpointSaver {
       TableName: this.table,
       ScanIndexForward: false,
       ConsistentRead: true,
-      Limit: 25,
       KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
       ExpressionAttributeValues: { ":pk": threadId, ":prefix": prefix },
     };
@@ -215,12 +211,7 @@ export class DynamoDBSaver extends BaseCheckpointSaver {
       query.KeyConditionExpression = "pk = :pk AND sk BETWEEN :lo AND :hi";
       query.ExpressionAttributeValues = { ":pk": threadId, ":lo": prefix, ":hi": headSk(ns, beforeId) };
     }
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(new QueryCommand({ ...query, ExclusiveStartKey: start }));
-      yield* page.Items ?? [];
-      start = page.LastEvaluatedKey;
-    } while (start);
+    for await (const page of paginateQuery({ client: this.client, pageSize: 25 }, query)) yield* page.Items ?? [];
   }
 
   private async loadTuple(head: Item): Promise<CheckpointTuple> {
@@ -342,22 +333,20 @@ export class DynamoDBSaver extends BaseCheckpointSaver {
     return keyed.map((k) => k.write);
   }
 
-  private async queryAll(pk: string, prefix: string): Promise<Item[]> {
+  /** Every item of a thread whose sort key starts with `prefix` (strongly consistent; `prefix` "" = all). */
+  private async queryAll(pk: string, prefix: string, projection?: string): Promise<Item[]> {
     const items: Item[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-          ExpressionAttributeValues: { ":pk": pk, ":prefix": prefix },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
+    const pages = paginateQuery(
+      { client: this.client },
+      {
+        TableName: this.table,
+        KeyConditionExpression: prefix ? "pk = :pk AND begins_with(sk, :prefix)" : "pk = :pk",
+        ExpressionAttributeValues: prefix ? { ":pk": pk, ":prefix": prefix } : { ":pk": pk },
+        ProjectionExpression: projection,
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) items.push(...(page.Items ?? []));
     return items;
   }
 
@@ -474,22 +463,11 @@ export class DynamoDBSaver extends BaseCheckpointSaver {
   }
 
   async deleteThread(threadId: string): Promise<void> {
-    const keys: Key[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: "pk = :pk",
-          ExpressionAttributeValues: { ":pk": threadId },
-          ProjectionExpression: "pk, sk",
-          ExclusiveStartKey: start,
-        }),
-      );
-      keys.push(...((page.Items ?? []) as Key[]));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    // Heads first, so no reader finds a checkpoint whose chunks are already gone.
+    await this.deleteKeys(threadId, (await this.queryAll(threadId, "", "pk, sk")) as Key[]);
+  }
+
+  /** Deletes items of one thread, heads first, so no reader finds a checkpoint whose chunks are already gone. */
+  private async deleteKeys(threadId: string, keys: Key[]): Promise<void> {
     keys.sort((a, b) => Number(!a.sk.startsWith("cp#")) - Number(!b.sk.startsWith("cp#")));
     await batchWrite(this.client, this.table, keys.map((Key) => ({ DeleteRequest: { Key } })));
     for (const key of [...this.recentLocs.keys()]) if (key.startsWith(`${threadId}\u0000`)) this.recentLocs.delete(key);
@@ -507,30 +485,13 @@ export class DynamoDBSaver extends BaseCheckpointSaver {
       setTimeout(() => this.fenced.delete(runId), 15 * 60_000).unref();
       await this.settle(runId);
     }
-    const keys: Key[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: "pk = :pk",
-          ExpressionAttributeValues: { ":pk": threadId },
-          ProjectionExpression: "pk, sk",
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-      keys.push(...((page.Items ?? []) as Key[]));
-      start = page.LastEvaluatedKey;
-    } while (start);
+    const keys = (await this.queryAll(threadId, "", "pk, sk")) as Key[];
     const newer = keys.filter(({ sk }) => {
       const [kind, , checkpointId] = sk.split("#");
       if (!["cp", "cx", "wr", "wx"].includes(kind)) return false;
       return keepCheckpointId === undefined || decodeURIComponent(checkpointId) > keepCheckpointId;
     });
-    newer.sort((a, b) => Number(!a.sk.startsWith("cp#")) - Number(!b.sk.startsWith("cp#")));
-    await batchWrite(this.client, this.table, newer.map((Key) => ({ DeleteRequest: { Key } })));
-    for (const key of [...this.recentLocs.keys()]) if (key.startsWith(`${threadId}\u0000`)) this.recentLocs.delete(key);
+    await this.deleteKeys(threadId, newer);
   }
 
   /**

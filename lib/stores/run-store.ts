@@ -14,7 +14,7 @@
  * → final once, and a worker that lost its run cannot write over the one that took it.
  */
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, paginateQuery, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 
 export type RunStatus = "pending" | "running" | "success" | "error" | "timeout" | "interrupted";
 export type MultitaskStrategy = "reject" | "interrupt" | "rollback" | "enqueue";
@@ -205,23 +205,22 @@ export class RunStore {
     const statuses = options.statuses ?? (options.status ? [options.status] : undefined);
     const statusValues = Object.fromEntries((statuses ?? []).map((status, i) => [`:s${i}`, status]));
     const runs: StoredRun[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: "pk = :pk",
-          FilterExpression: statuses ? `#status IN (${Object.keys(statusValues).join(", ")})` : undefined,
-          ExpressionAttributeNames: statuses ? { "#status": "status" } : undefined,
-          ExpressionAttributeValues: { ":pk": threadId, ...statusValues },
-          ScanIndexForward: !options.newestFirst,
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
+    const pages = paginateQuery(
+      { client: this.client },
+      {
+        TableName: this.table,
+        KeyConditionExpression: "pk = :pk",
+        FilterExpression: statuses ? `#status IN (${Object.keys(statusValues).join(", ")})` : undefined,
+        ExpressionAttributeNames: statuses ? { "#status": "status" } : undefined,
+        ExpressionAttributeValues: { ":pk": threadId, ...statusValues },
+        ScanIndexForward: !options.newestFirst,
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) {
       runs.push(...(page.Items ?? []).map(toRun));
-      start = page.LastEvaluatedKey;
-    } while (start && runs.length < options.want);
+      if (runs.length >= options.want) break;
+    }
     return runs.slice(0, options.want === Infinity ? undefined : options.want);
   }
 }

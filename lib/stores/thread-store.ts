@@ -19,8 +19,8 @@ import {
   DeleteCommand,
   GetCommand,
   PutCommand,
-  QueryCommand,
   UpdateCommand,
+  paginateQuery,
   type DynamoDBDocumentClient,
 } from "@aws-sdk/lib-dynamodb";
 
@@ -239,24 +239,22 @@ export class ThreadStore {
     });
     const wanted = query.offset + query.limit;
     const found: Thread[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: query.sortBy === "updated_at" ? "by_updated" : "by_created",
-          KeyConditionExpression: "list_pk = :list",
-          FilterExpression: filters.length ? filters.join(" AND ") : undefined,
-          ExpressionAttributeNames: Object.keys(names).length ? names : undefined,
-          ExpressionAttributeValues: values,
-          ScanIndexForward: query.sortOrder === "asc",
-          Limit: Math.min(Math.max(wanted - found.length, 10), 100),
-          ExclusiveStartKey: start,
-        }),
-      );
+    const pages = paginateQuery(
+      { client: this.client, pageSize: Math.min(Math.max(wanted, 10), 100) },
+      {
+        TableName: this.table,
+        IndexName: query.sortBy === "updated_at" ? "by_updated" : "by_created",
+        KeyConditionExpression: "list_pk = :list",
+        FilterExpression: filters.length ? filters.join(" AND ") : undefined,
+        ExpressionAttributeNames: Object.keys(names).length ? names : undefined,
+        ExpressionAttributeValues: values,
+        ScanIndexForward: query.sortOrder === "asc",
+      },
+    );
+    for await (const page of pages) {
       found.push(...(page.Items ?? []).map(toThread));
-      start = page.LastEvaluatedKey;
-    } while (start && found.length < wanted);
+      if (found.length >= wanted) break;
+    }
     return found.slice(query.offset, wanted);
   }
 

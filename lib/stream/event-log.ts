@@ -10,7 +10,7 @@
  *
  * Event ids count from 0 (the `metadata` event) per run and are strictly increasing; they are the SSE `id:`.
  */
-import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { PutCommand, QueryCommand, paginateQuery, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { LiveHub } from "./live-hub.js";
 
 export interface StreamEvent {
@@ -46,24 +46,22 @@ export class EventLog {
   /** Stored events with id > afterId, in order. */
   async read(runId: string, afterId: number): Promise<StreamEvent[]> {
     const events: StreamEvent[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: "pk = :run AND sk > :after",
-          ExpressionAttributeValues: { ":run": runId, ":after": pad(Math.max(afterId, -1)) },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
+    const pages = paginateQuery(
+      { client: this.client },
+      {
+        TableName: this.table,
+        KeyConditionExpression: "pk = :run AND sk > :after",
+        ExpressionAttributeValues: { ":run": runId, ":after": pad(Math.max(afterId, -1)) },
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) {
       for (const item of page.Items ?? []) {
         for (const [id, event, data] of JSON.parse(item.events as string) as [number, string, unknown][]) {
           if (id > afterId) events.push({ id, event, data });
         }
       }
-      start = page.LastEvaluatedKey;
-    } while (start);
+    }
     return events;
   }
 

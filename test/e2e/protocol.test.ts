@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client } from "@langchain/langgraph-sdk";
 import { startLocal, type LocalSystem } from "../../lib/local/start.js";
+import { collect, human, runReaches } from "../helpers/sdk.js";
 import { executeRun } from "../../lib/runs/worker.js";
 
 let system: LocalSystem;
@@ -17,7 +18,6 @@ afterAll(async () => {
   await system?.close();
 });
 
-const human = (content: string) => ({ messages: [{ type: "human", content }] });
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(`${system.url}${path}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
 
@@ -39,14 +39,6 @@ async function frames(response: Response): Promise<{ event?: string; data?: unkn
     });
 }
 
-async function runReaches(threadId: string, runId: string, statuses: string[]) {
-  for (let i = 0; i < 400; i++) {
-    const run = await client.runs.get(threadId, runId);
-    if (statuses.includes(run.status)) return run;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`run ${runId} never reached ${statuses.join("|")}`);
-}
 
 describe("SSE on the wire", () => {
   it("has the platform's headers, metadata first with run and thread ids, ids from 0, and end last", async () => {
@@ -165,14 +157,14 @@ describe("run options", () => {
     const reader = response.body!.getReader();
     await reader.read(); // the stream has started
     await reader.cancel();
-    const run = await runReaches(thread.thread_id, runId, ["interrupted", "success"]);
+    const run = await runReaches(client, thread.thread_id, runId, ["interrupted", "success"]);
     expect(run.status).toBe("interrupted");
   });
 
   it("the stop button (POST …/stream?action=interrupt&wait=1) stops a running run", async () => {
     const thread = await client.threads.create();
     const run = await client.runs.create(thread.thread_id, "agent", { input: human("slow reply for the stop button") });
-    await runReaches(thread.thread_id, run.run_id, ["running"]);
+    await runReaches(client, thread.thread_id, run.run_id, ["running"]);
     const stopped = await fetch(`${system.url}/threads/${thread.thread_id}/runs/${run.run_id}/stream?action=interrupt&wait=1`, { method: "POST" });
     expect(stopped.status).toBe(204);
     expect((await client.runs.get(thread.thread_id, run.run_id)).status).toBe("interrupted");

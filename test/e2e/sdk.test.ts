@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client } from "@langchain/langgraph-sdk";
 import { startLocal, type LocalSystem } from "../../lib/local/start.js";
+import { collect, human, runReaches } from "../helpers/sdk.js";
 
 let system: LocalSystem;
 let client: Client;
@@ -17,23 +18,8 @@ afterAll(async () => {
   await system?.close();
 });
 
-const human = (content: string) => ({ messages: [{ type: "human", content }] });
 
-async function collect<T>(stream: AsyncIterable<T>): Promise<T[]> {
-  const parts: T[] = [];
-  for await (const part of stream) parts.push(part);
-  return parts;
-}
 
-/** Resolves when the run reaches one of `statuses`. */
-async function runReaches(threadId: string, runId: string, statuses: string[]) {
-  for (let i = 0; i < 400; i++) {
-    const run = await client.runs.get(threadId, runId);
-    if (statuses.includes(run.status)) return run;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`run ${runId} never reached ${statuses.join("|")}`);
-}
 
 describe("threads", () => {
   it("creates, reads, patches, searches and deletes a thread", async () => {
@@ -176,7 +162,7 @@ describe("multitask and cancel", () => {
     const thread = await client.threads.create();
     await client.runs.wait(thread.thread_id, "simple", { input: { count: 1 } });
     const run = await client.runs.create(thread.thread_id, "agent", { input: human("slow and steady wins the race eventually") });
-    await runReaches(thread.thread_id, run.run_id, ["running"]);
+    await runReaches(client, thread.thread_id, run.run_id, ["running"]);
     await client.runs.cancel(thread.thread_id, run.run_id, true, "interrupt");
     expect((await client.runs.get(thread.thread_id, run.run_id)).status).toBe("interrupted");
     const thread2 = await client.threads.get(thread.thread_id);
@@ -192,7 +178,7 @@ describe("multitask and cancel", () => {
     await client.runs.wait(thread.thread_id, "agent", { input: human("first message") });
     const before = await client.threads.getState(thread.thread_id);
     const run = await client.runs.create(thread.thread_id, "agent", { input: human("slow second message that we roll back") });
-    await runReaches(thread.thread_id, run.run_id, ["running"]);
+    await runReaches(client, thread.thread_id, run.run_id, ["running"]);
     await client.runs.cancel(thread.thread_id, run.run_id, true, "rollback");
     const after = await client.threads.getState(thread.thread_id);
     expect(after.values).toEqual(before.values);
@@ -205,7 +191,7 @@ describe("multitask and cancel", () => {
   it("interrupt strategy cancels the running run and starts the new one", async () => {
     const thread = await client.threads.create();
     const first = await client.runs.create(thread.thread_id, "agent", { input: human("slow one that gets interrupted") });
-    await runReaches(thread.thread_id, first.run_id, ["running"]);
+    await runReaches(client, thread.thread_id, first.run_id, ["running"]);
     const second = await client.runs.create(thread.thread_id, "agent", { input: human("urgent"), multitaskStrategy: "interrupt" });
     await client.runs.join(thread.thread_id, second.run_id);
     expect((await client.runs.get(thread.thread_id, first.run_id)).status).toBe("interrupted");
