@@ -14,6 +14,8 @@ import type { TableNames } from "./tables/definitions.js";
  * Routes and the worker receive it; nothing else holds stores or clients.
  */
 export interface Platform {
+  /** The DynamoDB client every store shares (exposed for metering: see lib/dynamo/request-meter.ts). */
+  client: DynamoDBDocumentClient;
   graphs: GraphRegistry;
   threads: ThreadStore;
   runs: RunStore;
@@ -65,6 +67,7 @@ export function createPlatform(deps: {
   const options = { ...DEFAULT_OPTIONS, ...deps.options };
   const hub = new LiveHub();
   return {
+    client: deps.client,
     graphs: deps.graphs,
     threads: new ThreadStore(deps.client, deps.tables.threads),
     runs: new RunStore(deps.client, deps.tables.runs),

@@ -11,13 +11,15 @@ export interface MeterReading {
   readUnits: number;
   writeUnits: number;
   requestBytes: number;
+  /** Items written (put, updated or deleted), by table name. */
+  itemsWrittenByTable: Record<string, number>;
 }
 
 export class RequestMeter {
   private reading: MeterReading = RequestMeter.empty();
 
   static empty(): MeterReading {
-    return { requests: 0, byOperation: {}, readUnits: 0, writeUnits: 0, requestBytes: 0 };
+    return { requests: 0, byOperation: {}, readUnits: 0, writeUnits: 0, requestBytes: 0, itemsWrittenByTable: {} };
   }
 
   attach(client: DynamoDBDocumentClient): this {
@@ -27,6 +29,7 @@ export class RequestMeter {
         if (!("ReturnConsumedCapacity" in input)) input.ReturnConsumedCapacity = "TOTAL";
         const result = await next(args);
         const operation = String(context.commandName ?? "unknown").replace(/Command$/, "");
+        this.countWrites(operation, input);
         this.reading.requests += 1;
         this.reading.byOperation[operation] = (this.reading.byOperation[operation] ?? 0) + 1;
         const consumed = (result.output as { ConsumedCapacity?: unknown }).ConsumedCapacity;
@@ -55,6 +58,16 @@ export class RequestMeter {
       { step: "finalizeRequest", name: "lambdagraphRequestBytes", override: true },
     );
     return this;
+  }
+
+  private countWrites(operation: string, input: Record<string, unknown>): void {
+    const add = (table: string, n: number) => {
+      this.reading.itemsWrittenByTable[table] = (this.reading.itemsWrittenByTable[table] ?? 0) + n;
+    };
+    if (/^(PutItem|UpdateItem|DeleteItem)$/.test(operation)) add(String(input.TableName), 1);
+    if (operation === "BatchWriteItem") {
+      for (const [table, requests] of Object.entries((input.RequestItems ?? {}) as Record<string, unknown[]>)) add(table, requests.length);
+    }
   }
 
   /** The reading since the last reset, and a reset. */

@@ -5,11 +5,13 @@
  * Key schema:
  *   pk = run_id, sk = the id of the LAST event in the item, zero-padded to 12 digits.
  *   So "every event after id N" is one Query: sk > pad(N).
- *   `events` is a JSON string: [[id, event, data], ...] — many events per item (a flush every `flushMs` or
- *   ~300 KB), never one write per token.
+ *   `events` holds [[id, event, data], ...] as JSON — many events per item (a flush every `flushMs` or ~300 KB),
+ *   never one write per token — deflated into a binary `z` attribute when that is smaller (token events repeat
+ *   the same metadata, so a streamed reply compresses about tenfold: write units are billed per KB).
  *
  * Event ids count from 0 (the `metadata` event) per run and are strictly increasing; they are the SSE `id:`.
  */
+import { deflateRawSync, inflateRawSync } from "node:zlib";
 import { PutCommand, QueryCommand, paginateQuery, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { LiveHub } from "./live-hub.js";
 
@@ -27,6 +29,20 @@ export interface EventLogOptions {
 }
 
 const pad = (seq: number) => String(seq).padStart(12, "0");
+
+type Batch = [number, string, unknown][];
+
+function encodeBatch(batch: Batch): { events: string } | { z: Uint8Array } {
+  const json = JSON.stringify(batch);
+  if (json.length < 1024) return { events: json };
+  const deflated = deflateRawSync(json);
+  return deflated.byteLength < json.length * 0.9 ? { z: deflated } : { events: json };
+}
+
+function decodeBatch(item: Record<string, unknown>): Batch {
+  const json = item.z ? inflateRawSync(item.z as Uint8Array).toString("utf8") : (item.events as string);
+  return JSON.parse(json) as Batch;
+}
 const MAX_ITEM_BYTES = 300_000;
 
 export class EventLog {
@@ -57,7 +73,7 @@ export class EventLog {
     );
     for await (const page of pages) {
       for (const item of page.Items ?? []) {
-        for (const [id, event, data] of JSON.parse(item.events as string) as [number, string, unknown][]) {
+        for (const [id, event, data] of decodeBatch(item)) {
           if (id > afterId) events.push({ id, event, data });
         }
       }
@@ -187,9 +203,7 @@ export class EventWriter {
     let bytes = 0;
     const put = async () => {
       const last = batch[batch.length - 1][0];
-      await this.client.send(
-        new PutCommand({ TableName: this.table, Item: { pk: this.runId, sk: pad(last), events: JSON.stringify(batch), ...expires } }),
-      );
+      await this.client.send(new PutCommand({ TableName: this.table, Item: { pk: this.runId, sk: pad(last), ...encodeBatch(batch), ...expires } }));
       this.writes++;
       batch = [];
       bytes = 0;

@@ -8,7 +8,7 @@ let meter: RequestMeter;
 
 beforeAll(async () => {
   system = await startLocal({ config: "langgraph.json", port: 0, host: "127.0.0.1", apiKey: "s3cret-key" });
-  meter = new RequestMeter().attach((system.platform.threads as unknown as { client: never }).client);
+  meter = new RequestMeter().attach(system.platform.client);
 });
 afterAll(async () => {
   await system?.close();

@@ -1,0 +1,91 @@
+/** The measurements, each driven through the official SDK Client against a running server. */
+import { Client } from "@langchain/langgraph-sdk";
+
+export const percentile = (xs: number[], p: number) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+};
+export const median = (xs: number[]) => percentile(xs, 50);
+
+/** Completed `runs.wait` per second of the 3-node graph, `clients` concurrent clients each on its own thread. */
+export async function throughput(url: string, clients: number, windowMs: number): Promise<number> {
+  const client = new Client({ apiUrl: url });
+  const threads = await Promise.all(Array.from({ length: clients }, () => client.threads.create()));
+  const start = performance.now();
+  const deadline = start + windowMs;
+  let completed = 0;
+  await Promise.all(
+    threads.map(async (thread) => {
+      while (performance.now() < deadline) {
+        await client.runs.wait(thread.thread_id, "three", { input: { n: 0 } });
+        if (performance.now() <= deadline) completed++;
+      }
+    }),
+  );
+  return completed / (windowMs / 1000);
+}
+
+export interface StreamFigures {
+  firstTokenMs: number;
+  endMs: number;
+  tokens: number;
+  eventsPerSecond: number;
+}
+
+/** A run whose fake model streams 500 tokens: time to the first `messages` event and to the end. */
+export async function streaming(url: string): Promise<StreamFigures> {
+  const client = new Client({ apiUrl: url });
+  const thread = await client.threads.create();
+  const t0 = performance.now();
+  let first: number | undefined;
+  let tokens = 0;
+  let events = 0;
+  for await (const part of client.runs.stream(thread.thread_id, "tokens", { input: { messages: [{ type: "human", content: "go" }] }, streamMode: ["messages-tuple"] })) {
+    events++;
+    if (part.event === "messages") {
+      tokens++;
+      first ??= performance.now() - t0;
+    }
+  }
+  const endMs = performance.now() - t0;
+  return { firstTokenMs: first ?? NaN, endMs, tokens, eventsPerSecond: events / (endMs / 1000) };
+}
+
+/** Seeds `count` threads (and one with state), for the REST latencies. */
+export async function seedThreads(url: string, count: number): Promise<{ ids: string[]; withState: string }> {
+  const client = new Client({ apiUrl: url });
+  const ids: string[] = [];
+  const concurrency = 16;
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, worker) => {
+      for (let i = worker; i < count; i += concurrency) ids.push((await client.threads.create({ metadata: { i } })).thread_id);
+    }),
+  );
+  const withState = ids[0];
+  await client.runs.wait(withState, "three", { input: { n: 1 } });
+  return { ids, withState };
+}
+
+export interface RestFigures {
+  get: number[];
+  getState: number[];
+  search: number[];
+}
+
+/** Latency samples (ms) of threads.get, threads.getState and threads.search({limit: 20}). */
+export async function rest(url: string, seeded: { ids: string[]; withState: string }, samples: number): Promise<RestFigures> {
+  const client = new Client({ apiUrl: url });
+  const time = async (f: () => Promise<unknown>) => {
+    const t0 = performance.now();
+    await f();
+    return performance.now() - t0;
+  };
+  const figures: RestFigures = { get: [], getState: [], search: [] };
+  for (let i = 0; i < samples; i++) {
+    const id = seeded.ids[Math.floor(Math.random() * seeded.ids.length)];
+    figures.get.push(await time(() => client.threads.get(id)));
+    figures.getState.push(await time(() => client.threads.getState(seeded.withState)));
+    figures.search.push(await time(() => client.threads.search({ limit: 20 })));
+  }
+  return figures;
+}

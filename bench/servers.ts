@@ -1,0 +1,54 @@
+/** The two servers under test, each in its own child process, on the same langgraph.json. */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+export type ServerKind = "ours" | "official";
+
+export interface RunningServer {
+  kind: ServerKind;
+  url: string;
+  stop(): Promise<void>;
+}
+
+const ROOT = resolve(import.meta.dirname, "..");
+const TSX = join(ROOT, "node_modules/.bin/tsx");
+
+export async function startServer(kind: ServerKind, port: number, config = join(ROOT, "bench/langgraph.json")): Promise<RunningServer> {
+  const args =
+    kind === "ours"
+      ? [join(ROOT, "lib/local/cli.ts"), "--in-memory", "--port", String(port), "--config", config]
+      : [join(ROOT, "bench/official-server.ts"), "--port", String(port), "--config", config];
+  // The official server keeps its state file in the working directory: give it a fresh one.
+  const cwd = kind === "official" ? mkdtempSync(join(tmpdir(), "lg-official-")) : ROOT;
+  const child = spawn(TSX, args, { cwd, env: { ...process.env, LOG_LEVEL: "error", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" }, stdio: ["ignore", "pipe", "pipe"] });
+  const ready = kind === "ours" ? /serving .* at (http:\/\/\S+)/ : /ready (http:\/\/\S+)/;
+  const url = await new Promise<string>((resolvePromise, reject) => {
+    let out = "";
+    const timer = setTimeout(() => reject(new Error(`${kind} server did not start:\n${out}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = ready.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        resolvePromise(match[1]);
+      }
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    child.once("exit", (code) => reject(new Error(`${kind} server exited (${code}):\n${out}`)));
+  });
+  child.stdout!.resume();
+  child.stderr!.resume();
+  return { kind, url, stop: () => stop(child) };
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  return new Promise((resolvePromise) => {
+    if (child.exitCode !== null) return resolvePromise();
+    child.once("exit", () => resolvePromise());
+    child.kill("SIGTERM");
+    setTimeout(() => child.kill("SIGKILL"), 5_000).unref();
+  });
+}
