@@ -133,34 +133,6 @@ export class DynamoDBSaver extends BaseCheckpointSaver {
     return head ? this.loadTuple(head) : undefined;
   }
 
-  /**
-   * The newest root checkpoint not written by `runId`: where the thread was before that run.
-   * Walks back from the latest checkpoint (a run writes a handful), reading heads only.
-   */
-  async checkpointBefore(threadId: string, runId: string): Promise<string | undefined> {
-    for await (const tuple of this.list({ configurable: { thread_id: threadId, checkpoint_ns: "" } })) {
-      if ((tuple.metadata as { run_id?: string } | undefined)?.run_id !== runId) return tuple.checkpoint.id;
-    }
-    return undefined;
-  }
-
-  /** The id of the thread's latest root checkpoint, reading only its key (one small Query). */
-  async latestCheckpointId(threadId: string): Promise<string | undefined> {
-    const result = await this.client.send(
-      new QueryCommand({
-        TableName: this.table,
-        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-        ExpressionAttributeValues: { ":pk": threadId, ":prefix": "cp##" },
-        ProjectionExpression: "sk",
-        ScanIndexForward: false,
-        Limit: 1,
-        ConsistentRead: true,
-      }),
-    );
-    const sk = result.Items?.[0]?.sk as string | undefined;
-    return sk === undefined ? undefined : parseHeadSk(sk).checkpointId;
-  }
-
   async *list(config: RunnableConfig, options: CheckpointListOptions = {}): AsyncGenerator<CheckpointTuple> {
     const { before, filter } = options;
     let remaining = options.limit;
@@ -474,16 +446,21 @@ export class DynamoDBSaver extends BaseCheckpointSaver {
   }
 
   /**
-   * Deletes every checkpoint of the thread newer than `keepCheckpointId` (all of them when undefined), in every
-   * namespace, with their chunks and pending writes: the thread reads as it was at `keepCheckpointId`.
-   * Used to roll back a cancelled run: `runId` fences that run, so writes it still has under way finish first
-   * and later ones are dropped. Blob items stay (unreferenced, they cost storage only until TTL).
+   * Rolls the thread back to where it was before run `runId`: deletes every checkpoint the run wrote (they carry
+   * its `run_id` in their metadata, and are the thread's newest) and everything newer, in every namespace, with
+   * chunks and pending writes. The run is fenced first: writes it still has under way finish, later ones are
+   * dropped. Blob items stay (unreferenced, they cost storage only until TTL).
    */
-  async rollback(threadId: string, keepCheckpointId: string | undefined, runId?: string): Promise<void> {
-    if (runId) {
-      this.fenced.add(runId);
-      setTimeout(() => this.fenced.delete(runId), 15 * 60_000).unref();
-      await this.settle(runId);
+  async rollback(threadId: string, runId: string): Promise<void> {
+    this.fenced.add(runId);
+    setTimeout(() => this.fenced.delete(runId), 15 * 60_000).unref();
+    await this.settle(runId);
+    let keepCheckpointId: string | undefined;
+    for await (const tuple of this.list({ configurable: { thread_id: threadId, checkpoint_ns: "" } })) {
+      if ((tuple.metadata as { run_id?: string } | undefined)?.run_id !== runId) {
+        keepCheckpointId = tuple.checkpoint.id;
+        break;
+      }
     }
     const keys = (await this.queryAll(threadId, "", "pk, sk")) as Key[];
     const newer = keys.filter(({ sk }) => {

@@ -52,13 +52,9 @@ export async function executeRun(p: Platform, message: RunMessage, invocation: I
   const stopWatching = watch(p, run, controller, invocation);
   let status: RunStatus = "success";
   let error: { error: string; message: string } | undefined;
-  let preRunCheckpointId: string | undefined;
   let graph: CompiledGraph | undefined;
   try {
-    if (!resumed) {
-      writer.append("metadata", { run_id: run.run_id, thread_id: run.thread_id, attempt: run.attempt });
-      preRunCheckpointId = await p.checkpointer.latestCheckpointId(run.thread_id);
-    }
+    if (!resumed) writer.append("metadata", { run_id: run.run_id, thread_id: run.thread_id, attempt: run.attempt });
     graph = await p.graphs.get(graphId, { checkpointer: p.checkpointer });
     const continuing = resumed && (await startedBefore(p, run));
     const input = continuing ? null : inputOf(kwargs);
@@ -112,7 +108,7 @@ export async function executeRun(p: Platform, message: RunMessage, invocation: I
 
   try {
     if (stop === "rollback") {
-      await p.checkpointer.rollback(run.thread_id, preRunCheckpointId ?? (await p.checkpointer.checkpointBefore(run.thread_id, run.run_id)), run.run_id);
+      await p.checkpointer.rollback(run.thread_id, run.run_id);
       await p.runs.delete(run.thread_id, run.run_id);
     } else {
       await p.runs.finish(run.thread_id, run.run_id, status, now(), { error, attempt: run.attempt });
