@@ -1,6 +1,7 @@
 /**
  * `npx cdk deploy` entry. Context (cdk.json or -c key=value):
  *   config=path/to/langgraph.json   auth=apiKey|iam|none   removal=retain|destroy   stackName=LambdaGraph
+ *   corsOrigins=https://app.example.com,https://other.example.com   (pages allowed to call the API from a browser)
  */
 import { App, RemovalPolicy } from "aws-cdk-lib";
 import { LambdaGraphStack } from "./stack.js";
@@ -15,6 +16,7 @@ new LambdaGraphStack(app, context("stackName") ?? "LambdaGraph", {
   platform: {
     config: context("config") ?? "langgraph.json",
     auth: (context("auth") as ApiAuth | undefined) ?? "apiKey",
+    corsOrigins: context("corsOrigins")?.split(",").map((origin) => origin.trim()).filter(Boolean),
     tables: { removalPolicy: context("removal") === "destroy" ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN },
   },
 });

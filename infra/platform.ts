@@ -11,7 +11,8 @@
  */
 import { CfnOutput, Duration, Stack } from "aws-cdk-lib";
 import type { Table, TableV2 } from "aws-cdk-lib/aws-dynamodb";
-import { Architecture, FunctionUrlAuthType, InvokeMode, Runtime, type FunctionUrl, type FunctionUrlCorsOptions } from "aws-cdk-lib/aws-lambda";
+import { Architecture, FunctionUrlAuthType, HttpMethod, InvokeMode, Runtime, type FunctionUrl, type FunctionUrlCorsOptions } from "aws-cdk-lib/aws-lambda";
+import { CORS_ALLOW_HEADERS, CORS_EXPOSE_HEADERS, CORS_MAX_AGE_SECONDS } from "../lib/http/cors.js";
 import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
@@ -35,8 +36,12 @@ export interface LangGraphPlatformProps {
    * `none` leaves the API open to anyone with the URL — only for throwaway experiments.
    */
   auth?: ApiAuth;
-  /** CORS for browsers calling the function URL directly. Default: none. */
-  cors?: FunctionUrlCorsOptions;
+  /**
+   * Origins whose pages may call the API from a browser (the chat page in web/, a useStream app), e.g.
+   * ["https://app.example.com"]. The function URL answers the CORS preflight itself. Default: none. "*" is refused:
+   * it is for `npm start` only.
+   */
+  corsOrigins?: string[];
   tables?: LangGraphTablesProps;
   /** Memory of both functions in MB. Default 1024. */
   memorySize?: number;
@@ -113,7 +118,7 @@ export class LangGraphPlatform extends Construct {
     this.url = this.api.addFunctionUrl({
       authType: auth === "iam" ? FunctionUrlAuthType.AWS_IAM : FunctionUrlAuthType.NONE,
       invokeMode: InvokeMode.RESPONSE_STREAM,
-      cors: props.cors,
+      cors: props.corsOrigins?.length ? corsFor(props.corsOrigins) : undefined,
     });
 
     const stack = Stack.of(this);
@@ -126,4 +131,15 @@ export class LangGraphPlatform extends Construct {
     }
     new CfnOutput(stack, "DeadLetterQueueUrl", { value: this.runQueue.deadLetterQueue.queueUrl });
   }
+}
+
+function corsFor(origins: string[]): FunctionUrlCorsOptions {
+  if (origins.includes("*")) throw new Error('LangGraphPlatform: corsOrigins "*" would let any site call your API; list the origins');
+  return {
+    allowedOrigins: origins,
+    allowedMethods: [HttpMethod.ALL],
+    allowedHeaders: [...CORS_ALLOW_HEADERS],
+    exposedHeaders: [...CORS_EXPOSE_HEADERS],
+    maxAge: Duration.seconds(CORS_MAX_AGE_SECONDS),
+  };
 }

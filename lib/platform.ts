@@ -27,6 +27,8 @@ export interface Platform {
   options: PlatformOptions;
   /** SHA-256 of the API key every request must carry; undefined = no key required. */
   apiKeyDigest?: Buffer;
+  /** Origins the API answers CORS for (["*"] under npm start); undefined = no CORS headers. */
+  corsOrigins?: string[];
 }
 
 export interface PlatformOptions {
@@ -63,6 +65,7 @@ export function createPlatform(deps: {
   queue: RunQueue;
   options?: Partial<PlatformOptions>;
   apiKeyDigest?: Buffer;
+  corsOrigins?: string[];
 }): Platform {
   const options = { ...DEFAULT_OPTIONS, ...deps.options };
   const hub = new LiveHub();
@@ -78,6 +81,7 @@ export function createPlatform(deps: {
     cancels: new CancelSignals(),
     options,
     apiKeyDigest: deps.apiKeyDigest,
+    corsOrigins: deps.corsOrigins,
   };
 }
 

@@ -4,6 +4,7 @@
  */
 import { createRouter, type Route } from "../http/router.js";
 import { rejectWithoutKey } from "../http/api-key.js";
+import { withCors } from "../http/cors.js";
 import { json } from "../http/json.js";
 import type { Platform } from "../platform.js";
 import * as assistants from "./assistants.js";
@@ -49,8 +50,9 @@ export const routes: Route<Platform>[] = [
   { method: "POST", path: "/threads/:thread_id/runs/:run_id/stream", handler: runs.joinStream },
 ];
 
-/** The API: the key check (when a key is configured), then the routes. */
+/** The API: CORS (when configured), the key check (when a key is configured), then the routes. */
 export function createApp(): (req: Request, p: Platform) => Promise<Response> {
   const router = createRouter(routes);
-  return async (req, p) => rejectWithoutKey(req, p.apiKeyDigest) ?? router(req, p);
+  const api = async (req: Request, p: Platform) => rejectWithoutKey(req, p.apiKeyDigest) ?? router(req, p);
+  return (req, p) => (p.corsOrigins ? withCors((r) => api(r, p), p.corsOrigins)(req) : api(req, p));
 }

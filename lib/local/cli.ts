@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ENV } from "../config/env.js";
 import { startLocal } from "./start.js";
+import { ensureWebPage } from "./web-page.js";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
@@ -14,6 +15,7 @@ const { values } = parseArgs({
     "in-memory": { type: "boolean", default: false },
     "data-dir": { type: "string", default: ".lambdagraph" },
     "api-key": { type: "string" },
+    "no-page": { type: "boolean", default: false },
     help: { type: "boolean", default: false },
   },
 });
@@ -26,7 +28,8 @@ if (values.help) {
   --host <addr>       address to bind (default 127.0.0.1)
   --in-memory         keep data in memory instead of on disk
   --data-dir <path>   where on-disk data lives (default .lambdagraph/)
-  --api-key <key>     require this key in x-api-key (default: ${ENV.apiKey} if set, else no key)`);
+  --api-key <key>     require this key in x-api-key (default: ${ENV.apiKey} if set, else no key)
+  --no-page           serve the API only, not the chat page at /`);
   process.exit(0);
 }
 
@@ -37,7 +40,9 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 }
 
 try {
+  const webDir = values["no-page"] ? undefined : await ensureWebPage();
   const system = await startLocal({
+    webDir,
     config: values.config!,
     port,
     host: values.host!,
@@ -45,6 +50,7 @@ try {
     apiKey: values["api-key"] ?? process.env[ENV.apiKey],
   });
   console.log(`lambdagraph is serving ${system.platform.graphs.ids().join(", ")} at ${system.url}`);
+  if (webDir) console.log(`chat page: ${system.url}/`);
   console.log(values["in-memory"] ? "data: in memory" : `data: ${resolve(values["data-dir"]!)}`);
   let stopping = false;
   const stop = async () => {

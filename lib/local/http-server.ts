@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
 import type { Context, LambdaFunctionURLEvent, StreamifyHandler } from "aws-lambda";
+import { serveStatic } from "./static-files.js";
 import { PRELUDE_SEPARATOR } from "./streamify-shim.js";
 
 export interface LocalServer {
@@ -21,8 +22,13 @@ export async function startLocalServer(options: {
   handler: StreamifyHandler<LambdaFunctionURLEvent, void>;
   port: number;
   host: string;
+  /** A built page to serve at / (see static-files.ts). */
+  staticDir?: string;
 }): Promise<LocalServer> {
-  const server = createServer((req, res) => void serve(options.handler, req, res));
+  const server = createServer((req, res) => {
+    if (options.staticDir && serveStatic(options.staticDir, req, res)) return;
+    void serve(options.handler, req, res);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, options.host, () => resolve());

@@ -26,6 +26,8 @@ export interface LocalOptions {
   platformOptions?: Partial<PlatformOptions>;
   /** Require this API key (x-api-key) on every request but GET /ok. */
   apiKey?: string;
+  /** A built chat page to serve at / (see web-page.ts). Default: none, the API only. */
+  webDir?: string;
 }
 
 export interface LocalSystem {
@@ -48,6 +50,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalSystem> {
     queue,
     options: options.platformOptions,
     apiKeyDigest: options.apiKey ? digest(options.apiKey) : undefined,
+    corsOrigins: ["*"], // npm start listens on 127.0.0.1 only
   });
   queue.setConsumer(async (message) => {
     await executeRun(platform, message);
@@ -56,7 +59,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalSystem> {
 
   installAwslambdaGlobal();
   const { handler } = await import("../../functions/api.js");
-  const server = await startLocalServer({ handler, port: options.port, host: options.host });
+  const server = await startLocalServer({ handler, port: options.port, host: options.host, staticDir: options.webDir });
   return {
     url: server.url,
     platform,

@@ -9,18 +9,18 @@ import { LambdaGraphStack } from "../../infra/stack.js";
 let template: Template;
 let iamOnly: Template;
 
-function synth(auth?: "apiKey" | "iam" | "none") {
+function synth(auth?: "apiKey" | "iam" | "none", corsOrigins?: string[]) {
   const app = new App({ context: { "aws:cdk:bundling-stacks": [] } });
   const stack = new LambdaGraphStack(app, `Test${auth ?? ""}`, {
     env: { account: "123456789012", region: "us-east-1" },
-    platform: { config: "langgraph.json", auth, buildDir: ".lambdagraph/test-build" },
+    platform: { config: "langgraph.json", auth, corsOrigins, buildDir: ".lambdagraph/test-build" },
   });
   return Template.fromStack(stack);
 }
 
 beforeAll(() => {
   template = synth();
-  iamOnly = synth("iam");
+  iamOnly = synth("iam", ["https://app.example.com"]);
 }, 120_000);
 
 describe("the CDK stack", () => {
@@ -33,6 +33,18 @@ describe("the CDK stack", () => {
     });
     iamOnly.resourceCountIs("AWS::SecretsManager::Secret", 0);
     template.hasOutput("ApiUrl", {});
+  });
+
+  it("answers CORS only for the listed origins, with the headers the SDK sends and reads; never '*'", () => {
+    iamOnly.hasResourceProperties("AWS::Lambda::Url", {
+      Cors: {
+        AllowOrigins: ["https://app.example.com"],
+        AllowHeaders: Match.arrayWith(["content-type", "x-api-key", "last-event-id"]),
+        ExposeHeaders: Match.arrayWith(["content-location"]),
+      },
+    });
+    template.hasResourceProperties("AWS::Lambda::Url", { Cors: Match.absent() });
+    expect(() => synth("none", ["*"])).toThrow(/corsOrigins "\*"/);
   });
 
   it("runs both functions on Node.js 22, arm64, with table and queue names in the environment and logs retained", () => {

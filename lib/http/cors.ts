@@ -1,0 +1,43 @@
+/**
+ * CORS for browsers calling the API from another origin. `npm start` allows any origin ("*": it only listens on
+ * 127.0.0.1); a deployment configures its allow-list on the function URL instead (LangGraphPlatform `cors`).
+ */
+/** What the SDK sends and reads; the CDK construct gives the same lists to the function URL's CORS. */
+export const CORS_ALLOW_HEADERS = ["content-type", "x-api-key", "last-event-id", "authorization", "x-auth-scheme"] as const;
+export const CORS_EXPOSE_HEADERS = ["content-location", "location"] as const;
+export const CORS_MAX_AGE_SECONDS = 600;
+
+export function withCors(
+  app: (req: Request) => Promise<Response>,
+  allowOrigins: string[],
+): (req: Request) => Promise<Response> {
+  const originFor = (req: Request) => {
+    if (allowOrigins.includes("*")) return "*";
+    const origin = req.headers.get("origin");
+    return origin && allowOrigins.includes(origin) ? origin : undefined;
+  };
+  return async (req) => {
+    const origin = originFor(req);
+    if (req.method === "OPTIONS" && req.headers.get("access-control-request-method")) {
+      return new Response(null, {
+        status: 204,
+        headers: origin
+          ? {
+              "access-control-allow-origin": origin,
+              "access-control-allow-methods": "GET, POST, PUT, PATCH, DELETE, OPTIONS",
+              "access-control-allow-headers": CORS_ALLOW_HEADERS.join(", "),
+              "access-control-max-age": String(CORS_MAX_AGE_SECONDS),
+              vary: "origin",
+            }
+          : {},
+      });
+    }
+    const response = await app(req);
+    if (!origin) return response;
+    const headers = new Headers(response.headers);
+    headers.set("access-control-allow-origin", origin);
+    headers.set("access-control-expose-headers", CORS_EXPOSE_HEADERS.join(", "));
+    headers.append("vary", "origin");
+    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+  };
+}
