@@ -3,6 +3,7 @@ import { DynamoDBSaver } from "./checkpoint/dynamodb-saver.js";
 import type { GraphRegistry } from "./graphs/registry.js";
 import { CancelSignals } from "./runs/cancel-signals.js";
 import type { RunQueue } from "./runs/queue.js";
+import { AssistantStore } from "./stores/assistant-store.js";
 import { RunStore } from "./stores/run-store.js";
 import { ThreadStore } from "./stores/thread-store.js";
 import { EventLog } from "./stream/event-log.js";
@@ -17,6 +18,7 @@ export interface Platform {
   /** The DynamoDB client every store shares (exposed for metering: see lib/dynamo/request-meter.ts). */
   client: DynamoDBDocumentClient;
   graphs: GraphRegistry;
+  assistants: AssistantStore;
   threads: ThreadStore;
   runs: RunStore;
   events: EventLog;
@@ -72,6 +74,7 @@ export function createPlatform(deps: {
   return {
     client: deps.client,
     graphs: deps.graphs,
+    assistants: new AssistantStore(deps.client, deps.tables.assistants),
     threads: new ThreadStore(deps.client, deps.tables.threads),
     runs: new RunStore(deps.client, deps.tables.runs),
     events: new EventLog(deps.client, deps.tables.events, hub, { flushMs: options.eventFlushMs }),

@@ -11,6 +11,7 @@ import { createDocumentClient } from "./dynamo/client.js";
 import { loadGraphs, registryFromModules, type GraphRegistry } from "./graphs/registry.js";
 import { createPlatform, type Platform } from "./platform.js";
 import { SqsQueue } from "./runs/sqs-queue.js";
+import { ensureDefaultAssistants } from "./services/assistants.js";
 import { tableNamesFromEnv } from "./tables/definitions.js";
 
 let current: Promise<Platform> | undefined;
@@ -48,11 +49,13 @@ export async function platformFromEnv(env: NodeJS.ProcessEnv = process.env): Pro
     ? await registryFromModules(bundledGraphs)
     : await loadGraphs(env[ENV.config] ?? "langgraph.json");
   const sqs = new SQSClient(env[ENV.sqsEndpoint] ? { endpoint: env[ENV.sqsEndpoint] } : {});
-  return createPlatform({
+  const platform = createPlatform({
     apiKeyDigest: await apiKeyDigest(env),
     client: createDocumentClient({ endpoint: env[ENV.dynamoEndpoint] }),
     tables: tableNamesFromEnv(env),
     graphs,
     queue: new SqsQueue(sqs, queueUrl),
   });
+  await ensureDefaultAssistants(platform); // one conditional put per graph, per cold start
+  return platform;
 }

@@ -21,11 +21,18 @@ export const routes: Route<Platform>[] = [
     handler: () => json({ version: VERSION, flags: { assistants: true, crons: false, langsmith: false } }),
   },
 
+  { method: "POST", path: "/assistants", handler: assistants.create },
   { method: "POST", path: "/assistants/search", handler: assistants.search },
   { method: "POST", path: "/assistants/count", handler: assistants.count },
   { method: "GET", path: "/assistants/:assistant_id", handler: assistants.get },
+  { method: "PATCH", path: "/assistants/:assistant_id", handler: assistants.patch },
+  { method: "DELETE", path: "/assistants/:assistant_id", handler: assistants.remove },
+  { method: "POST", path: "/assistants/:assistant_id/versions", handler: assistants.versions },
+  { method: "POST", path: "/assistants/:assistant_id/latest", handler: assistants.setLatest },
   { method: "GET", path: "/assistants/:assistant_id/graph", handler: assistants.graph },
   { method: "GET", path: "/assistants/:assistant_id/schemas", handler: assistants.schemas },
+  { method: "GET", path: "/assistants/:assistant_id/subgraphs", handler: assistants.subgraphs },
+  { method: "GET", path: "/assistants/:assistant_id/subgraphs/:namespace", handler: assistants.subgraphs },
 
   { method: "POST", path: "/threads", handler: threads.create },
   { method: "POST", path: "/threads/search", handler: threads.search },

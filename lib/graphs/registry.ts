@@ -20,6 +20,8 @@ export interface GraphRegistry {
   get(graphId: string, opts?: { checkpointer?: BaseCheckpointSaver; store?: BaseStore }): Promise<CompiledGraph>;
   drawable(graphId: string, xray?: boolean | number): Promise<unknown>;
   schemas(graphId: string): Promise<Record<string, unknown>>;
+  /** The graph's subgraphs (under `namespace`, all levels with `recurse`), each with its schemas, by namespace. */
+  subgraphs(graphId: string, namespace?: string, recurse?: boolean): Promise<Record<string, unknown>>;
 }
 
 export async function loadGraphs(configPath: string): Promise<GraphRegistry> {
@@ -52,17 +54,27 @@ export function registryOf(graphs: Map<string, CompiledGraph>): GraphRegistry {
       return json;
     },
     async schemas(graphId) {
-      const graph = compiled(graphId) as CompiledGraph & { builder?: { _schemaDefinition?: unknown; _inputDefinition?: unknown; _outputDefinition?: unknown; _configSchema?: unknown } };
-      const builder = graph.builder ?? {};
-      return {
-        graph_id: graphId,
-        input_schema: jsonSchemaOf(builder._inputDefinition),
-        output_schema: jsonSchemaOf(builder._outputDefinition),
-        state_schema: jsonSchemaOf(builder._schemaDefinition),
-        config_schema: jsonSchemaOf(builder._configSchema),
-        context_schema: null,
-      };
+      return schemasOf(graphId, compiled(graphId));
     },
+    async subgraphs(graphId, namespace, recurse) {
+      const result: Record<string, unknown> = {};
+      for await (const [ns, subgraph] of compiled(graphId).getSubgraphsAsync(namespace, recurse)) {
+        result[ns] = schemasOf(graphId, subgraph as CompiledGraph);
+      }
+      return result;
+    },
+  };
+}
+
+function schemasOf(graphId: string, graph: CompiledGraph): Record<string, unknown> {
+  const builder = (graph as CompiledGraph & { builder?: { _schemaDefinition?: unknown; _inputDefinition?: unknown; _outputDefinition?: unknown; _configSchema?: unknown } }).builder ?? {};
+  return {
+    graph_id: graphId,
+    input_schema: jsonSchemaOf(builder._inputDefinition),
+    output_schema: jsonSchemaOf(builder._outputDefinition),
+    state_schema: jsonSchemaOf(builder._schemaDefinition),
+    config_schema: jsonSchemaOf(builder._configSchema),
+    context_schema: null,
   };
 }
 

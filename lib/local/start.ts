@@ -11,6 +11,7 @@ import { loadGraphs } from "../graphs/registry.js";
 import { InProcessQueue } from "../runs/queue.js";
 import { executeRun } from "../runs/worker.js";
 import { setPlatform } from "../runtime.js";
+import { ensureDefaultAssistants } from "../services/assistants.js";
 import { ensureTables } from "../tables/create.js";
 import { tableNamesWithPrefix } from "../tables/definitions.js";
 import { digest } from "../http/api-key.js";
@@ -55,6 +56,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalSystem> {
   queue.setConsumer(async (message) => {
     await executeRun(platform, message);
   });
+  await ensureDefaultAssistants(platform);
   setPlatform(platform);
 
   installAwslambdaGlobal();

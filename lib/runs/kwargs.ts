@@ -2,6 +2,8 @@ import type { RunCreateBody, StreamMode } from "../schemas/runs.js";
 
 /** What a run keeps of its create request, to execute it later (stored as the run's `kwargs`). */
 export interface RunKwargs {
+  /** The assistant's graph, fixed when the run is created. */
+  graph_id: string;
   input?: unknown;
   command?: RunCreateBody["command"];
   config?: Record<string, unknown>;
@@ -16,12 +18,13 @@ export interface RunKwargs {
   webhook?: string;
 }
 
-export function kwargsFrom(body: RunCreateBody, defaultDisconnect: "cancel" | "continue"): RunKwargs {
+export function kwargsFrom(body: RunCreateBody, defaultDisconnect: "cancel" | "continue", graphId: string): RunKwargs {
   const modes = body.stream_mode == null ? ["values" as const] : Array.isArray(body.stream_mode) ? body.stream_mode : [body.stream_mode];
   const config = { ...(body.config ?? {}) };
   const checkpointId = body.checkpoint_id ?? (body.checkpoint?.checkpoint_id as string | undefined);
   if (checkpointId) config.configurable = { ...(config.configurable ?? {}), checkpoint_id: checkpointId };
   return {
+    graph_id: graphId,
     input: body.input ?? undefined,
     command: body.command ?? undefined,
     config,

@@ -17,7 +17,6 @@ import type { RunnableConfig } from "@langchain/core/runnables";
 import type { CompiledGraph } from "../graphs/registry.js";
 import { now, type Platform } from "../platform.js";
 import { serializeError, toWire } from "../serialization/wire.js";
-import { resolveGraphId } from "../services/assistants.js";
 import { interruptsOf } from "../services/state.js";
 import type { CancelAction, RunStatus, StoredRun } from "../stores/run-store.js";
 import type { ThreadStatus } from "../stores/thread-store.js";
@@ -45,7 +44,7 @@ export async function executeRun(p: Platform, message: RunMessage, invocation: I
   const run = claimed;
   const resumed = run.attempt > 1;
   const kwargs = run.kwargs as unknown as RunKwargs;
-  const graphId = resolveGraphId(p, run.assistant_id) ?? run.assistant_id;
+  const graphId = kwargs.graph_id;
   const config = runConfig(run, graphId, kwargs);
   const writer = await p.events.writer(run.run_id, { fresh: !resumed });
   const controller = p.cancels.register(run.run_id);
@@ -160,7 +159,7 @@ async function finishThread(p: Platform, run: StoredRun, graph: CompiledGraph | 
 export async function promoteNext(p: Platform, threadId: string): Promise<void> {
   const next = await p.runs.nextPending(threadId);
   if (!next) return;
-  if ((await p.threads.acquire(threadId, next.run_id, now(), runMetadata(p, next))) === "acquired") {
+  if ((await p.threads.acquire(threadId, next.run_id, now(), runMetadata(next))) === "acquired") {
     await p.queue.send({ run_id: next.run_id, thread_id: threadId });
   }
 }
@@ -211,8 +210,8 @@ function watch(p: Platform, run: StoredRun, controller: AbortController, invocat
 }
 
 /** What a run records on its thread's metadata when it takes the thread. */
-export function runMetadata(p: Platform, run: { assistant_id: string }): Record<string, unknown> {
-  return { graph_id: resolveGraphId(p, run.assistant_id) ?? run.assistant_id, assistant_id: run.assistant_id };
+export function runMetadata(run: { assistant_id: string; kwargs: Record<string, unknown> }): Record<string, unknown> {
+  return { graph_id: (run.kwargs as unknown as RunKwargs).graph_id, assistant_id: run.assistant_id };
 }
 
 function runConfig(run: StoredRun, graphId: string, kwargs: RunKwargs): RunnableConfig {

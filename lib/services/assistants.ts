@@ -1,33 +1,23 @@
 /**
- * Assistants. For now every graph in langgraph.json has one default assistant, addressable by its graph id or
- * by the same UUIDv5 the official server gives it; stored, versioned assistants come with the API-surface issue.
+ * Assistants: stored and versioned (lib/stores/assistant-store.ts), plus one default assistant per graph in
+ * langgraph.json — id uuid5(graph_id) as on the official servers, also addressable by the graph id itself. The
+ * defaults are written at start-up (ensureDefaultAssistants); until then, and if one is deleted, the default is
+ * still served from the graph, so a run on "agent" always works while the graph is deployed.
  */
 import { HttpError } from "../http/errors.js";
-import { defaultAssistantId } from "../ids.js";
-import type { Platform } from "../platform.js";
+import { defaultAssistantId, uuid7 } from "../ids.js";
+import { now, type Platform } from "../platform.js";
+import type { AssistantCreateBody, AssistantPatchBody, AssistantSearchBody } from "../schemas/assistants.js";
+import { containsJson } from "../search/contains.js";
+import type { Assistant, AssistantVersion } from "../stores/assistant-store.js";
+import { deleteThread } from "./threads.js";
 
-export interface Assistant {
-  assistant_id: string;
-  graph_id: string;
-  config: Record<string, unknown>;
-  context: Record<string, unknown>;
-  metadata: Record<string, unknown>;
-  name: string;
-  description: string | null;
-  version: number;
-  created_at: string;
-  updated_at: string;
-}
+export type { Assistant };
 
-/** Fixed at process start so default assistants keep stable timestamps. */
+/** Fixed at process start: the timestamp of a default assistant not (yet) stored. */
 const BOOT_TIME = new Date().toISOString();
 
-export function resolveGraphId(p: Platform, assistantId: string): string | undefined {
-  if (p.graphs.has(assistantId)) return assistantId;
-  return p.graphs.ids().find((graphId) => defaultAssistantId(graphId) === assistantId);
-}
-
-export function defaultAssistant(graphId: string): Assistant {
+export function defaultAssistant(graphId: string, at = BOOT_TIME): Assistant {
   return {
     assistant_id: defaultAssistantId(graphId),
     graph_id: graphId,
@@ -37,25 +27,159 @@ export function defaultAssistant(graphId: string): Assistant {
     name: graphId,
     description: null,
     version: 1,
-    created_at: BOOT_TIME,
-    updated_at: BOOT_TIME,
+    created_at: at,
+    updated_at: at,
   };
 }
 
-export function getAssistant(p: Platform, assistantId: string): Assistant {
-  const graphId = resolveGraphId(p, assistantId);
-  if (!graphId) throw new HttpError(404, "Assistant not found");
-  return defaultAssistant(graphId);
+/** A graph id names its default assistant. */
+const storedId = (p: Platform, assistantId: string) => (p.graphs.has(assistantId) ? defaultAssistantId(assistantId) : assistantId);
+
+/** The graph whose default assistant this id is, if any. */
+function defaultGraphOf(p: Platform, assistantId: string): string | undefined {
+  if (p.graphs.has(assistantId)) return assistantId;
+  return p.graphs.ids().find((graphId) => defaultAssistantId(graphId) === assistantId);
 }
 
-export function searchAssistants(
+/** Stores each graph's default assistant unless it is there already (one conditional put per graph). */
+export async function ensureDefaultAssistants(p: Platform): Promise<void> {
+  const at = now();
+  await Promise.all(p.graphs.ids().map((graphId) => p.assistants.create(defaultAssistant(graphId, at))));
+}
+
+export async function getAssistant(p: Platform, assistantId: string): Promise<Assistant> {
+  const stored = await p.assistants.get(storedId(p, assistantId));
+  if (stored) {
+    const { latest_version: _latest, ...assistant } = stored;
+    return assistant;
+  }
+  const graphId = defaultGraphOf(p, assistantId);
+  if (graphId) return defaultAssistant(graphId);
+  throw new HttpError(404, "Assistant not found");
+}
+
+function requireGraph(p: Platform, graphId: string): void {
+  if (!p.graphs.has(graphId)) throw new HttpError(404, `Graph "${graphId}" not found; langgraph.json has ${p.graphs.ids().join(", ")}`);
+}
+
+export async function createAssistant(p: Platform, body: AssistantCreateBody): Promise<Assistant> {
+  requireGraph(p, body.graph_id);
+  const at = now();
+  const assistant: Assistant = {
+    assistant_id: body.assistant_id ?? uuid7(),
+    graph_id: body.graph_id,
+    config: body.config ?? {},
+    context: body.context ?? {},
+    metadata: body.metadata ?? {},
+    name: body.name || "Untitled",
+    description: body.description ?? null,
+    version: 1,
+    created_at: at,
+    updated_at: at,
+  };
+  if (await p.assistants.create(assistant)) return assistant;
+  if (body.if_exists === "do_nothing") return getAssistant(p, assistant.assistant_id);
+  throw new HttpError(409, "Assistant already exists");
+}
+
+/** A new version with the given fields changed (metadata is merged), made the current one. */
+export async function patchAssistant(p: Platform, assistantId: string, body: AssistantPatchBody): Promise<Assistant> {
+  if (body.graph_id != null) requireGraph(p, body.graph_id);
+  const id = storedId(p, assistantId);
+  const graphId = defaultGraphOf(p, id);
+  if (graphId) await p.assistants.create(defaultAssistant(graphId, now())); // a default not stored yet
+  const at = now();
+  const updated = await p.assistants.addVersion(id, (current, version) => ({
+    ...current,
+    graph_id: body.graph_id ?? current.graph_id,
+    config: body.config ?? current.config,
+    context: body.context ?? current.context,
+    metadata: body.metadata != null ? { ...current.metadata, ...body.metadata } : current.metadata,
+    name: body.name ?? current.name,
+    description: body.description !== undefined ? body.description : current.description,
+    version,
+    updated_at: at,
+  }));
+  if (!updated) throw new HttpError(404, "Assistant not found");
+  return updated;
+}
+
+export async function deleteAssistant(p: Platform, assistantId: string, deleteThreads: boolean): Promise<void> {
+  const id = storedId(p, assistantId);
+  if (!(await p.assistants.delete(id))) throw new HttpError(404, "Assistant not found");
+  if (!deleteThreads) return;
+  for (;;) {
+    const threads = await p.threads.search({ metadata: { assistant_id: id }, limit: 100, offset: 0, sortBy: "created_at", sortOrder: "desc" });
+    for (const thread of threads) await deleteThread(p, thread.thread_id);
+    if (threads.length < 100) return;
+  }
+}
+
+export async function setLatestVersion(p: Platform, assistantId: string, version: number): Promise<Assistant> {
+  const result = await p.assistants.setCurrent(storedId(p, assistantId), version, now());
+  if (result === "no-assistant") throw new HttpError(404, "Assistant not found");
+  if (result === "no-version") throw new HttpError(404, `Assistant version ${version} not found`);
+  return result;
+}
+
+export async function assistantVersions(
   p: Platform,
-  query: { graph_id?: string; metadata?: Record<string, unknown>; limit: number; offset: number },
-): Assistant[] {
-  return p.graphs
-    .ids()
-    .map(defaultAssistant)
-    .filter((a) => !query.graph_id || a.graph_id === query.graph_id)
-    .filter((a) => Object.entries(query.metadata ?? {}).every(([k, v]) => JSON.stringify(a.metadata[k]) === JSON.stringify(v)))
-    .slice(query.offset, query.offset + query.limit);
+  assistantId: string,
+  query: { metadata?: Record<string, unknown> | null; limit: number; offset: number },
+): Promise<AssistantVersion[]> {
+  const id = storedId(p, assistantId);
+  let versions = await p.assistants.versions(id);
+  if (versions.length === 0) {
+    const graphId = defaultGraphOf(p, id);
+    if (!graphId) throw new HttpError(404, "Assistant not found");
+    const { updated_at: _updated, ...first } = defaultAssistant(graphId);
+    versions = [first];
+  }
+  return versions.filter((v) => !query.metadata || containsJson(v.metadata, query.metadata)).slice(query.offset, query.offset + query.limit);
+}
+
+type SortKey = "assistant_id" | "graph_id" | "name" | "created_at" | "updated_at";
+
+/** Stored assistants and any default not stored yet, filtered, sorted (newest first by default) and paged. */
+export async function searchAssistants(p: Platform, query: AssistantSearchBody): Promise<{ page: Partial<Assistant>[]; total: number }> {
+  const stored = await p.assistants.list();
+  const ids = new Set(stored.map((a) => a.assistant_id));
+  const all = [...stored, ...p.graphs.ids().map((g) => defaultAssistant(g)).filter((a) => !ids.has(a.assistant_id))];
+  const sortBy: SortKey = query.sort_by ?? "created_at";
+  const direction = (query.sort_order ?? "desc") === "desc" ? -1 : 1;
+  const matching = all
+    .filter(
+      (a) =>
+        (query.graph_id == null || a.graph_id === query.graph_id) &&
+        (query.name == null || a.name.toLowerCase().includes(query.name.toLowerCase())) &&
+        (query.metadata == null || containsJson(a.metadata, query.metadata)),
+    )
+    .sort((a, b) => direction * String(a[sortBy]).localeCompare(String(b[sortBy])));
+  const offset = query.offset ?? 0;
+  const page = matching.slice(offset, offset + (query.limit ?? 10));
+  const select = query.select;
+  return {
+    page: select ? page.map((a) => Object.fromEntries(Object.entries(a).filter(([k]) => select.includes(k as keyof Assistant)))) : page,
+    total: matching.length,
+  };
+}
+
+/** What a run on this assistant executes: its graph, and its config and context under the run's own. */
+export async function runDefaults(
+  p: Platform,
+  assistantId: string,
+): Promise<{ assistant: Assistant; merge(config?: Record<string, unknown>, context?: Record<string, unknown>): { config: Record<string, unknown>; context?: Record<string, unknown> } }> {
+  const assistant = await getAssistant(p, assistantId);
+  return {
+    assistant,
+    merge(config = {}, context) {
+      const base = assistant.config as { configurable?: Record<string, unknown>; metadata?: Record<string, unknown>; tags?: string[] };
+      const own = config as typeof base;
+      const merged: Record<string, unknown> = { ...base, ...own };
+      if (base.configurable || own.configurable) merged.configurable = { ...base.configurable, ...own.configurable };
+      if (base.metadata || own.metadata) merged.metadata = { ...base.metadata, ...own.metadata };
+      const hasContext = Object.keys(assistant.context).length > 0 || context;
+      return { config: merged, context: hasContext ? { ...assistant.context, ...context } : undefined };
+    },
+  };
 }

@@ -9,8 +9,7 @@ import { promoteNext, runMetadata } from "../runs/worker.js";
 import type { RunCreateBody } from "../schemas/runs.js";
 import { FINAL_STATUSES, type CancelAction, type StoredRun } from "../stores/run-store.js";
 import type { StreamEvent } from "../stream/event-log.js";
-import { defaultAssistantId } from "../ids.js";
-import { resolveGraphId } from "./assistants.js";
+import { runDefaults } from "./assistants.js";
 import { newThread } from "../stores/thread-store.js";
 
 export const BUSY_MESSAGE = "Thread is already running a task. Wait for it to finish or choose a different multitask strategy.";
@@ -18,18 +17,19 @@ export const BUSY_MESSAGE = "Thread is already running a task. Wait for it to fi
 const STALE_LOCK_MS = 30_000;
 
 export async function createRun(p: Platform, threadId: string, body: RunCreateBody, defaults: { onDisconnect: "cancel" | "continue" }): Promise<StoredRun> {
-  const graphId = resolveGraphId(p, body.assistant_id);
-  if (!graphId) throw new HttpError(404, "Assistant not found");
+  const { assistant, merge } = await runDefaults(p, body.assistant_id);
+  const kwargs = kwargsFrom(body, defaults.onDisconnect, assistant.graph_id);
+  Object.assign(kwargs, merge(kwargs.config, kwargs.context));
   if (body.if_not_exists === "create") await p.threads.create(newThread(threadId, {}));
   const strategy = body.multitask_strategy ?? "reject";
   const created = now();
   const run: StoredRun = {
     run_id: uuid7(),
     thread_id: threadId,
-    assistant_id: defaultAssistantId(graphId),
+    assistant_id: assistant.assistant_id,
     status: "pending",
     metadata: body.metadata ?? {},
-    kwargs: kwargsFrom(body, defaults.onDisconnect) as unknown as Record<string, unknown>,
+    kwargs: kwargs as unknown as Record<string, unknown>,
     multitask_strategy: strategy,
     created_at: created,
     updated_at: created,
@@ -38,7 +38,7 @@ export async function createRun(p: Platform, threadId: string, body: RunCreateBo
 
   if (strategy === "reject") {
     // One conditional write decides: the thread is ours, or the run is refused and nothing is stored.
-    let taken = await p.threads.acquire(threadId, run.run_id, created, runMetadata(p, run));
+    let taken = await p.threads.acquire(threadId, run.run_id, created, runMetadata(run));
     if (taken === "busy" && (await takeOverStaleLock(p, threadId, run.run_id))) taken = "acquired";
     if (taken === "missing") throw new HttpError(404, "Thread not found");
     if (taken === "busy") throw new HttpError(409, BUSY_MESSAGE);
@@ -55,7 +55,7 @@ export async function createRun(p: Platform, threadId: string, body: RunCreateBo
       if (other.run_id !== run.run_id) await cancelRun(p, other, strategy);
     }
   }
-  if ((await p.threads.acquire(threadId, run.run_id, created, runMetadata(p, run))) === "acquired") {
+  if ((await p.threads.acquire(threadId, run.run_id, created, runMetadata(run))) === "acquired") {
     await p.queue.send({ run_id: run.run_id, thread_id: threadId });
   } else {
     // The holder may have finished between our write and our attempt; promoting is idempotent.

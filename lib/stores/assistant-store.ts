@@ -1,0 +1,203 @@
+/**
+ * AssistantStore: assistants and their versions in the `assistants` table.
+ *
+ * Key schema:
+ *   pk = assistant_id, sk = "assistant"           the assistant as served (its current version), plus
+ *                                                  `latest_version` (the highest version number) and
+ *                                                  list_pk = "assistant" for the `by_created` GSI (newest first).
+ *   pk = assistant_id, sk = "version#<10 digits>"  one item per version, written once, never changed.
+ *
+ * The assistant document is stored as JSON (`doc`): config, context and metadata may hold what a DynamoDB map
+ * cannot. A patch takes its version number from `latest_version` with an atomic ADD, writes the version item, then
+ * serves it (`doc`, `served_version`) unless a higher version is served already.
+ */
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import { GetCommand, PutCommand, UpdateCommand, paginateQuery, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { batchWrite } from "../dynamo/batch.js";
+
+export interface Assistant {
+  assistant_id: string;
+  graph_id: string;
+  config: Record<string, unknown>;
+  context: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+  name: string;
+  description: string | null;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export type AssistantVersion = Omit<Assistant, "updated_at">;
+
+const CURRENT = "assistant";
+const LIST_PK = "assistant";
+const versionSk = (version: number) => `version#${String(version).padStart(10, "0")}`;
+
+export class AssistantStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async get(assistantId: string): Promise<(Assistant & { latest_version: number }) | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: { pk: assistantId, sk: CURRENT } }));
+    return Item ? { ...(JSON.parse(Item.doc) as Assistant), latest_version: Item.latest_version } : undefined;
+  }
+
+  /** Stores a new assistant at version 1; false if the id is taken. */
+  async create(assistant: Assistant): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: this.currentItem(assistant, 1),
+          ConditionExpression: "attribute_not_exists(pk)",
+        }),
+      );
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
+    await this.putVersion(assistant);
+    return true;
+  }
+
+  /**
+   * Makes `next` (built from the current assistant and a new version number) a new version, and serves it unless a
+   * higher version is served already. The number comes from an atomic counter, so concurrent patches never share one.
+   * Undefined if the assistant does not exist.
+   */
+  async addVersion(assistantId: string, next: (current: Assistant, version: number) => Assistant): Promise<Assistant | undefined> {
+    let counted: Record<string, any> | undefined;
+    try {
+      ({ Attributes: counted } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: assistantId, sk: CURRENT },
+          UpdateExpression: "SET latest_version = latest_version + :one",
+          ConditionExpression: "attribute_exists(pk)",
+          ExpressionAttributeValues: { ":one": 1 },
+          ReturnValues: "ALL_NEW",
+        }),
+      ));
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return undefined;
+      throw err;
+    }
+    const updated = next(JSON.parse(counted!.doc), counted!.latest_version);
+    await this.putVersion(updated);
+    await this.serve(updated, { onlyIfNewer: true });
+    return updated;
+  }
+
+  /** Serves an existing version again (POST /assistants/{id}/latest). */
+  async setCurrent(assistantId: string, version: number, updatedAt: string): Promise<Assistant | "no-assistant" | "no-version"> {
+    const current = await this.get(assistantId);
+    if (!current) return "no-assistant";
+    const stored = await this.getVersion(assistantId, version);
+    if (!stored) return "no-version";
+    const assistant: Assistant = { ...stored, created_at: current.created_at, updated_at: updatedAt };
+    await this.serve(assistant, { onlyIfNewer: false });
+    return assistant;
+  }
+
+  async getVersion(assistantId: string, version: number): Promise<AssistantVersion | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: { pk: assistantId, sk: versionSk(version) } }));
+    return Item ? (JSON.parse(Item.doc) as AssistantVersion) : undefined;
+  }
+
+  /** Every version, newest first. */
+  async versions(assistantId: string): Promise<AssistantVersion[]> {
+    const versions: AssistantVersion[] = [];
+    const pages = paginateQuery(
+      { client: this.client },
+      {
+        TableName: this.table,
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+        ExpressionAttributeValues: { ":pk": assistantId, ":prefix": "version#" },
+        ScanIndexForward: false,
+      },
+    );
+    for await (const page of pages) for (const item of page.Items ?? []) versions.push(JSON.parse(item.doc));
+    return versions;
+  }
+
+  /** Every assistant, newest first (one Query on the `by_created` index; assistants number in the hundreds). */
+  async list(): Promise<Assistant[]> {
+    const assistants: Assistant[] = [];
+    const pages = paginateQuery(
+      { client: this.client },
+      {
+        TableName: this.table,
+        IndexName: "by_created",
+        KeyConditionExpression: "list_pk = :pk",
+        ExpressionAttributeValues: { ":pk": LIST_PK },
+        ScanIndexForward: false,
+      },
+    );
+    for await (const page of pages) for (const item of page.Items ?? []) assistants.push(JSON.parse(item.doc));
+    return assistants;
+  }
+
+  /** Deletes the assistant and all its versions; false if it did not exist. */
+  async delete(assistantId: string): Promise<boolean> {
+    const keys: { pk: string; sk: string }[] = [];
+    const pages = paginateQuery(
+      { client: this.client },
+      { TableName: this.table, KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": assistantId }, ProjectionExpression: "pk, sk" },
+    );
+    for await (const page of pages) for (const item of page.Items ?? []) keys.push({ pk: item.pk, sk: item.sk });
+    if (!keys.some((key) => key.sk === CURRENT)) return false;
+    // The current item last: a delete cut short leaves a visible assistant, never orphaned versions.
+    keys.sort((a, b) => (a.sk === CURRENT ? 1 : b.sk === CURRENT ? -1 : 0));
+    await batchWrite(this.client, this.table, keys.map((Key) => ({ DeleteRequest: { Key } })));
+    return true;
+  }
+
+  private currentItem(assistant: Assistant, latestVersion: number) {
+    return {
+      pk: assistant.assistant_id,
+      sk: CURRENT,
+      list_pk: LIST_PK,
+      created_at: assistant.created_at,
+      latest_version: latestVersion,
+      served_version: assistant.version,
+      doc: JSON.stringify(assistant),
+    };
+  }
+
+  private async putVersion(assistant: Assistant): Promise<boolean> {
+    const { updated_at: _updated, ...version } = assistant;
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { pk: assistant.assistant_id, sk: versionSk(assistant.version), doc: JSON.stringify({ ...version, created_at: assistant.updated_at }) },
+          ConditionExpression: "attribute_not_exists(pk)",
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
+  }
+
+  /** Makes `assistant` the one served (`doc`), keeping the version counter. */
+  private async serve(assistant: Assistant, { onlyIfNewer }: { onlyIfNewer: boolean }): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: assistant.assistant_id, sk: CURRENT },
+          UpdateExpression: "SET doc = :doc, served_version = :version",
+          ConditionExpression: onlyIfNewer ? "attribute_exists(pk) AND served_version < :version" : "attribute_exists(pk)",
+          ExpressionAttributeValues: { ":doc": JSON.stringify(assistant), ":version": assistant.version },
+        }),
+      );
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err; // a newer version is served, or it was deleted
+    }
+  }
+}
