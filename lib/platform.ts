@@ -4,6 +4,7 @@ import type { GraphRegistry } from "./graphs/registry.js";
 import { CancelSignals } from "./runs/cancel-signals.js";
 import type { RunQueue } from "./runs/queue.js";
 import { AssistantStore } from "./stores/assistant-store.js";
+import { DynamoDBStore } from "./stores/kv-store.js";
 import { RunStore } from "./stores/run-store.js";
 import { ThreadStore } from "./stores/thread-store.js";
 import { EventLog } from "./stream/event-log.js";
@@ -19,6 +20,8 @@ export interface Platform {
   client: DynamoDBDocumentClient;
   graphs: GraphRegistry;
   assistants: AssistantStore;
+  /** The long-term store: served under /store and handed to graphs as `config.store`. */
+  store: DynamoDBStore;
   threads: ThreadStore;
   runs: RunStore;
   events: EventLog;
@@ -48,6 +51,10 @@ export interface PlatformOptions {
   handBackAtStepMs: number;
   /** Below this much, it hands back at once, mid-step (the step runs again in the next invocation). */
   handBackNowMs: number;
+  /** Let webhooks reach loopback, link-local and private addresses (see lib/runs/webhook.ts). */
+  webhookAllowPrivate: boolean;
+  webhookTimeoutMs: number;
+  webhookAttempts: number;
 }
 
 export const DEFAULT_OPTIONS: PlatformOptions = {
@@ -58,6 +65,9 @@ export const DEFAULT_OPTIONS: PlatformOptions = {
   leaseMs: 30_000,
   handBackAtStepMs: 90_000,
   handBackNowMs: 20_000,
+  webhookAllowPrivate: false,
+  webhookTimeoutMs: 10_000,
+  webhookAttempts: 3,
 };
 
 export function createPlatform(deps: {
@@ -75,6 +85,7 @@ export function createPlatform(deps: {
     client: deps.client,
     graphs: deps.graphs,
     assistants: new AssistantStore(deps.client, deps.tables.assistants),
+    store: new DynamoDBStore(deps.client, deps.tables.store),
     threads: new ThreadStore(deps.client, deps.tables.threads),
     runs: new RunStore(deps.client, deps.tables.runs),
     events: new EventLog(deps.client, deps.tables.events, hub, { flushMs: options.eventFlushMs }),

@@ -9,6 +9,7 @@ import { json } from "../http/json.js";
 import type { Platform } from "../platform.js";
 import * as assistants from "./assistants.js";
 import * as runs from "./runs.js";
+import * as store from "./store.js";
 import * as threads from "./threads.js";
 
 const VERSION = "0.1.0";
@@ -34,8 +35,18 @@ export const routes: Route<Platform>[] = [
   { method: "GET", path: "/assistants/:assistant_id/subgraphs", handler: assistants.subgraphs },
   { method: "GET", path: "/assistants/:assistant_id/subgraphs/:namespace", handler: assistants.subgraphs },
 
+  { method: "PUT", path: "/store/items", handler: store.putItem },
+  { method: "GET", path: "/store/items", handler: store.getItem },
+  { method: "DELETE", path: "/store/items", handler: store.deleteItem },
+  { method: "POST", path: "/store/items/search", handler: store.searchItems },
+  { method: "POST", path: "/store/namespaces", handler: store.listNamespaces },
+
   { method: "POST", path: "/threads", handler: threads.create },
   { method: "POST", path: "/threads/search", handler: threads.search },
+  { method: "POST", path: "/threads/count", handler: threads.count },
+  { method: "POST", path: "/threads/prune", handler: threads.prune },
+  { method: "POST", path: "/threads/:thread_id/copy", handler: threads.copy },
+  { method: "PATCH", path: "/threads/:thread_id/state", handler: threads.patchState },
   { method: "GET", path: "/threads/:thread_id", handler: threads.get },
   { method: "PATCH", path: "/threads/:thread_id", handler: threads.patch },
   { method: "DELETE", path: "/threads/:thread_id", handler: threads.remove },
@@ -46,11 +57,18 @@ export const routes: Route<Platform>[] = [
   { method: "GET", path: "/threads/:thread_id/history", handler: threads.history },
   { method: "POST", path: "/threads/:thread_id/history", handler: threads.history },
 
+  { method: "POST", path: "/runs", handler: runs.createBackgroundRun },
+  { method: "POST", path: "/runs/stream", handler: runs.createStreamedRun },
+  { method: "POST", path: "/runs/wait", handler: runs.createWaitedRun },
+  { method: "POST", path: "/runs/batch", handler: runs.createBatch },
+  { method: "POST", path: "/runs/cancel", handler: runs.cancelMany },
+
   { method: "POST", path: "/threads/:thread_id/runs", handler: runs.createBackgroundRun },
   { method: "POST", path: "/threads/:thread_id/runs/stream", handler: runs.createStreamedRun },
   { method: "POST", path: "/threads/:thread_id/runs/wait", handler: runs.createWaitedRun },
   { method: "GET", path: "/threads/:thread_id/runs", handler: runs.listRuns },
   { method: "GET", path: "/threads/:thread_id/runs/:run_id", handler: runs.getRun },
+  { method: "DELETE", path: "/threads/:thread_id/runs/:run_id", handler: runs.deleteRun },
   { method: "POST", path: "/threads/:thread_id/runs/:run_id/cancel", handler: runs.cancel },
   { method: "GET", path: "/threads/:thread_id/runs/:run_id/join", handler: runs.join },
   { method: "GET", path: "/threads/:thread_id/runs/:run_id/stream", handler: runs.joinStream },

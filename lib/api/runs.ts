@@ -1,27 +1,41 @@
-/** Run endpoints: create (background, streamed, waited), list, get, cancel, join, join-stream. */
+/** Run endpoints: create (background, streamed, waited; on a thread or stateless; batches), list, get, delete, cancel, join, join-stream. */
 import { HttpError } from "../http/errors.js";
 import { json, parseBody } from "../http/json.js";
 import type { Params } from "../http/router.js";
 import { formatSseEvent, sseResponse } from "../http/sse.js";
 import type { Platform } from "../platform.js";
 import type { RunKwargs } from "../runs/kwargs.js";
-import { CancelQuery, RunCreateBody, RunListQuery } from "../schemas/runs.js";
-import { cancelRun, createRun, followRun, getRunOr404, waitForRun } from "../services/runs.js";
+import { CancelManyBody, CancelQuery, RunCreateBody, RunListQuery } from "../schemas/runs.js";
+import { z } from "zod";
+import { cancelRun, createRun, createStatelessRun, deleteRun as deleteRunService, followRun, getRunOr404, waitForRun } from "../services/runs.js";
 import { getState } from "../services/state.js";
 import { getThreadOr404 } from "../services/threads.js";
 import { FINAL_STATUSES, publicRun, type StoredRun } from "../stores/run-store.js";
 
 const query = (req: Request) => Object.fromEntries(new URL(req.url).searchParams);
 
+/** A run on the thread in the path, or (POST /runs…) a stateless run on a temporary thread. */
+const start = (p: Platform, params: Params, body: RunCreateBody, onDisconnect: "cancel" | "continue") =>
+  params.thread_id ? createRun(p, params.thread_id, body, { onDisconnect }) : createStatelessRun(p, body, { onDisconnect });
+
 export async function createBackgroundRun(req: Request, params: Params, p: Platform): Promise<Response> {
   const body = await parseBody(req, RunCreateBody);
-  const run = await createRun(p, params.thread_id, body, { onDisconnect: "continue" });
-  return json(publicRun(run));
+  const run = await start(p, params, body, "continue");
+  return json(publicRun(run), 200, { "content-location": `/threads/${run.thread_id}/runs/${run.run_id}` });
+}
+
+/** POST /runs/batch: several stateless background runs at once. */
+export async function createBatch(req: Request, _params: Params, p: Platform): Promise<Response> {
+  const bodies = await parseBody(req, z.array(RunCreateBody).min(1).max(100));
+  const runs: StoredRun[] = [];
+  for (const body of bodies) runs.push(await createStatelessRun(p, body, { onDisconnect: "continue" }));
+  return json(runs.map(publicRun));
 }
 
 export async function createStreamedRun(req: Request, params: Params, p: Platform): Promise<Response> {
   const body = await parseBody(req, RunCreateBody);
-  const run = await createRun(p, params.thread_id, body, { onDisconnect: "continue" });
+  // A stateless stream is cancelled when its reader goes (its thread would be deleted anyway), as on LangGraph Platform.
+  const run = await start(p, params, body, params.thread_id ? "continue" : "cancel");
   const path = `/threads/${run.thread_id}/runs/${run.run_id}`;
   return runStream(p, run, -1, {
     cancelOnDisconnect: (run.kwargs as unknown as RunKwargs).on_disconnect === "cancel",
@@ -32,7 +46,7 @@ export async function createStreamedRun(req: Request, params: Params, p: Platfor
 
 export async function createWaitedRun(req: Request, params: Params, p: Platform): Promise<Response> {
   const body = await parseBody(req, RunCreateBody);
-  const run = await createRun(p, params.thread_id, body, { onDisconnect: "continue" });
+  const run = await start(p, params, body, "continue");
   const path = `/threads/${run.thread_id}/runs/${run.run_id}`;
   return json(await finalOutput(p, run, req.signal, true), 200, { "content-location": path });
 }
@@ -59,6 +73,29 @@ export async function cancel(req: Request, params: Params, p: Platform): Promise
     return new Response(null, { status: 204 });
   }
   return new Response(null, { status: 202 });
+}
+
+export async function deleteRun(_req: Request, params: Params, p: Platform): Promise<Response> {
+  await deleteRunService(p, params.thread_id, params.run_id);
+  return new Response(null, { status: 204 });
+}
+
+/** POST /runs/cancel: the given runs of one thread, or every run of a thread, or (by status) every such run. */
+export async function cancelMany(req: Request, _params: Params, p: Platform): Promise<Response> {
+  const q = CancelQuery.parse(query(req));
+  const body = await parseBody(req, CancelManyBody);
+  const runs: StoredRun[] = [];
+  if (body.thread_id) {
+    if (body.run_ids) {
+      for (const runId of body.run_ids) runs.push(await getRunOr404(p, body.thread_id, runId));
+    } else {
+      runs.push(...(await p.runs.unfinished(body.thread_id)));
+    }
+  } else {
+    runs.push(...(await p.runs.allWithStatus(body.status === "all" ? ["pending", "running"] : [body.status!])));
+  }
+  for (const run of runs) if (!FINAL_STATUSES.has(run.status)) await cancelRun(p, run, q.action ?? "interrupt");
+  return new Response(null, { status: 204 });
 }
 
 export async function join(req: Request, params: Params, p: Platform): Promise<Response> {
@@ -110,7 +147,14 @@ function runStream(p: Platform, run: StoredRun, afterId: number, options: { canc
  * item, else read through the graph when they were too large for it), or the run's error.
  */
 async function finalOutput(p: Platform, run: StoredRun, signal: AbortSignal, justCreated = false): Promise<unknown> {
-  const finished = await waitForRun(p, run, signal, justCreated);
+  let lastValues: unknown;
+  let failure: unknown;
+  const finished = await waitForRun(p, run, signal, justCreated, (event) => {
+    if (event.event === "values") lastValues = event.data;
+    if (event.event === "error") failure = event.data;
+  });
+  // A stateless run's thread is deleted as it ends: its output is the last `values` event it streamed.
+  if ((run.kwargs as unknown as RunKwargs).on_completion === "delete") return failure ? { __error__: failure } : (lastValues ?? null);
   if (finished?.status === "error") return { __error__: finished.error ?? { error: "Error", message: "Run failed" } };
   const thread = await p.threads.get(run.thread_id);
   if (thread?.values) return thread.values;

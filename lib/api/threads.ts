@@ -2,9 +2,10 @@
 import { json, parseBody, readJson } from "../http/json.js";
 import type { Params } from "../http/router.js";
 import type { Platform } from "../platform.js";
-import { HistoryBody, StateQuery, StateUpdateBody, ThreadCreateBody, ThreadPatchBody, ThreadSearchBody } from "../schemas/threads.js";
+import { HistoryBody, StateQuery, StateUpdateBody, ThreadCountBody, ThreadCreateBody, ThreadPatchBody, ThreadPruneBody, ThreadSearchBody } from "../schemas/threads.js";
 import { getHistory, getState, updateState } from "../services/state.js";
-import { createThread, deleteThread, getThreadOr404, patchThread, publicThread, searchThreads } from "../services/threads.js";
+import { copyThread, countThreads, createThread, deleteThread, getThreadOr404, patchThread, pruneThreads, publicThread, searchThreads } from "../services/threads.js";
+import { HttpError } from "../http/errors.js";
 import { z } from "zod";
 
 const flag = (value: string | undefined) => value === "true" || value === "1";
@@ -53,4 +54,25 @@ export async function history(req: Request, params: Params, p: Platform): Promis
       ? HistoryBody.parse({ limit: Number(new URL(req.url).searchParams.get("limit") ?? 10) })
       : HistoryBody.parse(await readJson(req));
   return json(await getHistory(p, params.thread_id, body));
+}
+
+export async function count(req: Request, _params: Params, p: Platform): Promise<Response> {
+  return json(await countThreads(p, await parseBody(req, ThreadCountBody)));
+}
+
+export async function copy(_req: Request, params: Params, p: Platform): Promise<Response> {
+  return json(publicThread(await copyThread(p, params.thread_id)));
+}
+
+export async function prune(req: Request, _params: Params, p: Platform): Promise<Response> {
+  const body = await parseBody(req, ThreadPruneBody);
+  return json({ pruned_count: await pruneThreads(p, body.thread_ids, body.strategy ?? "delete") });
+}
+
+/** PATCH /threads/{id}/state: merge metadata into the latest checkpoint's. */
+export async function patchState(req: Request, params: Params, p: Platform): Promise<Response> {
+  const body = await parseBody(req, z.object({ metadata: z.record(z.string(), z.unknown()) }));
+  await getThreadOr404(p, params.thread_id);
+  if (!(await p.checkpointer.patchLatestMetadata(params.thread_id, body.metadata))) throw new HttpError(404, "Thread has no state to patch");
+  return new Response(null, { status: 204 });
 }

@@ -434,6 +434,48 @@ export class DynamoDBSaver extends BaseCheckpointSaver {
     ]);
   }
 
+  /**
+   * Copies every item of a thread (all namespaces, chunks, blobs, pending writes) to another thread id: heads
+   * last, so the copy becomes visible only once complete. Checkpoint metadata keeps the source's `thread_id`.
+   */
+  async copyThread(fromThreadId: string, toThreadId: string): Promise<void> {
+    const items = await this.queryAll(fromThreadId, "");
+    items.sort((a, b) => Number(String(a.sk).startsWith("cp#")) - Number(String(b.sk).startsWith("cp#")));
+    await batchWrite(this.client, this.table, items.map((item) => ({ PutRequest: { Item: { ...item, pk: toThreadId } } })));
+  }
+
+  /**
+   * Prunes the thread's history to its latest root checkpoint: that checkpoint is written again with every
+   * channel value (so it no longer points into older heads), then every other head, its chunks and pending
+   * writes are deleted, in all namespaces. Blob items stay (unreferenced, they cost storage only until TTL).
+   */
+  async keepLatest(threadId: string): Promise<void> {
+    const config = { configurable: { thread_id: threadId, checkpoint_ns: "" } };
+    const latest = await this.getTuple(config);
+    if (!latest) return;
+    const before = (await this.queryAll(threadId, "", "pk, sk")) as Key[];
+    await this.put(config, latest.checkpoint, latest.metadata ?? ({} as CheckpointMetadata), latest.checkpoint.channel_versions);
+    const byTask = new Map<string, PendingWrite[]>();
+    for (const [taskId, channel, value] of latest.pendingWrites ?? []) byTask.set(taskId, [...(byTask.get(taskId) ?? []), [channel, value]]);
+    const at = { configurable: { ...config.configurable, checkpoint_id: latest.checkpoint.id } };
+    for (const [taskId, writes] of byTask) await this.putWrites(at, writes, taskId);
+    const stale = before.filter((key) => {
+      const [kind, ns, checkpointId] = key.sk.split("#");
+      return ["cp", "cx", "wr", "wx"].includes(kind) && (ns !== "" || checkpointId !== latest.checkpoint.id);
+    });
+    await this.deleteKeys(threadId, stale);
+  }
+
+  /** Merges `patch` into the metadata of the latest root checkpoint (PATCH /threads/{id}/state). False if none. */
+  async patchLatestMetadata(threadId: string, patch: Record<string, unknown>): Promise<boolean> {
+    const config = { configurable: { thread_id: threadId, checkpoint_ns: "" } };
+    const latest = await this.getTuple(config);
+    if (!latest) return false;
+    // Written again whole (every channel in newVersions): the head replaces itself, so it must not point at itself.
+    await this.put(config, latest.checkpoint, { ...latest.metadata, ...patch } as CheckpointMetadata, latest.checkpoint.channel_versions);
+    return true;
+  }
+
   async deleteThread(threadId: string): Promise<void> {
     await this.deleteKeys(threadId, (await this.queryAll(threadId, "", "pk, sk")) as Key[]);
   }

@@ -13,13 +13,15 @@ export interface MeterReading {
   requestBytes: number;
   /** Items written (put, updated or deleted), by table name. */
   itemsWrittenByTable: Record<string, number>;
+  /** Items DynamoDB read to answer (ScannedCount for Query and Scan, items returned by GetItem/BatchGetItem). */
+  itemsRead: number;
 }
 
 export class RequestMeter {
   private reading: MeterReading = RequestMeter.empty();
 
   static empty(): MeterReading {
-    return { requests: 0, byOperation: {}, readUnits: 0, writeUnits: 0, requestBytes: 0, itemsWrittenByTable: {} };
+    return { requests: 0, byOperation: {}, readUnits: 0, writeUnits: 0, requestBytes: 0, itemsWrittenByTable: {}, itemsRead: 0 };
   }
 
   attach(client: DynamoDBDocumentClient): this {
@@ -30,6 +32,7 @@ export class RequestMeter {
         const result = await next(args);
         const operation = String(context.commandName ?? "unknown").replace(/Command$/, "");
         this.countWrites(operation, input);
+        this.countReads(operation, result.output as Record<string, any>);
         this.reading.requests += 1;
         this.reading.byOperation[operation] = (this.reading.byOperation[operation] ?? 0) + 1;
         const consumed = (result.output as { ConsumedCapacity?: unknown }).ConsumedCapacity;
@@ -58,6 +61,14 @@ export class RequestMeter {
       { step: "finalizeRequest", name: "lambdagraphRequestBytes", override: true },
     );
     return this;
+  }
+
+  private countReads(operation: string, output: Record<string, any>): void {
+    if (operation === "Query" || operation === "Scan") this.reading.itemsRead += output.ScannedCount ?? output.Count ?? 0;
+    else if (/^Get(Item)?$/.test(operation)) this.reading.itemsRead += output.Item ? 1 : 0;
+    else if (/^BatchGet(Item)?$/.test(operation)) {
+      for (const items of Object.values((output.Responses ?? {}) as Record<string, unknown[]>)) this.reading.itemsRead += items.length;
+    }
   }
 
   private countWrites(operation: string, input: Record<string, unknown>): void {

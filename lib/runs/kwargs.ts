@@ -16,6 +16,16 @@ export interface RunKwargs {
   checkpoint_id?: string;
   on_disconnect: "cancel" | "continue";
   webhook?: string;
+  /** A stateless run (POST /runs…): what becomes of its temporary thread when it finishes. */
+  on_completion?: "delete" | "keep";
+  /** Epoch ms before which the run must not start (from `after_seconds`). */
+  not_before?: number;
+}
+
+/** The queue message that starts a run (see RunMessage). */
+export function startMessage(run: { run_id: string; thread_id: string; kwargs: Record<string, unknown> }) {
+  const notBefore = (run.kwargs as unknown as RunKwargs).not_before;
+  return { run_id: run.run_id, thread_id: run.thread_id, ...(notBefore ? { not_before: notBefore } : {}) };
 }
 
 export function kwargsFrom(body: RunCreateBody, defaultDisconnect: "cancel" | "continue", graphId: string): RunKwargs {
@@ -37,5 +47,6 @@ export function kwargsFrom(body: RunCreateBody, defaultDisconnect: "cancel" | "c
     checkpoint_id: checkpointId,
     on_disconnect: body.on_disconnect ?? defaultDisconnect,
     webhook: body.webhook ?? undefined,
+    not_before: body.after_seconds ? Date.now() + body.after_seconds * 1000 : undefined,
   };
 }

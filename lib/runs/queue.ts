@@ -8,6 +8,8 @@ export interface RunMessage {
   thread_id: string;
   /** Set when a run is handed back to the queue to continue (near a Lambda deadline). */
   attempt?: number;
+  /** Epoch ms before which the run must not start (`after_seconds`). */
+  not_before?: number;
 }
 
 export interface RunQueue {

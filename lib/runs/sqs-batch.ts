@@ -8,7 +8,7 @@ import { z } from "zod";
 import type { Platform } from "../platform.js";
 import { executeRun } from "./worker.js";
 
-const RunMessageBody = z.object({ run_id: z.string().min(1), thread_id: z.string().min(1), attempt: z.number().int().optional() });
+const RunMessageBody = z.object({ run_id: z.string().min(1), thread_id: z.string().min(1), attempt: z.number().int().optional(), not_before: z.number().optional() });
 
 export async function handleRunMessages(p: Platform, event: SQSEvent, context: Pick<Context, "getRemainingTimeInMillis">): Promise<SQSBatchResponse> {
   const failures: { itemIdentifier: string }[] = [];

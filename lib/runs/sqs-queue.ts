@@ -22,7 +22,7 @@ export function sqsMessage(queueUrl: string, message: RunMessage) {
   const fifo = queueUrl.endsWith(".fifo");
   return {
     QueueUrl: queueUrl,
-    MessageBody: JSON.stringify({ run_id: message.run_id, thread_id: message.thread_id, attempt: message.attempt ?? 0 }),
+    MessageBody: JSON.stringify({ run_id: message.run_id, thread_id: message.thread_id, attempt: message.attempt ?? 0, not_before: message.not_before }),
     ...(fifo
       ? { MessageGroupId: message.thread_id, MessageDeduplicationId: `${message.run_id}:${message.attempt ?? 0}` }
       : {}),

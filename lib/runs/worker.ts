@@ -18,10 +18,11 @@ import type { CompiledGraph } from "../graphs/registry.js";
 import { now, type Platform } from "../platform.js";
 import { serializeError, toWire } from "../serialization/wire.js";
 import { interruptsOf } from "../services/state.js";
-import type { CancelAction, RunStatus, StoredRun } from "../stores/run-store.js";
+import { publicRun, type CancelAction, type RunStatus, type StoredRun } from "../stores/run-store.js";
 import type { ThreadStatus } from "../stores/thread-store.js";
 import type { EventWriter } from "../stream/event-log.js";
-import type { RunKwargs } from "./kwargs.js";
+import { startMessage, type RunKwargs } from "./kwargs.js";
+import { sendWebhook } from "./webhook.js";
 import type { RunMessage } from "./queue.js";
 import { streamGraph } from "./stream-graph.js";
 
@@ -36,6 +37,8 @@ export interface Invocation {
 export type Outcome = "finished" | "handed-back" | "skipped";
 
 export async function executeRun(p: Platform, message: RunMessage, invocation: Invocation = {}): Promise<Outcome> {
+  // after_seconds: wait here (a cancel meanwhile finishes the pending run, so the claim below then fails).
+  if (message.not_before && message.not_before > Date.now()) await new Promise((r) => setTimeout(r, message.not_before! - Date.now()));
   const claimed = await p.runs.claim(message.thread_id, message.run_id, now(), p.options.leaseMs);
   if (!claimed) {
     await releaseIfAbandoned(p, message);
@@ -54,7 +57,7 @@ export async function executeRun(p: Platform, message: RunMessage, invocation: I
   let graph: CompiledGraph | undefined;
   try {
     if (!resumed) writer.append("metadata", { run_id: run.run_id, thread_id: run.thread_id, attempt: run.attempt });
-    graph = await p.graphs.get(graphId, { checkpointer: p.checkpointer });
+    graph = await p.graphs.get(graphId, { checkpointer: p.checkpointer, store: p.store });
     const continuing = resumed && (await startedBefore(p, run));
     const input = continuing ? null : inputOf(kwargs);
     const events = streamGraph(graph, input, {
@@ -120,7 +123,29 @@ export async function executeRun(p: Platform, message: RunMessage, invocation: I
     await promoteNext(p, run.thread_id);
     await closing;
   }
+  await afterRun(p, run, kwargs);
   return "finished";
+}
+
+/** The webhook, then (for a stateless run) the temporary thread's deletion. */
+async function afterRun(p: Platform, run: StoredRun, kwargs: RunKwargs): Promise<void> {
+  if (kwargs.webhook) {
+    const finished = await p.runs.get(run.thread_id, run.run_id);
+    const thread = await p.threads.get(run.thread_id);
+    const payload = { ...(finished ? publicRun(finished) : { run_id: run.run_id, thread_id: run.thread_id }), values: thread?.values ?? null, webhook_sent_at: now() };
+    const result = await sendWebhook(kwargs.webhook, payload, {
+      allowPrivate: p.options.webhookAllowPrivate,
+      timeoutMs: p.options.webhookTimeoutMs,
+      attempts: p.options.webhookAttempts,
+    });
+    if (!result.ok) logError("webhook failed", run, new Error(result.error ?? `HTTP ${result.status}`));
+  }
+  if (kwargs.on_completion === "delete") {
+    // Its events stay until they expire: a client may still be reading them.
+    await p.threads.delete(run.thread_id);
+    await p.runs.deleteAll(run.thread_id);
+    await p.checkpointer.deleteThread(run.thread_id);
+  }
 }
 
 function inputOf(kwargs: RunKwargs): unknown {
@@ -160,7 +185,7 @@ export async function promoteNext(p: Platform, threadId: string): Promise<void> 
   const next = await p.runs.nextPending(threadId);
   if (!next) return;
   if ((await p.threads.acquire(threadId, next.run_id, now(), runMetadata(next))) === "acquired") {
-    await p.queue.send({ run_id: next.run_id, thread_id: threadId });
+    await p.queue.send(startMessage(next));
   }
 }
 

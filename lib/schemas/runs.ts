@@ -56,3 +56,12 @@ export const RunListQuery = z.object({
   offset: z.coerce.number().int().min(0).default(0),
   status: z.enum(["pending", "running", "success", "error", "timeout", "interrupted"]).optional(),
 });
+
+export const CancelManyBody = z
+  .object({
+    thread_id: z.string().nullish(),
+    run_ids: z.array(z.string()).min(1).nullish(),
+    status: z.enum(["pending", "running", "all"]).nullish(),
+  })
+  .refine((b) => !!b.thread_id !== !!b.status, { message: "give either thread_id (with optional run_ids) or status", path: ["thread_id"] })
+  .refine((b) => !b.run_ids || !!b.thread_id, { message: "run_ids needs thread_id", path: ["run_ids"] });

@@ -48,3 +48,10 @@ export const HistoryBody = z.object({
 });
 
 export const StateQuery = z.object({ subgraphs: z.enum(["true", "false", "1", "0"]).optional() });
+
+export const ThreadCountBody = ThreadSearchBody.pick({ metadata: true, values: true, status: true });
+
+export const ThreadPruneBody = z.object({
+  thread_ids: z.array(z.string()).min(1).max(1000),
+  strategy: z.enum(["delete", "keep_latest"]).nullish(),
+});

@@ -4,22 +4,39 @@
 import { HttpError } from "../http/errors.js";
 import { uuid7 } from "../ids.js";
 import { now, type Platform } from "../platform.js";
-import { kwargsFrom } from "../runs/kwargs.js";
+import { kwargsFrom, startMessage } from "../runs/kwargs.js";
 import { promoteNext, runMetadata } from "../runs/worker.js";
 import type { RunCreateBody } from "../schemas/runs.js";
 import { FINAL_STATUSES, type CancelAction, type StoredRun } from "../stores/run-store.js";
 import type { StreamEvent } from "../stream/event-log.js";
 import { runDefaults } from "./assistants.js";
+import { webhookUrlProblem } from "../runs/webhook.js";
 import { newThread } from "../stores/thread-store.js";
 
 export const BUSY_MESSAGE = "Thread is already running a task. Wait for it to finish or choose a different multitask strategy.";
 /** A thread held this long by a run that has no item is taken to be left by a crashed request. */
 const STALE_LOCK_MS = 30_000;
 
-export async function createRun(p: Platform, threadId: string, body: RunCreateBody, defaults: { onDisconnect: "cancel" | "continue" }): Promise<StoredRun> {
+/** Longest `after_seconds` a worker can wait out within one Lambda invocation (15 min, less a margin to run). */
+export const MAX_AFTER_SECONDS = 600;
+
+export interface RunDefaults {
+  onDisconnect: "cancel" | "continue";
+  /** A stateless run: its thread is temporary (see createStatelessRun). */
+  stateless?: boolean;
+}
+
+export async function createRun(p: Platform, threadId: string, body: RunCreateBody, defaults: RunDefaults): Promise<StoredRun> {
+  const webhookProblem = body.webhook ? webhookUrlProblem(body.webhook) : undefined;
+  if (webhookProblem) throw new HttpError(422, webhookProblem, { detail: [{ loc: ["body", "webhook"], msg: webhookProblem, type: "invalid_url" }] });
+  if ((body.after_seconds ?? 0) > MAX_AFTER_SECONDS) {
+    const msg = `after_seconds above ${MAX_AFTER_SECONDS} is not supported: the run would outlast a worker invocation`;
+    throw new HttpError(422, msg, { detail: [{ loc: ["body", "after_seconds"], msg, type: "too_big" }] });
+  }
   const { assistant, merge } = await runDefaults(p, body.assistant_id);
   const kwargs = kwargsFrom(body, defaults.onDisconnect, assistant.graph_id);
   Object.assign(kwargs, merge(kwargs.config, kwargs.context));
+  if (defaults.stateless) kwargs.on_completion = body.on_completion ?? "delete";
   if (body.if_not_exists === "create") await p.threads.create(newThread(threadId, {}));
   const strategy = body.multitask_strategy ?? "reject";
   const created = now();
@@ -43,7 +60,7 @@ export async function createRun(p: Platform, threadId: string, body: RunCreateBo
     if (taken === "missing") throw new HttpError(404, "Thread not found");
     if (taken === "busy") throw new HttpError(409, BUSY_MESSAGE);
     await p.runs.create(run);
-    await p.queue.send({ run_id: run.run_id, thread_id: threadId });
+    await p.queue.send(startMessage(run));
     return run;
   }
 
@@ -56,7 +73,7 @@ export async function createRun(p: Platform, threadId: string, body: RunCreateBo
     }
   }
   if ((await p.threads.acquire(threadId, run.run_id, created, runMetadata(run))) === "acquired") {
-    await p.queue.send({ run_id: run.run_id, thread_id: threadId });
+    await p.queue.send(startMessage(run));
   } else {
     // The holder may have finished between our write and our attempt; promoting is idempotent.
     const thread = await p.threads.get(threadId);
@@ -105,14 +122,20 @@ export function followRun(p: Platform, run: StoredRun, afterId: number, signal?:
  * Resolves once the run has finished (its `end` event is in the log, or it finished without running).
  * `justCreated` skips the status and position look-ups for a run this request created a moment ago.
  */
-export async function waitForRun(p: Platform, run: StoredRun, signal?: AbortSignal, justCreated = false): Promise<StoredRun | undefined> {
+export async function waitForRun(
+  p: Platform,
+  run: StoredRun,
+  signal?: AbortSignal,
+  justCreated = false,
+  onEvent: (event: StreamEvent) => void = () => undefined,
+): Promise<StoredRun | undefined> {
   if (justCreated) {
-    for await (const event of followRun(p, run, -1, signal)) void event;
+    for await (const event of followRun(p, run, -1, signal)) onEvent(event);
   } else {
     const current = await p.runs.get(run.thread_id, run.run_id);
     if (current && !FINAL_STATUSES.has(current.status)) {
       const lastId = await p.events.lastId(run.run_id);
-      for await (const event of followRun(p, run, Math.max(lastId - 1, -1), signal)) void event;
+      for await (const event of followRun(p, run, Math.max(lastId - 1, -1), signal)) onEvent(event);
     }
   }
   return p.runs.get(run.thread_id, run.run_id);
@@ -129,4 +152,20 @@ async function takeOverStaleLock(p: Platform, threadId: string, runId: string): 
   const holder = await p.runs.get(threadId, thread.active_run);
   if (holder && !FINAL_STATUSES.has(holder.status)) return false;
   return p.threads.handOver(threadId, thread.active_run, runId, now());
+}
+
+/**
+ * A stateless run (POST /runs, /runs/stream, /runs/wait): on a new temporary thread, which is deleted when the run
+ * finishes unless `on_completion` is "keep".
+ */
+export async function createStatelessRun(p: Platform, body: RunCreateBody, defaults: RunDefaults): Promise<StoredRun> {
+  return createRun(p, uuid7(), { ...body, if_not_exists: "create", multitask_strategy: "reject" }, { ...defaults, stateless: true });
+}
+
+/** Deletes a finished run with its events; a pending or running one must be cancelled first (409). */
+export async function deleteRun(p: Platform, threadId: string, runId: string): Promise<void> {
+  const run = await getRunOr404(p, threadId, runId);
+  if (!FINAL_STATUSES.has(run.status)) throw new HttpError(409, `Run ${runId} is ${run.status}; cancel it before deleting it`);
+  await p.runs.delete(threadId, runId);
+  await p.events.delete(runId);
 }

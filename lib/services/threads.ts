@@ -3,7 +3,7 @@ import { HttpError } from "../http/errors.js";
 import { uuid7 } from "../ids.js";
 import { now, type Platform } from "../platform.js";
 import type { z } from "zod";
-import type { ThreadCreateBody, ThreadSearchBody } from "../schemas/threads.js";
+import type { ThreadCountBody, ThreadCreateBody, ThreadSearchBody } from "../schemas/threads.js";
 import { newThread, type Thread } from "../stores/thread-store.js";
 import { cancelRun } from "./runs.js";
 
@@ -37,8 +37,39 @@ export async function deleteThread(p: Platform, threadId: string): Promise<void>
   await getThreadOr404(p, threadId);
   for (const run of await p.runs.unfinished(threadId)) await cancelRun(p, run, "interrupt");
   await p.threads.delete(threadId);
-  await p.runs.deleteAll(threadId);
+  for (const runId of await p.runs.deleteAll(threadId)) await p.events.delete(runId);
   await p.checkpointer.deleteThread(threadId);
+}
+
+/** A new thread with the same metadata, state and history (every checkpoint). */
+export async function copyThread(p: Platform, threadId: string): Promise<Thread> {
+  const source = await getThreadOr404(p, threadId);
+  const copy: Thread = { ...newThread(uuid7(), { ...source.metadata }), values: source.values, interrupts: source.interrupts };
+  copy.status = source.status === "busy" ? "idle" : source.status;
+  await p.checkpointer.copyThread(threadId, copy.thread_id);
+  await p.threads.create(copy);
+  return copy;
+}
+
+/** Deletes the threads (strategy "delete"), or keeps them and only their latest checkpoint ("keep_latest"). */
+export async function pruneThreads(p: Platform, threadIds: string[], strategy: "delete" | "keep_latest"): Promise<number> {
+  let pruned = 0;
+  for (const threadId of threadIds) {
+    if (!(await p.threads.get(threadId))) continue;
+    if (strategy === "delete") await deleteThread(p, threadId);
+    else await p.checkpointer.keepLatest(threadId);
+    pruned++;
+  }
+  return pruned;
+}
+
+export async function countThreads(p: Platform, body: z.infer<typeof ThreadCountBody>): Promise<number> {
+  let total = 0;
+  for (let offset = 0; ; offset += 1000) {
+    const page = await searchThreads(p, { ...body, limit: 1000, offset });
+    total += page.length;
+    if (page.length < 1000) return total;
+  }
 }
 
 export async function searchThreads(p: Platform, body: z.infer<typeof ThreadSearchBody>): Promise<Thread[]> {

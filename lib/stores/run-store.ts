@@ -14,7 +14,7 @@
  * → final once, and a worker that lost its run cannot write over the one that took it.
  */
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, paginateQuery, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, paginateQuery, paginateScan, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 
 export type RunStatus = "pending" | "running" | "success" | "error" | "timeout" | "interrupted";
 export type MultitaskStrategy = "reject" | "interrupt" | "rollback" | "enqueue";
@@ -71,6 +71,26 @@ export class RunStore {
   /** Runs still to finish, oldest first. */
   async unfinished(threadId: string): Promise<StoredRun[]> {
     const runs = await this.query(threadId, { newestFirst: false, want: Infinity, statuses: ["pending", "running"] });
+    return runs;
+  }
+
+  /**
+   * Every run, on any thread, in one of `statuses` (POST /runs/cancel by status). A Scan: an operator's action
+   * over the whole table, not a request path; it reads every run item once.
+   */
+  async allWithStatus(statuses: RunStatus[]): Promise<StoredRun[]> {
+    const values = Object.fromEntries(statuses.map((status, i) => [`:s${i}`, status]));
+    const runs: StoredRun[] = [];
+    const pages = paginateScan(
+      { client: this.client },
+      {
+        TableName: this.table,
+        FilterExpression: `#status IN (${Object.keys(values).join(", ")})`,
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: values,
+      },
+    );
+    for await (const page of pages) runs.push(...(page.Items ?? []).map(toRun));
     return runs;
   }
 

@@ -68,13 +68,18 @@ export class ThreadStore {
     private readonly table: string,
   ) {}
 
+  /** The stored item of a thread, keys included (for bulk loads: see bench/thread-search.ts). */
+  static toItem(thread: Thread): Record<string, unknown> {
+    return { pk: thread.thread_id, sk: SK, list_pk: LIST_PK, ...toItem(thread) };
+  }
+
   /** Creates the thread; returns false (and writes nothing) when it exists already. */
   async create(thread: Thread): Promise<boolean> {
     try {
       await this.client.send(
         new PutCommand({
           TableName: this.table,
-          Item: { pk: thread.thread_id, sk: SK, list_pk: LIST_PK, ...toItem(thread) },
+          Item: ThreadStore.toItem(thread),
           ConditionExpression: "attribute_not_exists(pk)",
         }),
       );

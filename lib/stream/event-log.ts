@@ -13,6 +13,7 @@
  */
 import { deflateRawSync, inflateRawSync } from "node:zlib";
 import { PutCommand, QueryCommand, paginateQuery, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { batchWrite } from "../dynamo/batch.js";
 import type { LiveHub } from "./live-hub.js";
 
 export interface StreamEvent {
@@ -79,6 +80,17 @@ export class EventLog {
       }
     }
     return events;
+  }
+
+  /** Deletes every stored event of the run (with its run or thread). */
+  async delete(runId: string): Promise<void> {
+    const keys: { pk: string; sk: string }[] = [];
+    const pages = paginateQuery(
+      { client: this.client },
+      { TableName: this.table, KeyConditionExpression: "pk = :run", ExpressionAttributeValues: { ":run": runId }, ProjectionExpression: "pk, sk" },
+    );
+    for await (const page of pages) for (const item of page.Items ?? []) keys.push({ pk: item.pk, sk: item.sk });
+    await batchWrite(this.client, this.table, keys.map((Key) => ({ DeleteRequest: { Key } })));
   }
 
   async lastId(runId: string): Promise<number> {

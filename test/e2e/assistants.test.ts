@@ -30,7 +30,7 @@ describe("assistants", () => {
     expect(byGraph).toMatchObject({ assistant_id: defaultAssistantId("simple"), graph_id: "simple", version: 1, metadata: { created_by: "system" } });
     expect(await client.assistants.get(defaultAssistantId("simple"))).toEqual(byGraph);
     const system = await client.assistants.search({ metadata: { created_by: "system" }, limit: 100 });
-    expect(system.map((a) => a.graph_id).sort()).toEqual(["agent", "nested", "simple"]);
+    expect(system.map((a) => a.graph_id).sort()).toEqual(["agent", "memory", "nested", "simple"]);
   });
 
   it("creates an assistant; if_exists raise gives 409, do_nothing returns the existing one", async () => {

@@ -202,7 +202,7 @@ describe("multitask and cancel", () => {
 describe("assistants and meta", () => {
   it("serves default assistants by graph id and by the official uuid", async () => {
     const assistants = await client.assistants.search();
-    expect(assistants.map((a) => a.graph_id).sort()).toEqual(["agent", "nested", "simple"]);
+    expect(assistants.map((a) => a.graph_id).sort()).toEqual(["agent", "memory", "nested", "simple"]);
     const agent = assistants.find((a) => a.graph_id === "agent")!;
     expect((await client.assistants.get(agent.assistant_id)).graph_id).toBe("agent");
     expect((await client.assistants.get("agent")).assistant_id).toBe(agent.assistant_id);

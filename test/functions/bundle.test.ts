@@ -75,7 +75,7 @@ describe("the bundled functions", () => {
     expect(JSON.parse(created.body).metadata).toEqual({ source: "sample-event" });
 
     const search = await call({ ...withKey, rawPath: "/assistants/search", body: "{}" });
-    expect(JSON.parse(search.body).map((a: { graph_id: string }) => a.graph_id).sort()).toEqual(["agent", "nested", "simple"]);
+    expect(JSON.parse(search.body).map((a: { graph_id: string }) => a.graph_id).sort()).toEqual(["agent", "memory", "nested", "simple"]);
 
     const worker = (await import(pathToFileURL(built.worker.file).href)) as { handler: unknown };
     expect(typeof worker.handler).toBe("function");

@@ -1,0 +1,99 @@
+/** Thread methods beyond CRUD through the official SDK: count, copy, prune, patchState; and search's read cost. */
+import { Client } from "@langchain/langgraph-sdk";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RequestMeter } from "../../lib/dynamo/request-meter.js";
+import { startLocal, type LocalSystem } from "../../lib/local/start.js";
+
+let system: LocalSystem;
+let client: Client;
+
+beforeAll(async () => {
+  system = await startLocal({ config: "langgraph.json", port: 0, host: "127.0.0.1" });
+  client = new Client({ apiUrl: system.url });
+});
+afterAll(async () => {
+  await system?.close();
+});
+
+const status = async (promise: Promise<unknown>) => {
+  try {
+    await promise;
+    return 200;
+  } catch (err) {
+    return (err as { status?: number }).status;
+  }
+};
+
+describe("threads, the rest of the surface", () => {
+  it("counts threads by metadata and status", async () => {
+    const tag = `count-${Date.now()}`;
+    for (let i = 0; i < 3; i++) await client.threads.create({ metadata: { tag } });
+    const done = await client.threads.create({ metadata: { tag } });
+    await client.runs.wait(done.thread_id, "simple", { input: { count: 1 } });
+    expect(await client.threads.count({ metadata: { tag } })).toBe(4);
+    expect(await client.threads.count({ metadata: { tag }, status: "idle" })).toBe(4);
+    expect(await client.threads.count({ metadata: { tag }, values: { count: 4 } })).toBe(1);
+    expect(await client.threads.count({ metadata: { tag: "nothing-has-this" } })).toBe(0);
+  });
+
+  it("copies a thread with its metadata, state and history; the copy runs on independently", async () => {
+    const thread = await client.threads.create({ metadata: { owner: "dana" } });
+    await client.runs.wait(thread.thread_id, "simple", { input: { count: 1 } });
+    const copy = await client.threads.copy(thread.thread_id);
+    expect(copy.thread_id).not.toBe(thread.thread_id);
+    expect(copy.metadata).toMatchObject({ owner: "dana" });
+    expect((await client.threads.getState(copy.thread_id)).values).toEqual((await client.threads.getState(thread.thread_id)).values);
+    const history = await client.threads.getHistory(copy.thread_id, { limit: 100 });
+    expect(history.length).toBe((await client.threads.getHistory(thread.thread_id, { limit: 100 })).length);
+    await client.runs.wait(copy.thread_id, "simple", { input: { count: 10 } });
+    expect((await client.threads.getState(copy.thread_id)).values).toMatchObject({ count: 22 });
+    expect((await client.threads.getState(thread.thread_id)).values).toMatchObject({ count: 4 });
+    expect(await status(client.threads.copy("00000000-0000-4000-8000-000000000000"))).toBe(404);
+  });
+
+  it("prunes: delete removes threads; keep_latest keeps only the latest checkpoint, and the thread still runs", async () => {
+    const gone = await client.threads.create();
+    const kept = await client.threads.create();
+    for (const t of [gone, kept]) {
+      await client.runs.wait(t.thread_id, "simple", { input: { count: 1 } });
+      await client.runs.wait(t.thread_id, "simple", { input: { count: 2 } });
+    }
+    expect((await client.threads.getHistory(kept.thread_id, { limit: 100 })).length).toBeGreaterThan(2);
+    const before = (await client.threads.getState(kept.thread_id)).values;
+
+    expect(await client.threads.prune([gone.thread_id])).toEqual({ pruned_count: 1 });
+    expect(await status(client.threads.get(gone.thread_id))).toBe(404);
+
+    expect(await client.threads.prune([kept.thread_id], { strategy: "keep_latest" })).toEqual({ pruned_count: 1 });
+    expect(await client.threads.getHistory(kept.thread_id, { limit: 100 })).toHaveLength(1);
+    expect((await client.threads.getState(kept.thread_id)).values).toEqual(before);
+    expect(await client.runs.wait(kept.thread_id, "simple", { input: { count: 0 } })).toMatchObject({ count: 2, trail: expect.arrayContaining(["double"]) });
+  });
+
+  it("patchState merges metadata into the latest checkpoint's", async () => {
+    const thread = await client.threads.create();
+    await client.runs.wait(thread.thread_id, "simple", { input: { count: 1 } });
+    await client.threads.patchState(thread.thread_id, { reviewed: true });
+    const state = await client.threads.getState(thread.thread_id);
+    expect(state.metadata).toMatchObject({ reviewed: true });
+    expect(state.values).toMatchObject({ count: 4 });
+    expect(await status(client.threads.patchState((await client.threads.create()).thread_id, { x: 1 }))).toBe(404);
+  });
+
+  it("reads one page of items for the latest 20 threads, however many threads there are", async () => {
+    const meter = new RequestMeter().attach(system.platform.client);
+    const readsForFirstPage = async () => {
+      meter.take();
+      const page = await client.threads.search({ limit: 20, sortBy: "updated_at", sortOrder: "desc" });
+      expect(page).toHaveLength(20);
+      return meter.take().itemsRead;
+    };
+    const create = (n: number) => Promise.all(Array.from({ length: n }, () => client.threads.create()));
+    await create(40);
+    const small = await readsForFirstPage();
+    await create(400);
+    const large = await readsForFirstPage();
+    expect(small).toBeLessThanOrEqual(25);
+    expect(large).toBe(small);
+  });
+});
