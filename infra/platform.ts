@@ -14,6 +14,9 @@ import type { Table, TableV2 } from "aws-cdk-lib/aws-dynamodb";
 import { Architecture, FunctionUrlAuthType, HttpMethod, InvokeMode, Runtime, type FunctionUrl, type FunctionUrlCorsOptions } from "aws-cdk-lib/aws-lambda";
 import { CORS_ALLOW_HEADERS, CORS_EXPOSE_HEADERS, CORS_MAX_AGE_SECONDS } from "../lib/http/cors.js";
 import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
+import { Schedule, ScheduleExpression, ScheduleTargetInput } from "aws-cdk-lib/aws-scheduler";
+import { LambdaInvoke } from "aws-cdk-lib/aws-scheduler-targets";
+import { CRON_TICK_EVENT } from "../lib/runs/cron-tick.js";
 import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Secret } from "aws-cdk-lib/aws-secretsmanager";
@@ -98,13 +101,19 @@ export class LangGraphPlatform extends Construct {
     this.worker = fn("worker", "lambdagraph worker: executes runs from the queue");
 
     // Least privilege: each function gets the tables and queue actions it uses, on those resources only.
-    const readWrite: TableId[] = ["threads", "runs", "events", "checkpoints", "store", "assistants"];
+    // Both write assistants (defaults are stored at cold start) and crons (the worker starts due occurrences).
+    const readWrite: TableId[] = ["threads", "runs", "events", "checkpoints", "store", "assistants", "crons"];
     for (const id of readWrite) (this.tables.tables[id] as TableV2 | Table).grantReadWriteData(this.api);
-    for (const id of ["threads", "runs", "events", "checkpoints", "store"] as TableId[]) this.tables.tables[id].grantReadWriteData(this.worker);
-    this.tables.tables.assistants.grantReadData(this.worker);
+    for (const id of readWrite) (this.tables.tables[id] as TableV2 | Table).grantReadWriteData(this.worker);
     this.runQueue.queue.grantSendMessages(this.api); // new runs
     this.runQueue.queue.grantSendMessages(this.worker); // the next enqueued run, and runs handed back
     this.worker.addEventSource(new SqsEventSource(this.runQueue.queue, { batchSize: 1, reportBatchItemFailures: true }));
+    // Crons: once a minute the worker starts the occurrences that are due (lib/services/crons.ts).
+    new Schedule(this, "CronTick", {
+      description: "lambdagraph: start due cron runs",
+      schedule: ScheduleExpression.rate(Duration.minutes(1)),
+      target: new LambdaInvoke(this.worker, { input: ScheduleTargetInput.fromObject(CRON_TICK_EVENT), retryAttempts: 0 }),
+    });
 
     const auth = props.auth ?? "apiKey";
     if (auth === "apiKey") {

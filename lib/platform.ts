@@ -5,6 +5,7 @@ import { CancelSignals } from "./runs/cancel-signals.js";
 import type { RunQueue } from "./runs/queue.js";
 import { AssistantStore } from "./stores/assistant-store.js";
 import { DynamoDBStore } from "./stores/kv-store.js";
+import { CronStore } from "./stores/cron-store.js";
 import { RunStore } from "./stores/run-store.js";
 import { ThreadStore } from "./stores/thread-store.js";
 import { EventLog } from "./stream/event-log.js";
@@ -20,6 +21,7 @@ export interface Platform {
   client: DynamoDBDocumentClient;
   graphs: GraphRegistry;
   assistants: AssistantStore;
+  crons: CronStore;
   /** The long-term store: served under /store and handed to graphs as `config.store`. */
   store: DynamoDBStore;
   threads: ThreadStore;
@@ -85,6 +87,7 @@ export function createPlatform(deps: {
     client: deps.client,
     graphs: deps.graphs,
     assistants: new AssistantStore(deps.client, deps.tables.assistants),
+    crons: new CronStore(deps.client, deps.tables.crons),
     store: new DynamoDBStore(deps.client, deps.tables.store),
     threads: new ThreadStore(deps.client, deps.tables.threads),
     runs: new RunStore(deps.client, deps.tables.runs),

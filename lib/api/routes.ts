@@ -8,6 +8,7 @@ import { withCors } from "../http/cors.js";
 import { json } from "../http/json.js";
 import type { Platform } from "../platform.js";
 import * as assistants from "./assistants.js";
+import * as crons from "./crons.js";
 import * as runs from "./runs.js";
 import * as store from "./store.js";
 import * as threads from "./threads.js";
@@ -19,7 +20,7 @@ export const routes: Route<Platform>[] = [
   {
     method: "GET",
     path: "/info",
-    handler: () => json({ version: VERSION, flags: { assistants: true, crons: false, langsmith: false } }),
+    handler: () => json({ version: VERSION, flags: { assistants: true, crons: true, langsmith: false } }),
   },
 
   { method: "POST", path: "/assistants", handler: assistants.create },
@@ -62,6 +63,12 @@ export const routes: Route<Platform>[] = [
   { method: "POST", path: "/runs/wait", handler: runs.createWaitedRun },
   { method: "POST", path: "/runs/batch", handler: runs.createBatch },
   { method: "POST", path: "/runs/cancel", handler: runs.cancelMany },
+  { method: "POST", path: "/runs/crons", handler: crons.create },
+  { method: "POST", path: "/runs/crons/search", handler: crons.search },
+  { method: "POST", path: "/runs/crons/count", handler: crons.count },
+  { method: "PATCH", path: "/runs/crons/:cron_id", handler: crons.update },
+  { method: "DELETE", path: "/runs/crons/:cron_id", handler: crons.remove },
+  { method: "POST", path: "/threads/:thread_id/runs/crons", handler: crons.create },
 
   { method: "POST", path: "/threads/:thread_id/runs", handler: runs.createBackgroundRun },
   { method: "POST", path: "/threads/:thread_id/runs/stream", handler: runs.createStreamedRun },

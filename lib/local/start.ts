@@ -12,6 +12,9 @@ import { InProcessQueue } from "../runs/queue.js";
 import { executeRun } from "../runs/worker.js";
 import { setPlatform } from "../runtime.js";
 import { ensureDefaultAssistants } from "../services/assistants.js";
+import { runDueCrons } from "../services/crons.js";
+
+const logTickError = (err: unknown) => console.error(JSON.stringify({ level: "error", msg: "cron tick failed", error: String(err) }));
 import { ensureTables } from "../tables/create.js";
 import { tableNamesWithPrefix } from "../tables/definitions.js";
 import { digest } from "../http/api-key.js";
@@ -27,6 +30,8 @@ export interface LocalOptions {
   platformOptions?: Partial<PlatformOptions>;
   /** Require this API key (x-api-key) on every request but GET /ok. */
   apiKey?: string;
+  /** How often the in-process scheduler starts due crons. Default 5 s; 0 = never (tests call runDueCrons). */
+  cronTickMs?: number;
   /** A built chat page to serve at / (see web-page.ts). Default: none, the API only. */
   webDir?: string;
 }
@@ -62,10 +67,14 @@ export async function startLocal(options: LocalOptions): Promise<LocalSystem> {
   installAwslambdaGlobal();
   const { handler } = await import("../../functions/api.js");
   const server = await startLocalServer({ handler, port: options.port, host: options.host, staticDir: options.webDir });
+  const cronTickMs = options.cronTickMs ?? 5_000;
+  const cronTimer = cronTickMs > 0 ? setInterval(() => void runDueCrons(platform).catch(logTickError), cronTickMs) : undefined;
+  cronTimer?.unref();
   return {
     url: server.url,
     platform,
     async close() {
+      clearInterval(cronTimer);
       await server.close();
       await queue.drain();
       client.destroy();

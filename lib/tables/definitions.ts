@@ -34,7 +34,7 @@ export interface TableDefinition {
   ttlAttribute?: string;
 }
 
-export type TableId = "checkpoints" | "threads" | "runs" | "events" | "assistants" | "store";
+export type TableId = "checkpoints" | "threads" | "runs" | "events" | "assistants" | "store" | "crons";
 
 const pk: KeyAttribute = { name: "pk", type: "S" };
 const sk: KeyAttribute = { name: "sk", type: "S" };
@@ -88,6 +88,14 @@ export const TABLES: Record<TableId, TableDefinition> = {
     partitionKey: pk,
     sortKey: sk,
     globalIndexes: [{ indexName: "by_created", partitionKey: { name: "list_pk", type: "S" }, sortKey: { name: "created_at", type: "S" } }],
+  },
+  /** Cron jobs (see lib/stores/cron-store.ts). */
+  crons: {
+    id: "crons",
+    envVar: "LAMBDAGRAPH_TABLE_CRONS",
+    partitionKey: pk,
+    sortKey: sk,
+    globalIndexes: [],
   },
   /** The long-term key-value store handed to graphs and served under /store. */
   store: {

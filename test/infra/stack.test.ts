@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { ENV } from "../../lib/config/env.js";
 import { TABLES, TABLE_IDS } from "../../lib/tables/definitions.js";
 import { LambdaGraphStack } from "../../infra/stack.js";
+import { CRON_TICK_EVENT } from "../../lib/runs/cron-tick.js";
 
 let template: Template;
 let iamOnly: Template;
@@ -45,6 +46,13 @@ describe("the CDK stack", () => {
     });
     template.hasResourceProperties("AWS::Lambda::Url", { Cors: Match.absent() });
     expect(() => synth("none", ["*"])).toThrow(/corsOrigins "\*"/);
+  });
+
+  it("ticks the worker once a minute from EventBridge Scheduler to start due crons", () => {
+    template.hasResourceProperties("AWS::Scheduler::Schedule", {
+      ScheduleExpression: "rate(1 minute)",
+      Target: Match.objectLike({ Input: JSON.stringify(CRON_TICK_EVENT) }),
+    });
   });
 
   it("runs both functions on Node.js 22, arm64, with table and queue names in the environment and logs retained", () => {
