@@ -69,9 +69,10 @@ describe("stateless runs", () => {
     // The SDK types onCompletion as "complete" | "continue"; the API (and the official servers) take "delete" | "keep".
     const run = await client.runs.create(null, "simple", { input: { count: 0 }, onCompletion: "keep" as never });
     expect((await runReaches(client, run.thread_id, run.run_id, ["success"])).status).toBe("success");
+    // createBatch sends each payload as given (only assistantId is also copied to assistant_id): snake_case here.
     const batch = await client.runs.createBatch([
-      { assistantId: "simple", input: { count: 1 }, onCompletion: "keep" as never },
-      { assistantId: "simple", input: { count: 2 }, onCompletion: "keep" as never },
+      { assistantId: "simple", input: { count: 1 }, on_completion: "keep" } as never,
+      { assistantId: "simple", input: { count: 2 }, on_completion: "keep" } as never,
     ]);
     expect(batch).toHaveLength(2);
     expect(new Set(batch.map((r) => r.thread_id)).size).toBe(2);
