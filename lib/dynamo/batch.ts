@@ -1,4 +1,4 @@
-import { BatchWriteCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { BatchWriteCommand, paginateQuery, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 
 type WriteRequest = { PutRequest: { Item: Record<string, unknown> } } | { DeleteRequest: { Key: Record<string, unknown> } };
 
@@ -21,4 +21,15 @@ export async function batchWrite(client: DynamoDBDocumentClient, table: string, 
       pending = (result.UnprocessedItems?.[table] as WriteRequest[] | undefined) ?? [];
     }
   }
+}
+
+/** The keys of every item under one partition key (for deleting a run's events or an assistant's versions). */
+export async function partitionKeys(client: DynamoDBDocumentClient, table: string, pk: string): Promise<{ pk: string; sk: string }[]> {
+  const keys: { pk: string; sk: string }[] = [];
+  const pages = paginateQuery(
+    { client },
+    { TableName: table, KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": pk }, ProjectionExpression: "pk, sk" },
+  );
+  for await (const page of pages) for (const item of page.Items ?? []) keys.push({ pk: item.pk, sk: item.sk });
+  return keys;
 }

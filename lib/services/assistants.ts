@@ -164,22 +164,18 @@ export async function searchAssistants(p: Platform, query: AssistantSearchBody):
   };
 }
 
-/** What a run on this assistant executes: its graph, and its config and context under the run's own. */
-export async function runDefaults(
-  p: Platform,
-  assistantId: string,
-): Promise<{ assistant: Assistant; merge(config?: Record<string, unknown>, context?: Record<string, unknown>): { config: Record<string, unknown>; context?: Record<string, unknown> } }> {
-  const assistant = await getAssistant(p, assistantId);
-  return {
-    assistant,
-    merge(config = {}, context) {
-      const base = assistant.config as { configurable?: Record<string, unknown>; metadata?: Record<string, unknown>; tags?: string[] };
-      const own = config as typeof base;
-      const merged: Record<string, unknown> = { ...base, ...own };
-      if (base.configurable || own.configurable) merged.configurable = { ...base.configurable, ...own.configurable };
-      if (base.metadata || own.metadata) merged.metadata = { ...base.metadata, ...own.metadata };
-      const hasContext = Object.keys(assistant.context).length > 0 || context;
-      return { config: merged, context: hasContext ? { ...assistant.context, ...context } : undefined };
-    },
-  };
+/** A run's config and context: the assistant's, with the run's own on top (configurable and metadata merged key by key). */
+export function withAssistantDefaults(
+  assistant: Assistant,
+  config: Record<string, unknown> = {},
+  context?: Record<string, unknown>,
+): { config: Record<string, unknown>; context?: Record<string, unknown> } {
+  type Config = { configurable?: Record<string, unknown>; metadata?: Record<string, unknown> };
+  const base = assistant.config as Config;
+  const own = config as Config;
+  const merged: Record<string, unknown> = { ...base, ...own };
+  if (base.configurable || own.configurable) merged.configurable = { ...base.configurable, ...own.configurable };
+  if (base.metadata || own.metadata) merged.metadata = { ...base.metadata, ...own.metadata };
+  const hasContext = Object.keys(assistant.context).length > 0 || context;
+  return { config: merged, context: hasContext ? { ...assistant.context, ...context } : undefined };
 }

@@ -9,7 +9,7 @@ import { promoteNext, runMetadata } from "../runs/worker.js";
 import type { RunCreateBody } from "../schemas/runs.js";
 import { FINAL_STATUSES, type CancelAction, type StoredRun } from "../stores/run-store.js";
 import type { StreamEvent } from "../stream/event-log.js";
-import { runDefaults } from "./assistants.js";
+import { getAssistant, withAssistantDefaults } from "./assistants.js";
 import { webhookUrlProblem } from "../runs/webhook.js";
 import { newThread } from "../stores/thread-store.js";
 
@@ -33,9 +33,9 @@ export async function createRun(p: Platform, threadId: string, body: RunCreateBo
     const msg = `after_seconds above ${MAX_AFTER_SECONDS} is not supported: the run would outlast a worker invocation`;
     throw new HttpError(422, msg, { detail: [{ loc: ["body", "after_seconds"], msg, type: "too_big" }] });
   }
-  const { assistant, merge } = await runDefaults(p, body.assistant_id);
+  const assistant = await getAssistant(p, body.assistant_id);
   const kwargs = kwargsFrom(body, defaults.onDisconnect, assistant.graph_id);
-  Object.assign(kwargs, merge(kwargs.config, kwargs.context));
+  Object.assign(kwargs, withAssistantDefaults(assistant, kwargs.config, kwargs.context));
   if (defaults.stateless) kwargs.on_completion = body.on_completion ?? "delete";
   if (body.if_not_exists === "create") await p.threads.create(newThread(threadId, {}));
   const strategy = body.multitask_strategy ?? "reject";

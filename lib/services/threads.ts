@@ -63,14 +63,16 @@ export async function pruneThreads(p: Platform, threadIds: string[], strategy: "
   return pruned;
 }
 
+/** One pass over the matching threads; a `values` filter is applied to the copy of the values each thread keeps. */
 export async function countThreads(p: Platform, body: z.infer<typeof ThreadCountBody>): Promise<number> {
   let total = 0;
-  for (let offset = 0; ; offset += 1000) {
-    const page = await searchThreads(p, { ...body, limit: 1000, offset });
-    total += page.length;
-    if (page.length < 1000) return total;
-  }
+  const threads = p.threads.all({ metadata: body.metadata ?? undefined, status: body.status ?? undefined, sortBy: "created_at", sortOrder: "desc" });
+  for await (const thread of threads) if (!body.values || valuesMatch(thread, body.values)) total++;
+  return total;
 }
+
+const valuesMatch = (thread: Thread, values: Record<string, unknown>) =>
+  Object.entries(values).every(([k, v]) => JSON.stringify(thread.values?.[k]) === JSON.stringify(v));
 
 export async function searchThreads(p: Platform, body: z.infer<typeof ThreadSearchBody>): Promise<Thread[]> {
   const threads = await p.threads.search({
@@ -83,7 +85,5 @@ export async function searchThreads(p: Platform, body: z.infer<typeof ThreadSear
     sortOrder: body.sort_order ?? "desc",
   });
   const values = body.values;
-  return values
-    ? threads.filter((t) => Object.entries(values).every(([k, v]) => JSON.stringify(t.values?.[k]) === JSON.stringify(v)))
-    : threads;
+  return values ? threads.filter((t) => valuesMatch(t, values)) : threads;
 }

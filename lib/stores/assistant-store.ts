@@ -13,7 +13,7 @@
  */
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { GetCommand, PutCommand, UpdateCommand, paginateQuery, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { batchWrite } from "../dynamo/batch.js";
+import { batchWrite, partitionKeys } from "../dynamo/batch.js";
 
 export interface Assistant {
   assistant_id: string;
@@ -142,12 +142,7 @@ export class AssistantStore {
 
   /** Deletes the assistant and all its versions; false if it did not exist. */
   async delete(assistantId: string): Promise<boolean> {
-    const keys: { pk: string; sk: string }[] = [];
-    const pages = paginateQuery(
-      { client: this.client },
-      { TableName: this.table, KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": assistantId }, ProjectionExpression: "pk, sk" },
-    );
-    for await (const page of pages) for (const item of page.Items ?? []) keys.push({ pk: item.pk, sk: item.sk });
+    const keys = await partitionKeys(this.client, this.table, assistantId);
     if (!keys.some((key) => key.sk === CURRENT)) return false;
     // The current item last: a delete cut short leaves a visible assistant, never orphaned versions.
     keys.sort((a, b) => (a.sk === CURRENT ? 1 : b.sk === CURRENT ? -1 : 0));

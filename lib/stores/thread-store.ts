@@ -229,6 +229,22 @@ export class ThreadStore {
       const threads = (await Promise.all(query.ids.map((id) => this.get(id)))).filter((t): t is Thread => !!t && matches(t, query));
       return threads.slice(query.offset, query.offset + query.limit);
     }
+    const wanted = query.offset + query.limit;
+    const found: Thread[] = [];
+    for await (const thread of this.listed(query, Math.min(Math.max(wanted, 10), 100))) {
+      found.push(thread);
+      if (found.length >= wanted) break;
+    }
+    return found.slice(query.offset, wanted);
+  }
+
+  /** Every thread matching the status and metadata filters, in index order: one pass (POST /threads/count). */
+  async *all(query: Omit<ThreadSearch, "limit" | "offset" | "ids">): AsyncGenerator<Thread> {
+    yield* this.listed(query, 1000);
+  }
+
+  /** Threads from a GSI, newest (or oldest) first, with status and metadata filtered by DynamoDB. */
+  private async *listed(query: Omit<ThreadSearch, "limit" | "offset" | "ids">, pageSize: number): AsyncGenerator<Thread> {
     const filters: string[] = [];
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = { ":list": LIST_PK };
@@ -242,10 +258,8 @@ export class ThreadStore {
       names[`#m${i}`] = key;
       values[`:m${i}`] = value;
     });
-    const wanted = query.offset + query.limit;
-    const found: Thread[] = [];
     const pages = paginateQuery(
-      { client: this.client, pageSize: Math.min(Math.max(wanted, 10), 100) },
+      { client: this.client, pageSize },
       {
         TableName: this.table,
         IndexName: query.sortBy === "updated_at" ? "by_updated" : "by_created",
@@ -256,11 +270,7 @@ export class ThreadStore {
         ScanIndexForward: query.sortOrder === "asc",
       },
     );
-    for await (const page of pages) {
-      found.push(...(page.Items ?? []).map(toThread));
-      if (found.length >= wanted) break;
-    }
-    return found.slice(query.offset, wanted);
+    for await (const page of pages) for (const item of page.Items ?? []) yield toThread(item);
   }
 
   private outcomeUpdate(

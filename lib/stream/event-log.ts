@@ -13,7 +13,7 @@
  */
 import { deflateRawSync, inflateRawSync } from "node:zlib";
 import { PutCommand, QueryCommand, paginateQuery, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { batchWrite } from "../dynamo/batch.js";
+import { batchWrite, partitionKeys } from "../dynamo/batch.js";
 import type { LiveHub } from "./live-hub.js";
 
 export interface StreamEvent {
@@ -84,12 +84,7 @@ export class EventLog {
 
   /** Deletes every stored event of the run (with its run or thread). */
   async delete(runId: string): Promise<void> {
-    const keys: { pk: string; sk: string }[] = [];
-    const pages = paginateQuery(
-      { client: this.client },
-      { TableName: this.table, KeyConditionExpression: "pk = :run", ExpressionAttributeValues: { ":run": runId }, ProjectionExpression: "pk, sk" },
-    );
-    for await (const page of pages) for (const item of page.Items ?? []) keys.push({ pk: item.pk, sk: item.sk });
+    const keys = await partitionKeys(this.client, this.table, runId);
     await batchWrite(this.client, this.table, keys.map((Key) => ({ DeleteRequest: { Key } })));
   }
 

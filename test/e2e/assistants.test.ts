@@ -3,6 +3,7 @@ import { Client } from "@langchain/langgraph-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultAssistantId } from "../../lib/ids.js";
 import { startLocal, type LocalSystem } from "../../lib/local/start.js";
+import { httpStatus as status } from "../helpers/sdk.js";
 
 let system: LocalSystem;
 let client: Client;
@@ -14,15 +15,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await system?.close();
 });
-
-const status = async (promise: Promise<unknown>) => {
-  try {
-    await promise;
-    return 200;
-  } catch (err) {
-    return (err as { status?: number }).status;
-  }
-};
 
 describe("assistants", () => {
   it("has one default assistant per graph, stored at start-up, addressable by graph id or its uuid5", async () => {

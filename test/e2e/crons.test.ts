@@ -5,7 +5,7 @@ import { handler as workerHandler } from "../../functions/worker.js";
 import { startLocal, type LocalSystem } from "../../lib/local/start.js";
 import { CRON_TICK_EVENT } from "../../lib/runs/cron-tick.js";
 import { runDueCrons } from "../../lib/services/crons.js";
-import { runReaches } from "../helpers/sdk.js";
+import { httpStatus as status, runReaches } from "../helpers/sdk.js";
 
 let system: LocalSystem;
 let client: Client;
@@ -18,14 +18,6 @@ afterAll(async () => {
   await system?.close();
 });
 
-const status = async (promise: Promise<unknown>) => {
-  try {
-    await promise;
-    return 200;
-  } catch (err) {
-    return (err as { status?: number }).status;
-  }
-};
 const minutesFromNow = (n: number) => new Date(Date.now() + n * 60_000);
 
 describe("crons", () => {

@@ -7,7 +7,7 @@ import type { AddressInfo } from "node:net";
 import { Client } from "@langchain/langgraph-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLocal, type LocalSystem } from "../../lib/local/start.js";
-import { collect, human, runReaches } from "../helpers/sdk.js";
+import { collect, httpStatus as status, human, runReaches, until } from "../helpers/sdk.js";
 
 let system: LocalSystem;
 let client: Client;
@@ -33,22 +33,6 @@ afterAll(async () => {
   await system?.close();
   await new Promise((resolve) => hooks?.close(resolve));
 });
-
-const status = async (promise: Promise<unknown>) => {
-  try {
-    await promise;
-    return 200;
-  } catch (err) {
-    return (err as { status?: number }).status;
-  }
-};
-const until = async (check: () => Promise<boolean> | boolean, what: string) => {
-  for (let i = 0; i < 200; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-};
 
 describe("stateless runs", () => {
   it("wait returns the output and leaves no thread behind (on_completion: delete)", async () => {

@@ -3,6 +3,7 @@ import { Client } from "@langchain/langgraph-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RequestMeter } from "../../lib/dynamo/request-meter.js";
 import { startLocal, type LocalSystem } from "../../lib/local/start.js";
+import { httpStatus as status } from "../helpers/sdk.js";
 
 let system: LocalSystem;
 let client: Client;
@@ -14,15 +15,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await system?.close();
 });
-
-const status = async (promise: Promise<unknown>) => {
-  try {
-    await promise;
-    return 200;
-  } catch (err) {
-    return (err as { status?: number }).status;
-  }
-};
 
 describe("threads, the rest of the surface", () => {
   it("counts threads by metadata and status", async () => {

@@ -17,3 +17,22 @@ export async function runReaches(client: Client, threadId: string, runId: string
   }
   throw new Error(`run ${runId} never reached ${statuses.join("|")}`);
 }
+
+/** The HTTP status a client call ends with: 200 when it succeeds, else the SDK error's status. */
+export async function httpStatus(promise: Promise<unknown>): Promise<number | undefined> {
+  try {
+    await promise;
+    return 200;
+  } catch (err) {
+    return (err as { status?: number }).status;
+  }
+}
+
+/** Resolves once `check` holds (polled every 25 ms, for up to 5 s). */
+export async function until(check: () => Promise<boolean> | boolean, what: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
