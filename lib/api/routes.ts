@@ -8,10 +8,16 @@ import { withCors } from "../http/cors.js";
 import { json } from "../http/json.js";
 import type { Platform } from "../platform.js";
 import * as assistants from "./assistants.js";
+import { openApiRoutes } from "./openapi.js";
 import * as crons from "./crons.js";
 import * as runs from "./runs.js";
 import * as store from "./store.js";
 import * as threads from "./threads.js";
+import * as A from "../schemas/assistants.js";
+import * as C from "../schemas/crons.js";
+import * as R from "../schemas/runs.js";
+import * as S from "../schemas/store.js";
+import * as T from "../schemas/threads.js";
 
 const VERSION = "0.1.0";
 
@@ -22,64 +28,67 @@ export const routes: Route<Platform>[] = [
     path: "/info",
     handler: () => json({ version: VERSION, flags: { assistants: true, crons: true, langsmith: false } }),
   },
+  ...openApiRoutes(() => routes, VERSION),
 
-  { method: "POST", path: "/assistants", handler: assistants.create },
-  { method: "POST", path: "/assistants/search", handler: assistants.search },
-  { method: "POST", path: "/assistants/count", handler: assistants.count },
+  { method: "POST", path: "/assistants", handler: assistants.create, body: A.AssistantCreateBody },
+  { method: "POST", path: "/assistants/search", handler: assistants.search, body: A.AssistantSearchBody },
+  { method: "POST", path: "/assistants/count", handler: assistants.count, body: A.AssistantCountBody },
   { method: "GET", path: "/assistants/:assistant_id", handler: assistants.get },
-  { method: "PATCH", path: "/assistants/:assistant_id", handler: assistants.patch },
-  { method: "DELETE", path: "/assistants/:assistant_id", handler: assistants.remove },
-  { method: "POST", path: "/assistants/:assistant_id/versions", handler: assistants.versions },
-  { method: "POST", path: "/assistants/:assistant_id/latest", handler: assistants.setLatest },
-  { method: "GET", path: "/assistants/:assistant_id/graph", handler: assistants.graph },
+  { method: "PATCH", path: "/assistants/:assistant_id", handler: assistants.patch, body: A.AssistantPatchBody },
+  { method: "DELETE", path: "/assistants/:assistant_id", handler: assistants.remove, query: A.DeleteAssistantQuery },
+  { method: "POST", path: "/assistants/:assistant_id/versions", handler: assistants.versions, body: A.AssistantVersionsBody },
+  { method: "POST", path: "/assistants/:assistant_id/latest", handler: assistants.setLatest, body: A.AssistantLatestBody },
+  { method: "GET", path: "/assistants/:assistant_id/graph", handler: assistants.graph, query: A.GraphQuery },
   { method: "GET", path: "/assistants/:assistant_id/schemas", handler: assistants.schemas },
-  { method: "GET", path: "/assistants/:assistant_id/subgraphs", handler: assistants.subgraphs },
-  { method: "GET", path: "/assistants/:assistant_id/subgraphs/:namespace", handler: assistants.subgraphs },
+  { method: "GET", path: "/assistants/:assistant_id/subgraphs", handler: assistants.subgraphs, query: A.SubgraphsQuery },
+  { method: "GET", path: "/assistants/:assistant_id/subgraphs/:namespace", handler: assistants.subgraphs, query: A.SubgraphsQuery },
 
-  { method: "PUT", path: "/store/items", handler: store.putItem },
-  { method: "GET", path: "/store/items", handler: store.getItem },
-  { method: "DELETE", path: "/store/items", handler: store.deleteItem },
-  { method: "POST", path: "/store/items/search", handler: store.searchItems },
-  { method: "POST", path: "/store/namespaces", handler: store.listNamespaces },
+  { method: "PUT", path: "/store/items", handler: store.putItem, body: S.StorePutBody },
+  { method: "GET", path: "/store/items", handler: store.getItem, query: S.StoreGetQuery },
+  { method: "DELETE", path: "/store/items", handler: store.deleteItem, body: S.StoreDeleteBody },
+  { method: "POST", path: "/store/items/search", handler: store.searchItems, body: S.StoreSearchBody },
+  { method: "POST", path: "/store/namespaces", handler: store.listNamespaces, body: S.StoreNamespacesBody },
 
-  { method: "POST", path: "/threads", handler: threads.create },
-  { method: "POST", path: "/threads/search", handler: threads.search },
-  { method: "POST", path: "/threads/count", handler: threads.count },
-  { method: "POST", path: "/threads/prune", handler: threads.prune },
+  { method: "POST", path: "/threads", handler: threads.create, body: T.ThreadCreateBody },
+  { method: "POST", path: "/threads/search", handler: threads.search, body: T.ThreadSearchBody },
+  { method: "POST", path: "/threads/count", handler: threads.count, body: T.ThreadCountBody },
+  { method: "POST", path: "/threads/prune", handler: threads.prune, body: T.ThreadPruneBody },
   { method: "POST", path: "/threads/:thread_id/copy", handler: threads.copy },
-  { method: "PATCH", path: "/threads/:thread_id/state", handler: threads.patchState },
+  { method: "PATCH", path: "/threads/:thread_id/state", handler: threads.patchState, body: T.StatePatchBody },
   { method: "GET", path: "/threads/:thread_id", handler: threads.get },
-  { method: "PATCH", path: "/threads/:thread_id", handler: threads.patch },
+  { method: "PATCH", path: "/threads/:thread_id", handler: threads.patch, body: T.ThreadPatchBody },
   { method: "DELETE", path: "/threads/:thread_id", handler: threads.remove },
-  { method: "GET", path: "/threads/:thread_id/state", handler: threads.state },
-  { method: "POST", path: "/threads/:thread_id/state", handler: threads.update },
-  { method: "POST", path: "/threads/:thread_id/state/checkpoint", handler: threads.stateAtCheckpoint },
-  { method: "GET", path: "/threads/:thread_id/state/:checkpoint_id", handler: threads.state },
-  { method: "GET", path: "/threads/:thread_id/history", handler: threads.history },
-  { method: "POST", path: "/threads/:thread_id/history", handler: threads.history },
+  { method: "GET", path: "/threads/:thread_id/state", handler: threads.state, query: T.StateQuery },
+  { method: "POST", path: "/threads/:thread_id/state", handler: threads.update, body: T.StateUpdateBody },
+  { method: "POST", path: "/threads/:thread_id/state/checkpoint", handler: threads.stateAtCheckpoint, body: T.StateAtCheckpointBody },
+  { method: "GET", path: "/threads/:thread_id/state/:checkpoint_id", handler: threads.state, query: T.StateQuery },
+  { method: "GET", path: "/threads/:thread_id/history", handler: threads.history, query: T.HistoryQuery },
+  { method: "GET", path: "/threads/:thread_id/stream", handler: threads.joinStream, query: T.ThreadStreamQuery },
+  { method: "POST", path: "/threads/:thread_id/history", handler: threads.history, body: T.HistoryBody },
 
-  { method: "POST", path: "/runs", handler: runs.createBackgroundRun },
-  { method: "POST", path: "/runs/stream", handler: runs.createStreamedRun },
-  { method: "POST", path: "/runs/wait", handler: runs.createWaitedRun },
-  { method: "POST", path: "/runs/batch", handler: runs.createBatch },
-  { method: "POST", path: "/runs/cancel", handler: runs.cancelMany },
-  { method: "POST", path: "/runs/crons", handler: crons.create },
-  { method: "POST", path: "/runs/crons/search", handler: crons.search },
-  { method: "POST", path: "/runs/crons/count", handler: crons.count },
-  { method: "PATCH", path: "/runs/crons/:cron_id", handler: crons.update },
+  { method: "POST", path: "/runs", handler: runs.createBackgroundRun, body: R.RunCreateBody },
+  { method: "POST", path: "/runs/stream", handler: runs.createStreamedRun, body: R.RunCreateBody },
+  { method: "POST", path: "/runs/wait", handler: runs.createWaitedRun, body: R.RunCreateBody },
+  { method: "POST", path: "/runs/batch", handler: runs.createBatch, body: R.RunBatchBody },
+  { method: "POST", path: "/runs/cancel", handler: runs.cancelMany, body: R.CancelManyBody, query: R.CancelQuery },
+  { method: "GET", path: "/runs/:run_id/stream", handler: runs.joinStreamById, query: R.JoinStreamQuery },
+  { method: "POST", path: "/runs/crons", handler: crons.create, body: C.CronCreateBody },
+  { method: "POST", path: "/runs/crons/search", handler: crons.search, body: C.CronSearchBody },
+  { method: "POST", path: "/runs/crons/count", handler: crons.count, body: C.CronCountBody },
+  { method: "PATCH", path: "/runs/crons/:cron_id", handler: crons.update, body: C.CronPatchBody },
   { method: "DELETE", path: "/runs/crons/:cron_id", handler: crons.remove },
-  { method: "POST", path: "/threads/:thread_id/runs/crons", handler: crons.create },
+  { method: "POST", path: "/threads/:thread_id/runs/crons", handler: crons.create, body: C.CronCreateBody },
 
-  { method: "POST", path: "/threads/:thread_id/runs", handler: runs.createBackgroundRun },
-  { method: "POST", path: "/threads/:thread_id/runs/stream", handler: runs.createStreamedRun },
-  { method: "POST", path: "/threads/:thread_id/runs/wait", handler: runs.createWaitedRun },
-  { method: "GET", path: "/threads/:thread_id/runs", handler: runs.listRuns },
+  { method: "POST", path: "/threads/:thread_id/runs", handler: runs.createBackgroundRun, body: R.RunCreateBody },
+  { method: "POST", path: "/threads/:thread_id/runs/stream", handler: runs.createStreamedRun, body: R.RunCreateBody },
+  { method: "POST", path: "/threads/:thread_id/runs/wait", handler: runs.createWaitedRun, body: R.RunCreateBody },
+  { method: "GET", path: "/threads/:thread_id/runs", handler: runs.listRuns, query: R.RunListQuery },
   { method: "GET", path: "/threads/:thread_id/runs/:run_id", handler: runs.getRun },
   { method: "DELETE", path: "/threads/:thread_id/runs/:run_id", handler: runs.deleteRun },
-  { method: "POST", path: "/threads/:thread_id/runs/:run_id/cancel", handler: runs.cancel },
+  { method: "POST", path: "/threads/:thread_id/runs/:run_id/cancel", handler: runs.cancel, query: R.CancelQuery },
   { method: "GET", path: "/threads/:thread_id/runs/:run_id/join", handler: runs.join },
-  { method: "GET", path: "/threads/:thread_id/runs/:run_id/stream", handler: runs.joinStream },
-  { method: "POST", path: "/threads/:thread_id/runs/:run_id/stream", handler: runs.joinStream },
+  { method: "GET", path: "/threads/:thread_id/runs/:run_id/stream", handler: runs.joinStream, query: R.JoinStreamQuery },
+  { method: "POST", path: "/threads/:thread_id/runs/:run_id/stream", handler: runs.joinStream, query: R.JoinStreamQuery },
 ];
 
 /** The API: CORS (when configured), the key check (when a key is configured), then the routes. */

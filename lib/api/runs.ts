@@ -5,8 +5,7 @@ import type { Params } from "../http/router.js";
 import { formatSseEvent, sseResponse } from "../http/sse.js";
 import type { Platform } from "../platform.js";
 import type { RunKwargs } from "../runs/kwargs.js";
-import { CancelManyBody, CancelQuery, RunCreateBody, RunListQuery } from "../schemas/runs.js";
-import { z } from "zod";
+import { CancelManyBody, CancelQuery, JoinStreamQuery, RunBatchBody, RunCreateBody, RunListQuery } from "../schemas/runs.js";
 import { cancelRun, createRun, createStatelessRun, deleteRun as deleteRunService, followRun, getRunOr404, waitForRun } from "../services/runs.js";
 import { getState } from "../services/state.js";
 import { getThreadOr404 } from "../services/threads.js";
@@ -26,7 +25,7 @@ export async function createBackgroundRun(req: Request, params: Params, p: Platf
 
 /** POST /runs/batch: several stateless background runs at once. */
 export async function createBatch(req: Request, _params: Params, p: Platform): Promise<Response> {
-  const bodies = await parseBody(req, z.array(RunCreateBody).min(1).max(100));
+  const bodies = await parseBody(req, RunBatchBody);
   const runs: StoredRun[] = [];
   for (const body of bodies) runs.push(await createStatelessRun(p, body, { onDisconnect: "continue" }));
   return json(runs.map(publicRun));
@@ -109,7 +108,7 @@ export async function join(req: Request, params: Params, p: Platform): Promise<R
  */
 export async function joinStream(req: Request, params: Params, p: Platform): Promise<Response> {
   const run = await getRunOr404(p, params.thread_id, params.run_id);
-  const q = CancelQuery.parse(query(req));
+  const q = JoinStreamQuery.parse(query(req));
   if (req.method === "POST" && q.action) {
     if (!FINAL_STATUSES.has(run.status)) await cancelRun(p, run, q.action);
     if (q.wait === "1" || q.wait === "true") await waitForRun(p, run, req.signal);
@@ -118,8 +117,16 @@ export async function joinStream(req: Request, params: Params, p: Platform): Pro
   const lastEventId = req.headers.get("last-event-id");
   const afterId = lastEventId === null || lastEventId === "" ? -1 : Number(lastEventId);
   if (!Number.isInteger(afterId) || afterId < -1) throw new HttpError(422, "Last-Event-ID must be an event id or -1");
-  const cancelOnDisconnect = query(req).cancel_on_disconnect === "1";
-  return runStream(p, run, afterId, { cancelOnDisconnect, headers: {} });
+  const cancelOnDisconnect = q.cancel_on_disconnect === "1" || q.cancel_on_disconnect === "true";
+  // Location: where the SDK reconnects (with Last-Event-ID) if the connection drops mid-run.
+  return runStream(p, run, afterId, { cancelOnDisconnect, headers: { location: `/threads/${run.thread_id}/runs/${run.run_id}/stream` } });
+}
+
+/** GET /runs/{run_id}/stream: the same, for a client that knows only the run's id. */
+export async function joinStreamById(req: Request, params: Params, p: Platform): Promise<Response> {
+  const run = await p.runs.find(params.run_id);
+  if (!run) throw new HttpError(404, "Run not found");
+  return joinStream(req, { thread_id: run.thread_id, run_id: run.run_id }, p);
 }
 
 function runStream(p: Platform, run: StoredRun, afterId: number, options: { cancelOnDisconnect: boolean; headers: Record<string, string> }): Response {

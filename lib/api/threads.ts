@@ -2,11 +2,12 @@
 import { json, parseBody, readJson } from "../http/json.js";
 import type { Params } from "../http/router.js";
 import type { Platform } from "../platform.js";
-import { HistoryBody, StateQuery, StateUpdateBody, ThreadCountBody, ThreadCreateBody, ThreadPatchBody, ThreadPruneBody, ThreadSearchBody } from "../schemas/threads.js";
+import { HistoryBody, HistoryQuery, StateAtCheckpointBody, StatePatchBody, StateQuery, ThreadStreamQuery, StateUpdateBody, ThreadCountBody, ThreadCreateBody, ThreadPatchBody, ThreadPruneBody, ThreadSearchBody } from "../schemas/threads.js";
 import { getHistory, getState, updateState } from "../services/state.js";
 import { copyThread, countThreads, createThread, deleteThread, getThreadOr404, patchThread, pruneThreads, publicThread, searchThreads } from "../services/threads.js";
 import { HttpError } from "../http/errors.js";
-import { z } from "zod";
+import { formatSseEvent, sseResponse } from "../http/sse.js";
+import { followThread, threadStreamPart, type ThreadPosition, type ThreadStreamMode } from "../services/thread-stream.js";
 
 const flag = (value: string | undefined) => value === "true" || value === "1";
 
@@ -40,7 +41,7 @@ export async function state(req: Request, params: Params, p: Platform): Promise<
 }
 
 export async function stateAtCheckpoint(req: Request, params: Params, p: Platform): Promise<Response> {
-  const body = await parseBody(req, z.object({ checkpoint: StateUpdateBody.shape.checkpoint, subgraphs: z.boolean().nullish() }));
+  const body = await parseBody(req, StateAtCheckpointBody);
   return json(await getState(p, params.thread_id, { subgraphs: body.subgraphs ?? false, checkpoint: body.checkpoint }));
 }
 
@@ -51,7 +52,7 @@ export async function update(req: Request, params: Params, p: Platform): Promise
 export async function history(req: Request, params: Params, p: Platform): Promise<Response> {
   const body =
     req.method === "GET"
-      ? HistoryBody.parse({ limit: Number(new URL(req.url).searchParams.get("limit") ?? 10) })
+      ? HistoryBody.parse({ limit: HistoryQuery.parse(Object.fromEntries(new URL(req.url).searchParams)).limit ?? 10 })
       : HistoryBody.parse(await readJson(req));
   return json(await getHistory(p, params.thread_id, body));
 }
@@ -71,8 +72,44 @@ export async function prune(req: Request, _params: Params, p: Platform): Promise
 
 /** PATCH /threads/{id}/state: merge metadata into the latest checkpoint's. */
 export async function patchState(req: Request, params: Params, p: Platform): Promise<Response> {
-  const body = await parseBody(req, z.object({ metadata: z.record(z.string(), z.unknown()) }));
+  const body = await parseBody(req, StatePatchBody);
   await getThreadOr404(p, params.thread_id);
   if (!(await p.checkpointer.patchLatestMetadata(params.thread_id, body.metadata))) throw new HttpError(404, "Thread has no state to patch");
   return new Response(null, { status: 204 });
+}
+
+/**
+ * GET /threads/{id}/stream: every run of the thread as one stream, open until the client leaves (on AWS, until the
+ * function's timeout: the client rejoins with the last id). Event ids are `<run_id>:<event id>`; `Last-Event-ID`
+ * resumes after one, `-` replays from the thread's first run; without it the stream starts at the oldest
+ * unfinished run (or the next one created).
+ */
+export async function joinStream(req: Request, params: Params, p: Platform): Promise<Response> {
+  const url = new URL(req.url);
+  const q = ThreadStreamQuery.parse({ stream_mode: url.searchParams.has("stream_mode") ? url.searchParams.getAll("stream_mode") : undefined });
+  await getThreadOr404(p, params.thread_id);
+  const modes = new Set<ThreadStreamMode>(q.stream_mode ?? ["run_modes"]);
+  const lastEventId = req.headers.get("last-event-id");
+  const after = lastEventId && lastEventId !== "-" ? threadPosition(lastEventId) : undefined;
+  const abort = new AbortController();
+  async function* events(): AsyncGenerator<string> {
+    try {
+      for await (const event of followThread(p, params.thread_id, { after, from: lastEventId === "-" ? "start" : undefined, signal: abort.signal })) {
+        const part = await threadStreamPart(p, params.thread_id, event, modes);
+        if (part) yield formatSseEvent({ ...part, id: `${event.run_id}:${event.id}` });
+      }
+    } finally {
+      abort.abort();
+    }
+  }
+  return sseResponse(events(), { location: `/threads/${params.thread_id}/stream` }, { heartbeatMs: p.options.heartbeatMs, onCancel: () => abort.abort() });
+}
+
+function threadPosition(lastEventId: string): ThreadPosition {
+  const match = /^([0-9a-f-]{36}):(-1|\d+)$/i.exec(lastEventId);
+  if (!match) {
+    const msg = "Last-Event-ID must be '-' or an id this stream sent (<run_id>:<event id>)";
+    throw new HttpError(422, msg, { detail: [{ loc: ["header", "Last-Event-ID"], msg, type: "value_error" }] });
+  }
+  return { run_id: match[1].toLowerCase(), id: Number(match[2]) };
 }

@@ -1,3 +1,4 @@
+import type { ZodType } from "zod";
 import { errorResponse } from "./errors.js";
 import { json } from "./json.js";
 
@@ -13,6 +14,10 @@ export interface Route<Ctx> {
   method: Method;
   path: string;
   handler: Handler<Ctx>;
+  /** The schema the handler validates its JSON body with (also what GET /openapi.json publishes). */
+  body?: ZodType;
+  /** The schema the handler validates its query string with. */
+  query?: ZodType;
 }
 
 interface Compiled<Ctx> extends Route<Ctx> {

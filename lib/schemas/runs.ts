@@ -51,6 +51,15 @@ export const CancelQuery = z.object({
   action: z.enum(["interrupt", "rollback"]).optional(),
 });
 
+/** POST /runs/batch: up to 100 stateless runs. */
+export const RunBatchBody = z.array(RunCreateBody).min(1).max(100);
+
+/** GET /threads/{id}/runs/{run_id}/stream (and POST with ?action= to cancel first). */
+export const JoinStreamQuery = CancelQuery.extend({
+  cancel_on_disconnect: z.enum(["0", "1", "true", "false"]).optional(),
+  stream_mode: z.string().optional(),
+});
+
 export const RunListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(10),
   offset: z.coerce.number().int().min(0).default(0),

@@ -47,6 +47,15 @@ export const HistoryBody = z.object({
   checkpoint: CheckpointRef.nullish(),
 });
 
+/** POST /threads/{id}/state/checkpoint. */
+export const StateAtCheckpointBody = z.object({ checkpoint: CheckpointRef.nullish(), subgraphs: z.boolean().nullish() });
+
+/** PATCH /threads/{id}/state: metadata merged into the latest checkpoint's. */
+export const StatePatchBody = z.object({ metadata: Json });
+
+/** GET /threads/{id}/history. */
+export const HistoryQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).optional() });
+
 export const StateQuery = z.object({ subgraphs: z.enum(["true", "false", "1", "0"]).optional() });
 
 export const ThreadCountBody = ThreadSearchBody.pick({ metadata: true, values: true, status: true });
@@ -54,4 +63,9 @@ export const ThreadCountBody = ThreadSearchBody.pick({ metadata: true, values: t
 export const ThreadPruneBody = z.object({
   thread_ids: z.array(z.string()).min(1).max(1000),
   strategy: z.enum(["delete", "keep_latest"]).nullish(),
+});
+
+/** GET /threads/{id}/stream: `stream_mode` may repeat. */
+export const ThreadStreamQuery = z.object({
+  stream_mode: z.array(z.enum(["run_modes", "lifecycle", "state_update"])).optional(),
 });

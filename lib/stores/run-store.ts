@@ -4,6 +4,9 @@
  * Key schema:
  *   pk = thread_id, sk = run_id (UUIDv7, time-ordered: a descending Query lists a thread's runs newest first,
  *   an ascending one finds the oldest pending run — the next in line under `enqueue`).
+ *   pk = "run#" + run_id, sk = "thread": a pointer holding the run's `thread_id`, for the routes that name a run
+ *   without its thread (GET /runs/{run_id}/stream). Written before the run, deleted with it; it has no
+ *   `status`, so status filters never see it.
  *
  * Attributes: the API's Run object (run_id, thread_id, assistant_id, status, metadata, multitask_strategy,
  * created_at, updated_at), `kwargs` as a JSON string (input, command, config, stream modes … — arbitrary JSON),
@@ -48,6 +51,8 @@ export class RunStore {
   ) {}
 
   async create(run: Run): Promise<void> {
+    // The pointer first: a run is never stored without it (a pointer without its run reads as "not found").
+    await this.client.send(new PutCommand({ TableName: this.table, Item: { ...pointerKey(run.run_id), thread_id: run.thread_id } }));
     await this.client.send(
       new PutCommand({
         TableName: this.table,
@@ -60,6 +65,29 @@ export class RunStore {
   async get(threadId: string, runId: string): Promise<StoredRun | undefined> {
     const result = await this.client.send(new GetCommand({ TableName: this.table, Key: { pk: threadId, sk: runId }, ConsistentRead: true }));
     return result.Item ? toRun(result.Item) : undefined;
+  }
+
+  /** The run with this id, whatever its thread. */
+  async find(runId: string): Promise<StoredRun | undefined> {
+    const pointer = await this.client.send(new GetCommand({ TableName: this.table, Key: pointerKey(runId), ConsistentRead: true }));
+    const threadId = pointer.Item?.thread_id as string | undefined;
+    return threadId === undefined ? undefined : this.get(threadId, runId);
+  }
+
+  /** The thread's runs created after `runId` (from it, when `inclusive`; all of them without it), oldest first. */
+  async after(threadId: string, runId: string | undefined, options: { inclusive?: boolean } = {}): Promise<StoredRun[]> {
+    const runs: StoredRun[] = [];
+    const pages = paginateQuery(
+      { client: this.client },
+      {
+        TableName: this.table,
+        KeyConditionExpression: runId === undefined ? "pk = :pk" : `pk = :pk AND sk ${options.inclusive ? ">=" : ">"} :after`,
+        ExpressionAttributeValues: { ":pk": threadId, ...(runId === undefined ? {} : { ":after": runId }) },
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) runs.push(...(page.Items ?? []).map(toRun));
+    return runs;
   }
 
   async list(threadId: string, options: { limit: number; offset: number; status?: RunStatus }): Promise<StoredRun[]> {
@@ -184,6 +212,7 @@ export class RunStore {
 
   async delete(threadId: string, runId: string): Promise<void> {
     await this.client.send(new DeleteCommand({ TableName: this.table, Key: { pk: threadId, sk: runId } }));
+    await this.client.send(new DeleteCommand({ TableName: this.table, Key: pointerKey(runId) }));
   }
 
   /** Deletes every run of a thread (when the thread is deleted). */
@@ -244,6 +273,8 @@ export class RunStore {
     return runs.slice(0, options.want === Infinity ? undefined : options.want);
   }
 }
+
+const pointerKey = (runId: string) => ({ pk: `run#${runId}`, sk: "thread" });
 
 /** The API object: what clients see of a stored run. */
 export function publicRun(run: StoredRun): Run {
