@@ -57,9 +57,9 @@ export async function* followThread(
       queue.push(...newer.map((run) => ({ run, afterId: -1 })));
       continue;
     }
-    // Quiet: look for new runs every poll, and every 50 polls whether the thread still exists.
-    if (++idlePolls % 50 === 0 && !(await p.threads.get(threadId))) return;
-    await sleep(Math.max(p.options.eventPollMs, 100), options.signal);
+    // Quiet: look for a new run twice a second (one Query each), and every 4th look whether the thread still exists.
+    if (++idlePolls % 4 === 0 && !(await p.threads.get(threadId))) return;
+    await sleep(Math.max(p.options.eventPollMs, 500), options.signal);
   }
 }
 

@@ -139,6 +139,16 @@ describe("threads.joinStream", () => {
     expect(counts).toEqual([4, 12]);
   });
 
+  it("ends when the thread is deleted", async () => {
+    const thread = await client.threads.create();
+    await client.runs.wait(thread.thread_id, "simple", { input: { count: 1 } });
+    const reading = collect(client.threads.joinStream(thread.thread_id, { lastEventId: "-" }));
+    await new Promise((r) => setTimeout(r, 300));
+    await client.threads.delete(thread.thread_id);
+    const parts = await reading; // returns: the server closed the stream
+    expect(parts.at(-1)?.event).toBe("run_done");
+  });
+
   it("answers 404 for an unknown thread and 422 for a bad Last-Event-ID or stream mode", async () => {
     const thread = await client.threads.create();
     expect(await httpStatus(readThread("1f0a0000-0000-7000-8000-000000000000", 1))).toBe(404);
