@@ -5,6 +5,7 @@ import type { Params } from "../http/router.js";
 import { formatSseEvent, sseResponse } from "../http/sse.js";
 import type { Platform } from "../platform.js";
 import type { RunKwargs } from "../runs/kwargs.js";
+import { streamModeOf } from "../runs/stream-graph.js";
 import { CancelManyBody, CancelQuery, JoinStreamQuery, RunBatchBody, RunCreateBody, RunListQuery } from "../schemas/runs.js";
 import { cancelRun, createRun, createStatelessRun, deleteRun as deleteRunService, followRun, getRunOr404, waitForRun } from "../services/runs.js";
 import { getState } from "../services/state.js";
@@ -108,7 +109,8 @@ export async function join(req: Request, params: Params, p: Platform): Promise<R
  */
 export async function joinStream(req: Request, params: Params, p: Platform): Promise<Response> {
   const run = await getRunOr404(p, params.thread_id, params.run_id);
-  const q = JoinStreamQuery.parse(query(req));
+  const url = new URL(req.url);
+  const q = JoinStreamQuery.parse({ ...query(req), stream_mode: url.searchParams.has("stream_mode") ? url.searchParams.getAll("stream_mode") : undefined });
   if (req.method === "POST" && q.action) {
     if (!FINAL_STATUSES.has(run.status)) await cancelRun(p, run, q.action);
     if (q.wait === "1" || q.wait === "true") await waitForRun(p, run, req.signal);
@@ -119,7 +121,12 @@ export async function joinStream(req: Request, params: Params, p: Platform): Pro
   if (!Number.isInteger(afterId) || afterId < -1) throw new HttpError(422, "Last-Event-ID must be an event id or -1");
   const cancelOnDisconnect = q.cancel_on_disconnect === "1" || q.cancel_on_disconnect === "true";
   // Location: where the SDK reconnects (with Last-Event-ID) if the connection drops mid-run.
-  return runStream(p, run, afterId, { cancelOnDisconnect, headers: { location: `/threads/${run.thread_id}/runs/${run.run_id}/stream` } });
+  const modes = q.stream_mode && new Set(q.stream_mode);
+  return runStream(p, run, afterId, {
+    cancelOnDisconnect,
+    headers: { location: `/threads/${run.thread_id}/runs/${run.run_id}/stream` },
+    only: modes && ((event) => (streamModeOf(event) === undefined ? true : modes.has(streamModeOf(event)!))),
+  });
 }
 
 /** GET /runs/{run_id}/stream: the same, for a client that knows only the run's id. */
@@ -129,12 +136,18 @@ export async function joinStreamById(req: Request, params: Params, p: Platform):
   return joinStream(req, { thread_id: run.thread_id, run_id: run.run_id }, p);
 }
 
-function runStream(p: Platform, run: StoredRun, afterId: number, options: { cancelOnDisconnect: boolean; headers: Record<string, string> }): Response {
+function runStream(
+  p: Platform,
+  run: StoredRun,
+  afterId: number,
+  options: { cancelOnDisconnect: boolean; headers: Record<string, string>; only?: (event: string) => boolean },
+): Response {
   const abort = new AbortController();
   async function* events(): AsyncGenerator<string> {
     let completed = false;
     try {
       for await (const event of followRun(p, run, afterId, abort.signal)) {
+        if (options.only && !options.only(event.event)) continue;
         yield formatSseEvent({ event: event.event, data: event.data, id: String(event.id) });
       }
       completed = true;

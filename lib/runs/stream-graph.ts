@@ -36,6 +36,18 @@ type Chunk = [string[], string, unknown];
 
 const name = (mode: string, ns: string[] | undefined) => (ns && ns.length > 0 ? `${mode}|${ns.join("|")}` : mode);
 
+/**
+ * The stream mode an event was sent for (`messages` events are `messages-tuple`'s, `messages/…` the legacy
+ * `messages`'), or undefined for the run's own events (`metadata`, `error`, `end`), which every mode gets.
+ */
+export function streamModeOf(event: string): StreamMode | undefined {
+  const mode = event.split("|")[0];
+  if (mode === "messages") return "messages-tuple";
+  if (mode.startsWith("messages/")) return "messages";
+  const modes: readonly string[] = ["values", "updates", "events", "debug", "custom", "tasks", "checkpoints"];
+  return modes.includes(mode) ? (mode as StreamMode) : undefined;
+}
+
 export async function* streamGraph(graph: CompiledGraph, input: unknown, options: GraphStreamOptions): AsyncGenerator<ApiStreamEvent> {
   const wanted = new Set<string>(options.modes);
   const libModes = new Set<string>([...wanted].filter((m) => m !== "events" && m !== "messages-tuple" && m !== "messages"));

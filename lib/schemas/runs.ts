@@ -1,8 +1,9 @@
 import { z } from "zod";
+import { MapMetadata } from "./metadata.js";
 
 /** Request bodies of the run endpoints, as LangGraph Platform clients send them (snake_case). */
 
-export const StreamMode = z.enum(["values", "updates", "messages", "messages-tuple", "events", "debug", "custom", "tasks", "checkpoints"]);
+export const StreamMode = z.enum(["values", "updates", "messages", "messages-tuple", "events", "debug", "custom", "tasks", "checkpoints", "tools"]);
 export type StreamMode = z.infer<typeof StreamMode>;
 
 const Json = z.record(z.string(), z.unknown());
@@ -18,7 +19,7 @@ export const RunCreateBody = z.object({
       goto: z.unknown().optional(),
     })
     .nullish(),
-  metadata: Json.nullish(),
+  metadata: MapMetadata.nullish(),
   config: z
     .object({
       configurable: Json.optional(),
@@ -57,7 +58,8 @@ export const RunBatchBody = z.array(RunCreateBody).min(1).max(100);
 /** GET /threads/{id}/runs/{run_id}/stream (and POST with ?action= to cancel first). */
 export const JoinStreamQuery = CancelQuery.extend({
   cancel_on_disconnect: z.enum(["0", "1", "true", "false"]).optional(),
-  stream_mode: z.string().optional(),
+  /** Repeatable: only these modes' events (a subset of the run's). */
+  stream_mode: z.array(StreamMode).optional(),
 });
 
 export const RunListQuery = z.object({

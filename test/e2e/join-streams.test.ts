@@ -61,6 +61,18 @@ describe("runs.joinStream(null, runId)", () => {
     expect(values.at(-1)).toBe(4); // (1 + 1) * 2
   });
 
+  it("sends only the asked stream modes' events", async () => {
+    const thread = await client.threads.create();
+    const run = await client.runs.create(thread.thread_id, "simple", { input: { count: 1 }, streamMode: ["values", "updates"] });
+    const updatesOnly = await collect(client.runs.joinStream(null, run.run_id, { streamMode: "updates" }));
+    expect(updatesOnly[0].event).toBe("metadata");
+    expect(updatesOnly.filter((p) => p.event === "updates").map((p) => Object.keys(p.data as object))).toEqual([["increment"], ["double"]]);
+    expect(updatesOnly.some((p) => p.event === "values")).toBe(false);
+    const both = await collect(client.runs.joinStream(thread.thread_id, run.run_id, { streamMode: ["updates", "values"] }));
+    expect(both.some((p) => p.event === "values")).toBe(true);
+    expect(await httpStatus(collect(client.runs.joinStream(null, run.run_id, { streamMode: "everything" as never })))).toBe(422);
+  });
+
   it("resumes after Last-Event-ID, and answers 404 for an unknown run", async () => {
     const thread = await client.threads.create();
     const run = await client.runs.create(thread.thread_id, "simple", { input: { count: 0 } });
