@@ -55,6 +55,14 @@ export async function executeRun(p: Platform, message: RunMessage, invocation: I
   let status: RunStatus = "success";
   let error: { error: string; message: string } | undefined;
   let graph: CompiledGraph | undefined;
+  // The run's last word — the graph's interrupt chunks (`{__interrupt__: [...]}` in updates/values) and `error` — is
+  // held back until the thread is released: clients act on it at once (RemoteGraph throws GraphInterrupt and resumes
+  // with a Command, or throws RemoteException and retries), so by then the thread must be free (not busy → 409)
+  // and hold its final status and interrupts.
+  const held: [string, unknown][] = [];
+  const appendHeld = () => {
+    for (const [event, data] of held.splice(0)) writer.append(event, data);
+  };
   try {
     if (!resumed) writer.append("metadata", { run_id: run.run_id, thread_id: run.thread_id, attempt: run.attempt });
     graph = await p.graphs.get(graphId, { checkpointer: p.checkpointer, store: p.store });
@@ -80,7 +88,8 @@ export async function executeRun(p: Platform, message: RunMessage, invocation: I
         skipRestoredValues = false;
         continue;
       }
-      writer.append(event, toWire(data));
+      if (isInterruptChunk(data)) held.push([event, toWire(data)]);
+      else writer.append(event, toWire(data));
     }
   } catch (err) {
     if (controller.signal.aborted) {
@@ -88,7 +97,7 @@ export async function executeRun(p: Platform, message: RunMessage, invocation: I
     } else {
       status = "error";
       error = serializeError(err);
-      writer.append("error", error);
+      held.push(["error", error]);
       logError("run failed", run, err);
     }
   } finally {
@@ -99,6 +108,7 @@ export async function executeRun(p: Platform, message: RunMessage, invocation: I
   const stop = controller.signal.aborted ? (controller.signal.reason as StopReason) : undefined;
   if (stop === "handback" || stop === "lost") {
     await p.checkpointer.settle(run.run_id);
+    appendHeld();
     if (stop === "handback" && (await p.runs.handBack(run.thread_id, run.run_id, run.attempt, now()))) {
       await writer.detach();
       await p.queue.send({ run_id: run.run_id, thread_id: run.thread_id, attempt: run.attempt });
@@ -117,6 +127,7 @@ export async function executeRun(p: Platform, message: RunMessage, invocation: I
     }
     await finishThread(p, run, graph, status);
   } finally {
+    appendHeld();
     // Readers in this process see `end` at once; the log gets it with the final flush.
     writer.append("end", null);
     const closing = writer.close();
@@ -126,6 +137,8 @@ export async function executeRun(p: Platform, message: RunMessage, invocation: I
   await afterRun(p, run, kwargs);
   return "finished";
 }
+
+const isInterruptChunk = (data: unknown) => typeof data === "object" && data !== null && "__interrupt__" in data;
 
 /** The webhook, then (for a stateless run) the temporary thread's deletion. */
 async function afterRun(p: Platform, run: StoredRun, kwargs: RunKwargs): Promise<void> {
