@@ -10,6 +10,7 @@ import type { Platform } from "../platform.js";
 import * as assistants from "./assistants.js";
 import { openApiRoutes } from "./openapi.js";
 import * as crons from "./crons.js";
+import * as protocol from "./protocol.js";
 import * as runs from "./runs.js";
 import * as store from "./store.js";
 import * as threads from "./threads.js";
@@ -18,6 +19,7 @@ import * as C from "../schemas/crons.js";
 import * as R from "../schemas/runs.js";
 import * as S from "../schemas/store.js";
 import * as T from "../schemas/threads.js";
+import * as P from "../protocol/schemas.js";
 
 const VERSION = "0.1.0";
 
@@ -65,6 +67,9 @@ export const routes: Route<Platform>[] = [
   { method: "GET", path: "/threads/:thread_id/history", handler: threads.history, query: T.HistoryQuery },
   { method: "GET", path: "/threads/:thread_id/stream", handler: threads.joinStream, query: T.ThreadStreamQuery },
   { method: "POST", path: "/threads/:thread_id/history", handler: threads.history, body: T.HistoryBody },
+  // The thread-centric protocol (SDK: client.threads.stream), over HTTP/SSE.
+  { method: "POST", path: "/threads/:thread_id/commands", handler: protocol.protocolCommand, body: P.ProtocolCommand },
+  { method: "POST", path: "/threads/:thread_id/stream/events", handler: protocol.protocolEventStream, body: P.EventStreamRequest },
 
   { method: "POST", path: "/runs", handler: runs.createBackgroundRun, body: R.RunCreateBody },
   { method: "POST", path: "/runs/stream", handler: runs.createStreamedRun, body: R.RunCreateBody },

@@ -1,0 +1,40 @@
+/**
+ * The thread-centric streaming protocol (@langchain/protocol; the SDK's `client.threads.stream()`), over its
+ * HTTP/SSE transport:
+ * - POST /threads/{thread_id}/commands       — one command, one JSON response (lib/protocol/commands.ts);
+ * - POST /threads/{thread_id}/stream/events  — an SSE stream of the thread's protocol events, filtered by the
+ *   body's channels / namespaces / depth, replaying after `since` (lib/protocol/stream.ts).
+ *
+ * The protocol's WebSocket transport (GET …/stream/events upgraded) is not served: Lambda function URLs cannot
+ * upgrade a connection to WebSocket. The SDK's default transport is this SSE one.
+ *
+ * Neither route keeps anything in memory between requests: commands act through the stores, streams are read
+ * from the event log, so each request may land on a different Lambda from the run it concerns.
+ */
+import { json, parseBody } from "../http/json.js";
+import type { Params } from "../http/router.js";
+import { formatSseEvent, sseResponse } from "../http/sse.js";
+import type { Platform } from "../platform.js";
+import { handleCommand } from "../protocol/commands.js";
+import { EventStreamRequest, ProtocolCommand } from "../protocol/schemas.js";
+import { threadEvents } from "../protocol/stream.js";
+
+export async function protocolCommand(req: Request, params: Params, p: Platform): Promise<Response> {
+  const body = await parseBody(req, ProtocolCommand);
+  return json(await handleCommand(p, params.thread_id, body));
+}
+
+export async function protocolEventStream(req: Request, params: Params, p: Platform): Promise<Response> {
+  const body = await parseBody(req, EventStreamRequest);
+  const abort = new AbortController();
+  async function* frames(): AsyncGenerator<string> {
+    try {
+      for await (const event of threadEvents(p, params.thread_id, body, abort.signal)) {
+        yield formatSseEvent({ event: event.method, data: event, id: event.event_id });
+      }
+    } finally {
+      abort.abort();
+    }
+  }
+  return sseResponse(frames(), {}, { heartbeatMs: p.options.heartbeatMs, onCancel: () => abort.abort() });
+}
