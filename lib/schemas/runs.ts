@@ -30,7 +30,7 @@ export const RunCreateBody = z.object({
     .nullish(),
   context: Json.nullish(),
   checkpoint_id: z.string().nullish(),
-  checkpoint: Json.nullish(),
+  checkpoint: z.looseObject({ checkpoint_id: z.string().nullish(), checkpoint_ns: z.string().nullish() }).nullish(),
   interrupt_before: NodeList.nullish(),
   interrupt_after: NodeList.nullish(),
   stream_mode: z.union([StreamMode, z.array(StreamMode)]).nullish(),

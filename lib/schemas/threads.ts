@@ -1,21 +1,22 @@
 import { z } from "zod";
+import { MapMetadata } from "./metadata.js";
 
 const Json = z.record(z.string(), z.unknown());
 const ThreadStatus = z.enum(["idle", "busy", "interrupted", "error"]);
 
 export const ThreadCreateBody = z.object({
   thread_id: z.string().uuid().nullish(),
-  metadata: Json.nullish(),
+  metadata: MapMetadata.nullish(),
   if_exists: z.enum(["raise", "do_nothing"]).nullish(),
   ttl: z.unknown().optional(),
   supersteps: z.unknown().optional(),
 });
 export type ThreadCreateBody = z.infer<typeof ThreadCreateBody>;
 
-export const ThreadPatchBody = z.object({ metadata: Json.nullish(), ttl: z.unknown().optional() });
+export const ThreadPatchBody = z.object({ metadata: MapMetadata.nullish(), ttl: z.unknown().optional() });
 
 export const ThreadSearchBody = z.object({
-  metadata: Json.nullish(),
+  metadata: MapMetadata.nullish(),
   values: Json.nullish(),
   ids: z.array(z.string()).nullish(),
   status: ThreadStatus.nullish(),

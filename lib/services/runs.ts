@@ -2,16 +2,18 @@
  * The run lifecycle: create (with the multitask strategies), cancel, wait for the end, and follow events.
  */
 import { HttpError } from "../http/errors.js";
-import { uuid7 } from "../ids.js";
+import { isUuid, uuid7 } from "../ids.js";
 import { now, type Platform } from "../platform.js";
 import { kwargsFrom, startMessage } from "../runs/kwargs.js";
 import { promoteNext, runMetadata } from "../runs/worker.js";
-import type { RunCreateBody } from "../schemas/runs.js";
+import { RunCreateBody } from "../schemas/runs.js";
 import { FINAL_STATUSES, type CancelAction, type StoredRun } from "../stores/run-store.js";
 import type { StreamEvent } from "../stream/event-log.js";
 import { getAssistant, withAssistantDefaults } from "./assistants.js";
+import { assertCheckpoint } from "./state.js";
 import { webhookUrlProblem } from "../runs/webhook.js";
 import { newThread } from "../stores/thread-store.js";
+import { assertItemFits } from "../stores/limits.js";
 
 export const BUSY_MESSAGE = "Thread is already running a task. Wait for it to finish or choose a different multitask strategy.";
 /** A thread held this long by a run that has no item is taken to be left by a crashed request. */
@@ -33,11 +35,18 @@ export async function createRun(p: Platform, threadId: string, body: RunCreateBo
     const msg = `after_seconds above ${MAX_AFTER_SECONDS} is not supported: the run would outlast a worker invocation`;
     throw new HttpError(422, msg, { detail: [{ loc: ["body", "after_seconds"], msg, type: "too_big" }] });
   }
+  // Callers that build the body themselves (the protocol's commands) get the check the REST schema makes: run
+  // metadata is a DynamoDB map, and a write it fails would leave the thread taken by a run never stored.
+  RunCreateBody.pick({ metadata: true }).parse({ metadata: body.metadata });
   const assistant = await getAssistant(p, body.assistant_id);
   const kwargs = kwargsFrom(body, defaults.onDisconnect, assistant.graph_id);
   Object.assign(kwargs, withAssistantDefaults(assistant, kwargs.config, kwargs.context));
   if (defaults.stateless) kwargs.on_completion = body.on_completion ?? "delete";
-  if (body.if_not_exists === "create") await p.threads.create(newThread(threadId, {}));
+  if (body.if_not_exists === "create" && !isUuid(threadId)) {
+    const msg = `thread_id must be a UUID to create the thread, got "${threadId.slice(0, 100)}"`;
+    throw new HttpError(422, msg, { detail: [{ loc: ["path", "thread_id"], msg, type: "uuid_parsing" }] });
+  }
+  if (kwargs.checkpoint_id) await assertCheckpoint(p, threadId, { checkpoint_id: kwargs.checkpoint_id, checkpoint_ns: body.checkpoint?.checkpoint_ns });
   const strategy = body.multitask_strategy ?? "reject";
   const created = now();
   const run: StoredRun = {
@@ -52,6 +61,9 @@ export async function createRun(p: Platform, threadId: string, body: RunCreateBo
     updated_at: created,
     attempt: 0,
   };
+  // Refused (422) before anything is written: the thread is neither created nor taken for a run it cannot store.
+  assertItemFits("run", { ...run, kwargs: JSON.stringify(run.kwargs) });
+  if (body.if_not_exists === "create") await p.threads.create(newThread(threadId, {}));
 
   if (strategy === "reject") {
     // One conditional write decides: the thread is ours, or the run is refused and nothing is stored.

@@ -1,9 +1,11 @@
 /** Thread state: read the latest or a given checkpoint, update it, walk its history — through the graph. */
 import type { RunnableConfig } from "@langchain/core/runnables";
-import type { StateSnapshot } from "@langchain/langgraph";
+import { InvalidUpdateError, type StateSnapshot } from "@langchain/langgraph";
+import { keyPart } from "../checkpoint/codec.js";
 import { HttpError } from "../http/errors.js";
 import { now, type Platform } from "../platform.js";
 import { toWire } from "../serialization/wire.js";
+import { keyFits } from "../stores/limits.js";
 import type { Thread } from "../stores/thread-store.js";
 import { getThreadOr404 } from "./threads.js";
 
@@ -19,7 +21,14 @@ async function graphFor(p: Platform, thread: Thread) {
   return p.graphs.get(graphId, { checkpointer: p.checkpointer });
 }
 
+/**
+ * The config that reads `ref`; a checkpoint id or namespace that no checkpoint's sort key could hold (see
+ * lib/checkpoint/dynamodb-saver.ts) names no checkpoint: 404.
+ */
 function configFor(threadId: string, ref?: CheckpointRef | null): RunnableConfig {
+  if (ref && !keyFits(threadId, `cp#${keyPart(ref.checkpoint_ns ?? "")}#${keyPart(ref.checkpoint_id ?? "")}`)) {
+    throw new HttpError(404, "Checkpoint not found");
+  }
   return {
     configurable: {
       thread_id: threadId,
@@ -29,12 +38,23 @@ function configFor(threadId: string, ref?: CheckpointRef | null): RunnableConfig
   };
 }
 
+/**
+ * 404 unless the thread has the checkpoint `ref` names: from one that is not there, the graph would start over from
+ * an empty state (an update would drop the thread's state, a run would forget it).
+ */
+export async function assertCheckpoint(p: Platform, threadId: string, ref: CheckpointRef): Promise<void> {
+  if (!(await p.checkpointer.getTuple(configFor(threadId, ref)))) throw new HttpError(404, "Checkpoint not found");
+}
+
 export async function getState(p: Platform, threadId: string, options: { subgraphs?: boolean; checkpoint?: CheckpointRef | null } = {}) {
   const thread = await getThreadOr404(p, threadId);
   const graph = await graphFor(p, thread);
   if (!graph) return emptyState(threadId);
   const snapshot = await graph.getState(configFor(threadId, options.checkpoint), { subgraphs: options.subgraphs });
-  if (options.checkpoint?.checkpoint_id && !snapshot.config.configurable?.checkpoint_id) throw new HttpError(404, "Checkpoint not found");
+  // A checkpoint that is not there reads as an empty snapshot (no createdAt) that echoes the id asked for.
+  if (options.checkpoint?.checkpoint_id && (!snapshot.createdAt || !snapshot.config.configurable?.checkpoint_id)) {
+    throw new HttpError(404, "Checkpoint not found");
+  }
   return serializeSnapshot(snapshot);
 }
 
@@ -48,7 +68,10 @@ export async function updateState(
   if (!graph) throw new HttpError(409, "Thread has no graph yet: run it once before updating its state");
   if (thread.active_run) throw new HttpError(409, "Thread is busy: its state changes only between runs");
   const ref = body.checkpoint ?? (body.checkpoint_id ? { checkpoint_id: body.checkpoint_id } : undefined);
-  const config = await graph.updateState(configFor(threadId, ref), body.values ?? null, body.as_node ?? undefined);
+  if (ref?.checkpoint_id) await assertCheckpoint(p, threadId, ref);
+  const config = await graph.updateState(configFor(threadId, ref), body.values ?? null, body.as_node ?? undefined).catch((err: unknown) => {
+    throw refusedUpdate(err) ?? err;
+  });
   const state = await graph.getState({ configurable: { thread_id: threadId } });
   await p.threads.recordState(threadId, {
     status: state.next.length > 0 ? "interrupted" : "idle",
@@ -57,6 +80,19 @@ export async function updateState(
     now: now(),
   });
   return { checkpoint: checkpointOf(config) };
+}
+
+/**
+ * What the graph refuses to apply (an update of the wrong shape, a node or subgraph it does not have, messages it
+ * cannot read) as the client's error; anything else stays a server error.
+ */
+function refusedUpdate(err: unknown): HttpError | undefined {
+  if (!(err instanceof Error)) return undefined;
+  const invalid = (field: string) => new HttpError(422, err.message, { detail: [{ loc: ["body", field], msg: err.message, type: "value_error" }] });
+  if (err instanceof InvalidUpdateError) return invalid(/asNode|^(Node|No writers found for node) "/.test(err.message) ? "as_node" : "values");
+  if ((err as { lc_error_code?: string }).lc_error_code === "MESSAGE_COERCION_FAILURE") return invalid("values");
+  if (/^Subgraph ".*" not found$/.test(err.message)) return new HttpError(404, err.message);
+  return undefined;
 }
 
 export async function getHistory(

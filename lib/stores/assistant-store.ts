@@ -14,6 +14,7 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { GetCommand, PutCommand, UpdateCommand, paginateQuery, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { batchWrite, partitionKeys } from "../dynamo/batch.js";
+import { assertItemFits, keyFits } from "./limits.js";
 
 export interface Assistant {
   assistant_id: string;
@@ -41,17 +42,20 @@ export class AssistantStore {
   ) {}
 
   async get(assistantId: string): Promise<(Assistant & { latest_version: number }) | undefined> {
+    if (!keyFits(assistantId)) return undefined;
     const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: { pk: assistantId, sk: CURRENT } }));
     return Item ? { ...(JSON.parse(Item.doc) as Assistant), latest_version: Item.latest_version } : undefined;
   }
 
   /** Stores a new assistant at version 1; false if the id is taken. */
   async create(assistant: Assistant): Promise<boolean> {
+    const item = this.currentItem(assistant, 1);
+    assertItemFits("assistant", item);
     try {
       await this.client.send(
         new PutCommand({
           TableName: this.table,
-          Item: this.currentItem(assistant, 1),
+          Item: item,
           ConditionExpression: "attribute_not_exists(pk)",
         }),
       );
@@ -69,6 +73,7 @@ export class AssistantStore {
    * Undefined if the assistant does not exist.
    */
   async addVersion(assistantId: string, next: (current: Assistant, version: number) => Assistant): Promise<Assistant | undefined> {
+    if (!keyFits(assistantId)) return undefined;
     let counted: Record<string, any> | undefined;
     try {
       ({ Attributes: counted } = await this.client.send(
@@ -86,6 +91,8 @@ export class AssistantStore {
       throw err;
     }
     const updated = next(JSON.parse(counted!.doc), counted!.latest_version);
+    // Refused before anything is written but the counter: that version number is skipped.
+    assertItemFits("assistant", this.currentItem(updated, updated.version));
     await this.putVersion(updated);
     await this.serve(updated, { onlyIfNewer: true });
     return updated;
@@ -109,6 +116,7 @@ export class AssistantStore {
 
   /** Every version, newest first. */
   async versions(assistantId: string): Promise<AssistantVersion[]> {
+    if (!keyFits(assistantId)) return [];
     const versions: AssistantVersion[] = [];
     const pages = paginateQuery(
       { client: this.client },
@@ -142,6 +150,7 @@ export class AssistantStore {
 
   /** Deletes the assistant and all its versions; false if it did not exist. */
   async delete(assistantId: string): Promise<boolean> {
+    if (!keyFits(assistantId)) return false;
     const keys = await partitionKeys(this.client, this.table, assistantId);
     if (!keys.some((key) => key.sk === CURRENT)) return false;
     // The current item last: a delete cut short leaves a visible assistant, never orphaned versions.

@@ -11,6 +11,7 @@
  */
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, paginateScan, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { assertItemFits, keyFits } from "./limits.js";
 
 export interface Cron {
   cron_id: string;
@@ -39,15 +40,19 @@ export class CronStore {
 
   async put(cron: Cron): Promise<void> {
     const next = cron.next_run_date ? { next_run_at: Date.parse(cron.next_run_date) } : {};
-    await this.client.send(new PutCommand({ TableName: this.table, Item: { pk: cron.cron_id, sk: SK, doc: JSON.stringify(cron), ...next } }));
+    const item = { pk: cron.cron_id, sk: SK, doc: JSON.stringify(cron), ...next };
+    assertItemFits("cron", item);
+    await this.client.send(new PutCommand({ TableName: this.table, Item: item }));
   }
 
   async get(cronId: string): Promise<Cron | undefined> {
+    if (!keyFits(cronId)) return undefined;
     const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: { pk: cronId, sk: SK }, ConsistentRead: true }));
     return Item ? (JSON.parse(Item.doc) as Cron) : undefined;
   }
 
   async delete(cronId: string): Promise<boolean> {
+    if (!keyFits(cronId)) return false;
     const { Attributes } = await this.client.send(new DeleteCommand({ TableName: this.table, Key: { pk: cronId, sk: SK }, ReturnValues: "ALL_OLD" }));
     return !!Attributes;
   }

@@ -201,6 +201,8 @@ export class DynamoDBStore extends BaseStore {
     if (prefix.length === 0) {
       pages = paginateScan(paging, input);
     } else {
+      // No item lives under a prefix no key could hold (and DynamoDB would refuse the Query).
+      if (!fits({ pk: prefix[0], sk: labelsPrefix(prefix.slice(1)) })) return;
       values[":pk"] = prefix[0];
       const rest = prefix.slice(1);
       if (rest.length > 0) values[":sk"] = labelsPrefix(rest);

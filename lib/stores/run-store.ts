@@ -18,6 +18,7 @@
  */
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, paginateQuery, paginateScan, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { keyFits } from "./limits.js";
 
 export type RunStatus = "pending" | "running" | "success" | "error" | "timeout" | "interrupted";
 export type MultitaskStrategy = "reject" | "interrupt" | "rollback" | "enqueue";
@@ -63,12 +64,14 @@ export class RunStore {
   }
 
   async get(threadId: string, runId: string): Promise<StoredRun | undefined> {
+    if (!keyFits(threadId, runId)) return undefined;
     const result = await this.client.send(new GetCommand({ TableName: this.table, Key: { pk: threadId, sk: runId }, ConsistentRead: true }));
     return result.Item ? toRun(result.Item) : undefined;
   }
 
   /** The run with this id, whatever its thread. */
   async find(runId: string): Promise<StoredRun | undefined> {
+    if (!keyFits(pointerKey(runId).pk)) return undefined;
     const pointer = await this.client.send(new GetCommand({ TableName: this.table, Key: pointerKey(runId), ConsistentRead: true }));
     const threadId = pointer.Item?.thread_id as string | undefined;
     return threadId === undefined ? undefined : this.get(threadId, runId);
@@ -76,6 +79,7 @@ export class RunStore {
 
   /** The thread's runs created after `runId` (from it, when `inclusive`; all of them without it), oldest first. */
   async after(threadId: string, runId: string | undefined, options: { inclusive?: boolean } = {}): Promise<StoredRun[]> {
+    if (!keyFits(threadId) || (runId !== undefined && !keyFits(threadId, runId))) return [];
     const runs: StoredRun[] = [];
     const pages = paginateQuery(
       { client: this.client },
@@ -251,6 +255,7 @@ export class RunStore {
     threadId: string,
     options: { newestFirst: boolean; want: number; status?: RunStatus; statuses?: RunStatus[] },
   ): Promise<StoredRun[]> {
+    if (!keyFits(threadId)) return [];
     const statuses = options.statuses ?? (options.status ? [options.status] : undefined);
     const statusValues = Object.fromEntries((statuses ?? []).map((status, i) => [`:s${i}`, status]));
     const runs: StoredRun[] = [];

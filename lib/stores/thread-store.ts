@@ -23,6 +23,7 @@ import {
   paginateQuery,
   type DynamoDBDocumentClient,
 } from "@aws-sdk/lib-dynamodb";
+import { assertItemFits, isItemSizeRefusal, itemBytes, ItemTooLargeError, keyFits, MAX_ITEM_BYTES } from "./limits.js";
 
 export type ThreadStatus = "idle" | "busy" | "interrupted" | "error";
 
@@ -75,11 +76,15 @@ export class ThreadStore {
 
   /** Creates the thread; returns false (and writes nothing) when it exists already. */
   async create(thread: Thread): Promise<boolean> {
+    let item = ThreadStore.toItem(thread);
+    // The copy of the values gives way first (a copied thread's checkpoints have them), then the thread is refused.
+    if (thread.values && itemBytes(item) > MAX_ITEM_BYTES) item = ThreadStore.toItem({ ...thread, values: null });
+    assertItemFits("thread", item);
     try {
       await this.client.send(
         new PutCommand({
           TableName: this.table,
-          Item: ThreadStore.toItem(thread),
+          Item: item,
           ConditionExpression: "attribute_not_exists(pk)",
         }),
       );
@@ -91,12 +96,14 @@ export class ThreadStore {
   }
 
   async get(threadId: string): Promise<Thread | undefined> {
+    if (!keyFits(threadId)) return undefined;
     const result = await this.client.send(new GetCommand({ TableName: this.table, Key: { pk: threadId, sk: SK }, ConsistentRead: true }));
     return result.Item ? toThread(result.Item) : undefined;
   }
 
   /** Merges `metadata` key by key (each key one atomic SET); returns the updated thread, or undefined if missing. */
   async patch(threadId: string, patch: { metadata?: Record<string, unknown>; now: string }): Promise<Thread | undefined> {
+    if (!keyFits(threadId)) return undefined;
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = { ":now": patch.now };
     const sets = ["updated_at = :now"];
@@ -120,12 +127,14 @@ export class ThreadStore {
       return toThread(result.Attributes!);
     } catch (err) {
       if (err instanceof ConditionalCheckFailedException) return undefined;
+      if (isItemSizeRefusal(err)) throw new ItemTooLargeError(`Thread ${threadId}: its metadata would grow the thread past DynamoDB's 400 KB item`);
       throw err;
     }
   }
 
   /** Deletes the thread item; returns false when there was none. */
   async delete(threadId: string): Promise<boolean> {
+    if (!keyFits(threadId)) return false;
     const result = await this.client.send(
       new DeleteCommand({ TableName: this.table, Key: { pk: threadId, sk: SK }, ReturnValues: "ALL_OLD" }),
     );
@@ -137,6 +146,7 @@ export class ThreadStore {
    * assistant the thread now runs).
    */
   async acquire(threadId: string, runId: string, now: string, metadata: Record<string, unknown> = {}): Promise<AcquireResult> {
+    if (!keyFits(threadId)) return "missing";
     const entries = Object.entries(metadata);
     try {
       await this.client.send(
@@ -199,6 +209,8 @@ export class ThreadStore {
       return true;
     } catch (err) {
       if (err instanceof ConditionalCheckFailedException) return false;
+      // The copy of the values does not fit beside the thread's metadata: without it (the checkpoint has them).
+      if (isItemSizeRefusal(err) && outcome.values) return this.release(threadId, runId, { ...outcome, values: null });
       throw err;
     }
   }
@@ -219,6 +231,7 @@ export class ThreadStore {
         }),
       );
     } catch (err) {
+      if (isItemSizeRefusal(err) && outcome.values) return this.recordState(threadId, { ...outcome, values: null });
       if (!(err instanceof ConditionalCheckFailedException)) throw err;
     }
   }
