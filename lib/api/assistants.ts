@@ -1,5 +1,5 @@
 /** Assistant endpoints: CRUD, search and count, versions, and the graph, schemas and subgraphs of an assistant. */
-import { json, parseBody } from "../http/json.js";
+import { json, parseBody, parseQuery } from "../http/json.js";
 import type { Params } from "../http/router.js";
 import type { Platform } from "../platform.js";
 import {
@@ -23,7 +23,6 @@ import {
   setLatestVersion,
 } from "../services/assistants.js";
 
-const query = (req: Request) => Object.fromEntries(new URL(req.url).searchParams);
 const flag = (value: string | undefined) => value === "true" || value === "1";
 
 export async function create(req: Request, _params: Params, p: Platform): Promise<Response> {
@@ -39,7 +38,7 @@ export async function patch(req: Request, params: Params, p: Platform): Promise<
 }
 
 export async function remove(req: Request, params: Params, p: Platform): Promise<Response> {
-  const q = DeleteAssistantQuery.parse(query(req));
+  const q = parseQuery(req, DeleteAssistantQuery);
   await deleteAssistant(p, params.assistant_id, flag(q.delete_threads));
   return new Response(null, { status: 204 });
 }
@@ -71,7 +70,7 @@ export async function setLatest(req: Request, params: Params, p: Platform): Prom
 
 export async function graph(req: Request, params: Params, p: Platform): Promise<Response> {
   const assistant = await getAssistant(p, params.assistant_id);
-  const { xray } = GraphQuery.parse(query(req));
+  const { xray } = parseQuery(req, GraphQuery);
   const depth = xray === undefined || xray === "false" || xray === "0" ? false : xray === "true" || xray === "1" ? true : Number(xray);
   return json(await p.graphs.drawable(assistant.graph_id, depth));
 }
@@ -83,6 +82,6 @@ export async function schemas(_req: Request, params: Params, p: Platform): Promi
 
 export async function subgraphs(req: Request, params: Params, p: Platform): Promise<Response> {
   const assistant = await getAssistant(p, params.assistant_id);
-  const { recurse } = SubgraphsQuery.parse(query(req));
+  const { recurse } = parseQuery(req, SubgraphsQuery);
   return json(await p.graphs.subgraphs(assistant.graph_id, params.namespace, flag(recurse)));
 }

@@ -1,6 +1,6 @@
 /** Run endpoints: create (background, streamed, waited; on a thread or stateless; batches), list, get, delete, cancel, join, join-stream. */
 import { HttpError } from "../http/errors.js";
-import { json, parseBody } from "../http/json.js";
+import { json, parseBody, parseQuery } from "../http/json.js";
 import type { Params } from "../http/router.js";
 import { formatSseEvent, sseResponse } from "../http/sse.js";
 import type { Platform } from "../platform.js";
@@ -11,8 +11,6 @@ import { cancelRun, createRun, createStatelessRun, deleteRun as deleteRunService
 import { getState } from "../services/state.js";
 import { getThreadOr404 } from "../services/threads.js";
 import { FINAL_STATUSES, publicRun, type StoredRun } from "../stores/run-store.js";
-
-const query = (req: Request) => Object.fromEntries(new URL(req.url).searchParams);
 
 /** A run on the thread in the path, or (POST /runs…) a stateless run on a temporary thread. */
 const start = (p: Platform, params: Params, body: RunCreateBody, onDisconnect: "cancel" | "continue") =>
@@ -52,7 +50,7 @@ export async function createWaitedRun(req: Request, params: Params, p: Platform)
 }
 
 export async function listRuns(req: Request, params: Params, p: Platform): Promise<Response> {
-  const q = RunListQuery.parse(query(req));
+  const q = parseQuery(req, RunListQuery);
   await getThreadOr404(p, params.thread_id);
   const runs = await p.runs.list(params.thread_id, { limit: q.limit, offset: q.offset, status: q.status });
   return json(runs.map(publicRun));
@@ -63,7 +61,7 @@ export async function getRun(_req: Request, params: Params, p: Platform): Promis
 }
 
 export async function cancel(req: Request, params: Params, p: Platform): Promise<Response> {
-  const q = CancelQuery.parse(query(req));
+  const q = parseQuery(req, CancelQuery);
   const run = await getRunOr404(p, params.thread_id, params.run_id);
   if (!(await cancelRun(p, run, q.action ?? "interrupt"))) {
     throw new HttpError(409, `Run ${run.run_id} is not cancellable: its status is ${(await p.runs.get(run.thread_id, run.run_id))?.status ?? "deleted"}`);
@@ -82,7 +80,7 @@ export async function deleteRun(_req: Request, params: Params, p: Platform): Pro
 
 /** POST /runs/cancel: the given runs of one thread, or every run of a thread, or (by status) every such run. */
 export async function cancelMany(req: Request, _params: Params, p: Platform): Promise<Response> {
-  const q = CancelQuery.parse(query(req));
+  const q = parseQuery(req, CancelQuery);
   const body = await parseBody(req, CancelManyBody);
   const runs: StoredRun[] = [];
   if (body.thread_id) {
@@ -109,8 +107,7 @@ export async function join(req: Request, params: Params, p: Platform): Promise<R
  */
 export async function joinStream(req: Request, params: Params, p: Platform): Promise<Response> {
   const run = await getRunOr404(p, params.thread_id, params.run_id);
-  const url = new URL(req.url);
-  const q = JoinStreamQuery.parse({ ...query(req), stream_mode: url.searchParams.has("stream_mode") ? url.searchParams.getAll("stream_mode") : undefined });
+  const q = parseQuery(req, JoinStreamQuery, ["stream_mode"]);
   if (req.method === "POST" && q.action) {
     if (!FINAL_STATUSES.has(run.status)) await cancelRun(p, run, q.action);
     if (q.wait === "1" || q.wait === "true") await waitForRun(p, run, req.signal);

@@ -1,7 +1,7 @@
 /** Store endpoints: the long-term key-value store graphs share (see lib/stores/kv-store.ts). */
 import { InvalidNamespaceError, type Item, type SearchItem } from "@langchain/langgraph-checkpoint";
 import { HttpError } from "../http/errors.js";
-import { json, parseBody } from "../http/json.js";
+import { json, parseBody, parseQuery } from "../http/json.js";
 import type { Params } from "../http/router.js";
 import type { Platform } from "../platform.js";
 import { StoreDeleteBody, StoreGetQuery, StoreNamespacesBody, StorePutBody, StoreSearchBody } from "../schemas/store.js";
@@ -15,7 +15,7 @@ export async function putItem(req: Request, _params: Params, p: Platform): Promi
 
 /** The item, or `null` (200) when there is none: what the official servers answer and the SDK's getItem expects. */
 export async function getItem(req: Request, _params: Params, p: Platform): Promise<Response> {
-  const query = StoreGetQuery.parse(Object.fromEntries(new URL(req.url).searchParams));
+  const query = parseQuery(req, StoreGetQuery);
   const item: Item | null = await asBadInput(p.store.get(query.namespace, query.key, { refreshTtl: query.refresh_ttl }));
   return json(item && wireItem(item));
 }

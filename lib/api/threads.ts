@@ -1,5 +1,5 @@
 /** Thread endpoints: CRUD, search, state, history. */
-import { json, parseBody, readJson } from "../http/json.js";
+import { json, parseBody, parseQuery, readJson } from "../http/json.js";
 import type { Params } from "../http/router.js";
 import type { Platform } from "../platform.js";
 import { HistoryBody, HistoryQuery, StateAtCheckpointBody, StatePatchBody, StateQuery, ThreadStreamQuery, StateUpdateBody, ThreadCountBody, ThreadCreateBody, ThreadPatchBody, ThreadPruneBody, ThreadSearchBody } from "../schemas/threads.js";
@@ -35,7 +35,7 @@ export async function search(req: Request, _params: Params, p: Platform): Promis
 }
 
 export async function state(req: Request, params: Params, p: Platform): Promise<Response> {
-  const q = StateQuery.parse(Object.fromEntries(new URL(req.url).searchParams));
+  const q = parseQuery(req, StateQuery);
   const checkpoint = params.checkpoint_id ? { checkpoint_id: params.checkpoint_id } : undefined;
   return json(await getState(p, params.thread_id, { subgraphs: flag(q.subgraphs), checkpoint }));
 }
@@ -52,7 +52,7 @@ export async function update(req: Request, params: Params, p: Platform): Promise
 export async function history(req: Request, params: Params, p: Platform): Promise<Response> {
   const body =
     req.method === "GET"
-      ? HistoryBody.parse({ limit: HistoryQuery.parse(Object.fromEntries(new URL(req.url).searchParams)).limit ?? 10 })
+      ? HistoryBody.parse({ limit: parseQuery(req, HistoryQuery).limit ?? 10 })
       : HistoryBody.parse(await readJson(req));
   return json(await getHistory(p, params.thread_id, body));
 }
@@ -85,8 +85,7 @@ export async function patchState(req: Request, params: Params, p: Platform): Pro
  * unfinished run (or the next one created).
  */
 export async function joinStream(req: Request, params: Params, p: Platform): Promise<Response> {
-  const url = new URL(req.url);
-  const q = ThreadStreamQuery.parse({ stream_mode: url.searchParams.has("stream_mode") ? url.searchParams.getAll("stream_mode") : undefined });
+  const q = parseQuery(req, ThreadStreamQuery, ["stream_mode"]);
   await getThreadOr404(p, params.thread_id);
   const modes = new Set<ThreadStreamMode>(q.stream_mode ?? ["run_modes"]);
   const lastEventId = req.headers.get("last-event-id");

@@ -15,11 +15,7 @@ export class HttpError extends Error {
 /** Any error as a JSON response: 4xx with a clear detail for bad input, 500 (logged) for the rest. */
 export function errorResponse(err: unknown): Response {
   if (err instanceof HttpError) return jsonError(err.status, err.body ?? { detail: err.message });
-  if (err instanceof ZodError) {
-    return jsonError(422, {
-      detail: err.issues.map((issue) => ({ loc: ["body", ...issue.path.map(String)], msg: issue.message, type: issue.code })),
-    });
-  }
+  if (err instanceof ZodError) return jsonError(422, validationDetail(err, "body"));
   if (err instanceof SyntaxError) return jsonError(422, { detail: "Invalid JSON body" });
   console.error(
     JSON.stringify({
@@ -30,6 +26,11 @@ export function errorResponse(err: unknown): Response {
     }),
   );
   return jsonError(500, { detail: "Internal Server Error" });
+}
+
+/** A validation failure as the API reports it: each issue's `loc` is where (`body`, `query`) and the field's path. */
+export function validationDetail(err: ZodError, where: "body" | "query"): { detail: { loc: string[]; msg: string; type: string }[] } {
+  return { detail: err.issues.map((issue) => ({ loc: [where, ...issue.path.map(String)], msg: issue.message, type: issue.code })) };
 }
 
 function jsonError(status: number, body: unknown): Response {

@@ -28,8 +28,10 @@ export const StoreGetQuery = z.object({
   key: z.string(),
   refresh_ttl: z
     .string()
-    .optional()
-    .transform((flag) => (flag === undefined ? undefined : ["true", "1", "yes"].includes(flag.toLowerCase()))),
+    .transform((flag) => flag.toLowerCase())
+    .pipe(z.enum(["true", "false", "1", "0", "yes", "no"]))
+    .transform((flag) => ["true", "1", "yes"].includes(flag))
+    .optional(),
 });
 
 /** DELETE /store/items */

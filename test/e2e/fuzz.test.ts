@@ -527,6 +527,41 @@ describe("fuzzing every route", () => {
     expect(problems).toEqual([]);
   });
 
+  it("answers a malformed query string with 422 naming the parameter under `query`", async () => {
+    const scratch = await createResources("malformed-query");
+    // One value each parameter's schema refuses (store reads need namespace and key; only the bad one varies).
+    const BAD: Record<string, string> = {
+      delete_threads: "maybe", xray: "deep", recurse: "maybe", subgraphs: "maybe", limit: "ten", offset: "-1",
+      status: "finished", wait: "maybe", action: "explode", cancel_on_disconnect: "maybe", stream_mode: "everything",
+      refresh_ttl: "maybe", namespace: "",
+    };
+    const problems: string[] = [];
+    let checked = 0;
+    for (const route of routes) {
+      const spec = BODIES[keyOf(route)];
+      for (const name of queryKeysOf(route)) {
+        if (!(name in BAD)) continue;
+        const others: Record<string, string> = route.path === "/store/items" ? { namespace: "fuzz", key: "k" } : {};
+        const search = new URLSearchParams({ ...others, [name]: BAD[name] });
+        const path = `${fill(route.path, scratch as unknown as Record<string, string>)}?${search}`;
+        const answer = await send({ method: route.method, path, body: spec ? JSON.stringify(spec.valid) : undefined }, false);
+        checked++;
+        let locs: string[] = [];
+        try {
+          const detail = (JSON.parse(answer.text) as { detail?: unknown } | null)?.detail;
+          if (Array.isArray(detail)) locs = detail.map((d) => ((d as { loc?: unknown[] }).loc ?? []).map(String).join("."));
+        } catch {
+          // not JSON: reported below
+        }
+        if (answer.status !== 422 || !locs.some((loc) => loc.startsWith(`query.${name}`))) {
+          problems.push(`${route.method} ${shown(path)} → ${answer.status} ${shown(answer.text)} (expected 422 naming query.${name})`);
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(15);
+    expect(problems).toEqual([]);
+  });
+
   it("answers an unknown id with 404", async () => {
     const scratch = await createResources("unknown");
     const rng = mulberry32(seedFor("unknown ids"));
