@@ -1,20 +1,15 @@
 /** Assistants through the official SDK: stored, versioned, searched, and what a run on one executes. */
-import { Client } from "@langchain/langgraph-sdk";
+import type { Client } from "@langchain/langgraph-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultAssistantId } from "../../lib/ids.js";
-import { startLocal, type LocalSystem } from "../../lib/local/start.js";
-import { httpStatus as status } from "../helpers/sdk.js";
+import type { LocalSystem } from "../../lib/local/start.js";
+import { httpStatus as status, localServer } from "../helpers/sdk.js";
 
 let system: LocalSystem;
 let client: Client;
 
-beforeAll(async () => {
-  system = await startLocal({ config: "langgraph.json", port: 0, host: "127.0.0.1" });
-  client = new Client({ apiUrl: system.url });
-});
-afterAll(async () => {
-  await system?.close();
-});
+beforeAll(async () => ({ system, client } = await localServer()));
+afterAll(() => system?.close());
 
 describe("assistants", () => {
   it("has one default assistant per graph, stored at start-up, addressable by graph id or its uuid5", async () => {

@@ -1,22 +1,17 @@
 /** Crons through the official SDK, with the scheduler's tick driven by the test (runDueCrons at a chosen time). */
-import { Client } from "@langchain/langgraph-sdk";
+import type { Client } from "@langchain/langgraph-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { handler as workerHandler } from "../../functions/worker.js";
-import { startLocal, type LocalSystem } from "../../lib/local/start.js";
+import type { LocalSystem } from "../../lib/local/start.js";
 import { CRON_TICK_EVENT } from "../../lib/runs/cron-tick.js";
 import { runDueCrons } from "../../lib/services/crons.js";
-import { httpStatus as status, runReaches } from "../helpers/sdk.js";
+import { httpStatus as status, localServer, runReaches } from "../helpers/sdk.js";
 
 let system: LocalSystem;
 let client: Client;
 
-beforeAll(async () => {
-  system = await startLocal({ config: "langgraph.json", port: 0, host: "127.0.0.1", cronTickMs: 0 });
-  client = new Client({ apiUrl: system.url });
-});
-afterAll(async () => {
-  await system?.close();
-});
+beforeAll(async () => ({ system, client } = await localServer({ cronTickMs: 0 })));
+afterAll(() => system?.close());
 
 const minutesFromNow = (n: number) => new Date(Date.now() + n * 60_000);
 

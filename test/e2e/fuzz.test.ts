@@ -15,10 +15,11 @@
  *    exactly as they were: routes that change things are only pointed at throwaway resources.
  * Then the inputs that once answered 5xx (or a wrong status) are replayed by hand, whatever the seed.
  */
-import { Client } from "@langchain/langgraph-sdk";
+import type { Client } from "@langchain/langgraph-sdk";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { routes } from "../../lib/api/routes.js";
-import { startLocal, type LocalSystem } from "../../lib/local/start.js";
+import type { LocalSystem } from "../../lib/local/start.js";
+import { localServer } from "../helpers/sdk.js";
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20240611);
 /** Requests per route (at least: a route with ids in its path gets two per path variant, see fuzzRoute). */
@@ -395,8 +396,7 @@ beforeAll(async () => {
   vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => {
     if (typeof args[0] !== "string" || !args[0].includes('"msg":"run failed"')) consoleError(...args);
   });
-  system = await startLocal({ config: "langgraph.json", port: 0, host: "127.0.0.1", cronTickMs: 0 });
-  client = new Client({ apiUrl: system.url });
+  ({ system, client } = await localServer({ cronTickMs: 0 }));
   kept = await createResources("kept");
   await client.store.putItem(KEPT_ITEM.namespace, KEPT_ITEM.key, { kept: true });
 });

@@ -3,20 +3,15 @@
  * and every run of a thread as one stream (`threads.joinStream`, with its modes and Last-Event-ID resumption).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Client } from "@langchain/langgraph-sdk";
-import { startLocal, type LocalSystem } from "../../lib/local/start.js";
-import { collect, httpStatus, human } from "../helpers/sdk.js";
+import type { Client } from "@langchain/langgraph-sdk";
+import type { LocalSystem } from "../../lib/local/start.js";
+import { collect, httpStatus, human, localServer } from "../helpers/sdk.js";
 
 let system: LocalSystem;
 let client: Client;
 
-beforeAll(async () => {
-  system = await startLocal({ config: "langgraph.json", port: 0, host: "127.0.0.1" });
-  client = new Client({ apiUrl: system.url });
-});
-afterAll(async () => {
-  await system?.close();
-});
+beforeAll(async () => ({ system, client } = await localServer()));
+afterAll(() => system?.close());
 
 type Part = { id?: string; event: string; data: any };
 

@@ -3,24 +3,22 @@
  * a body the document says is missing a required field is one the server refuses with 422.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Client } from "@langchain/langgraph-sdk";
+import type { Client } from "@langchain/langgraph-sdk";
 import { routes } from "../../lib/api/routes.js";
-import { startLocal, type LocalSystem } from "../../lib/local/start.js";
+import type { LocalSystem } from "../../lib/local/start.js";
+import { localServer } from "../helpers/sdk.js";
 
 let system: LocalSystem;
 let client: Client;
 let doc: any;
 
 beforeAll(async () => {
-  system = await startLocal({ config: "langgraph.json", port: 0, host: "127.0.0.1" });
-  client = new Client({ apiUrl: system.url });
+  ({ system, client } = await localServer());
   const response = await fetch(`${system.url}/openapi.json`);
   expect(response.headers.get("content-type")).toContain("application/json");
   doc = await response.json();
 });
-afterAll(async () => {
-  await system?.close();
-});
+afterAll(() => system?.close());
 
 const openApiPath = (path: string) => path.replace(/:(\w+)/g, "{$1}");
 

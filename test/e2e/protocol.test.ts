@@ -2,21 +2,16 @@
  * Protocol details a LangGraph client relies on, checked on the wire against the local server.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Client } from "@langchain/langgraph-sdk";
-import { startLocal, type LocalSystem } from "../../lib/local/start.js";
-import { collect, human, runReaches } from "../helpers/sdk.js";
+import type { Client } from "@langchain/langgraph-sdk";
+import type { LocalSystem } from "../../lib/local/start.js";
+import { collect, human, localServer, runReaches } from "../helpers/sdk.js";
 import { executeRun } from "../../lib/runs/worker.js";
 
 let system: LocalSystem;
 let client: Client;
 
-beforeAll(async () => {
-  system = await startLocal({ config: "langgraph.json", port: 0, host: "127.0.0.1", platformOptions: { heartbeatMs: 100 } });
-  client = new Client({ apiUrl: system.url });
-});
-afterAll(async () => {
-  await system?.close();
-});
+beforeAll(async () => ({ system, client } = await localServer({ platformOptions: { heartbeatMs: 100 } })));
+afterAll(() => system?.close());
 
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(`${system.url}${path}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });

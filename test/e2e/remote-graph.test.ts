@@ -9,8 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client } from "@langchain/langgraph-sdk";
 import { Annotation, Command, END, GraphInterrupt, RemoteException, START, StateGraph, type StateSnapshot } from "@langchain/langgraph";
 import { RemoteGraph } from "@langchain/langgraph/remote";
-import { startLocal, type LocalSystem } from "../../lib/local/start.js";
-import { collect } from "../helpers/sdk.js";
+import type { LocalSystem } from "../../lib/local/start.js";
+import { collect, localServer } from "../helpers/sdk.js";
 
 let system: LocalSystem;
 let client: Client;
@@ -19,15 +19,12 @@ let agent: RemoteGraph;
 let nested: RemoteGraph;
 
 beforeAll(async () => {
-  system = await startLocal({ config: "langgraph.json", port: 0, host: "127.0.0.1" });
-  client = new Client({ apiUrl: system.url });
+  ({ system, client } = await localServer());
   simple = new RemoteGraph({ graphId: "simple", url: system.url });
   agent = new RemoteGraph({ graphId: "agent", url: system.url });
   nested = new RemoteGraph({ graphId: "nested", url: system.url });
 });
-afterAll(async () => {
-  await system?.close();
-});
+afterAll(() => system?.close());
 
 /** A config naming a thread nobody created yet: RemoteGraph's first run creates it. */
 const onNewThread = () => ({ configurable: { thread_id: randomUUID() } });

@@ -4,10 +4,10 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Client } from "@langchain/langgraph-sdk";
+import type { Client } from "@langchain/langgraph-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startLocal, type LocalSystem } from "../../lib/local/start.js";
-import { collect, httpStatus as status, human, runReaches, until } from "../helpers/sdk.js";
+import type { LocalSystem } from "../../lib/local/start.js";
+import { collect, httpStatus as status, human, localServer, runReaches, until } from "../helpers/sdk.js";
 
 let system: LocalSystem;
 let client: Client;
@@ -16,8 +16,7 @@ let hookUrl: string;
 const received: Record<string, unknown>[] = [];
 
 beforeAll(async () => {
-  system = await startLocal({ config: "langgraph.json", port: 0, host: "127.0.0.1", platformOptions: { webhookAllowPrivate: true, webhookAttempts: 2 } });
-  client = new Client({ apiUrl: system.url });
+  ({ system, client } = await localServer({ platformOptions: { webhookAllowPrivate: true, webhookAttempts: 2 } }));
   hooks = createServer((req, res) => {
     let body = "";
     req.on("data", (chunk) => (body += chunk));

@@ -3,23 +3,15 @@
  * `npm start` runs) — the exact Lambda handler behind node:http, the embedded DynamoDB, the in-process queue.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Client } from "@langchain/langgraph-sdk";
-import { startLocal, type LocalSystem } from "../../lib/local/start.js";
-import { collect, human, runReaches } from "../helpers/sdk.js";
+import type { Client } from "@langchain/langgraph-sdk";
+import type { LocalSystem } from "../../lib/local/start.js";
+import { collect, human, localServer, runReaches } from "../helpers/sdk.js";
 
 let system: LocalSystem;
 let client: Client;
 
-beforeAll(async () => {
-  system = await startLocal({ config: "langgraph.json", port: 0, host: "127.0.0.1" });
-  client = new Client({ apiUrl: system.url });
-});
-afterAll(async () => {
-  await system?.close();
-});
-
-
-
+beforeAll(async () => ({ system, client } = await localServer()));
+afterAll(() => system?.close());
 
 describe("threads", () => {
   it("creates, reads, patches, searches and deletes a thread", async () => {

@@ -5,19 +5,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client, ProtocolError, ProtocolSseTransportAdapter, type ThreadStream } from "@langchain/langgraph-sdk";
 import { createApp } from "../../lib/api/routes.js";
-import { startLocal, type LocalSystem } from "../../lib/local/start.js";
+import type { LocalSystem } from "../../lib/local/start.js";
 import { createPlatform, type Platform } from "../../lib/platform.js";
 import { tableNamesWithPrefix } from "../../lib/tables/definitions.js";
-import { human } from "../helpers/sdk.js";
+import { human, localServer } from "../helpers/sdk.js";
 
 let system: LocalSystem;
 let client: Client;
 const opened: ThreadStream[] = [];
 
-beforeAll(async () => {
-  system = await startLocal({ config: "langgraph.json", port: 0, host: "127.0.0.1", platformOptions: { heartbeatMs: 1000 } });
-  client = new Client({ apiUrl: system.url });
-});
+beforeAll(async () => ({ system, client } = await localServer({ platformOptions: { heartbeatMs: 1000 } })));
 afterAll(async () => {
   await Promise.all(opened.map((thread) => thread.close()));
   await system?.close();

@@ -1,20 +1,15 @@
 /** Thread methods beyond CRUD through the official SDK: count, copy, prune, patchState; and search's read cost. */
-import { Client } from "@langchain/langgraph-sdk";
+import type { Client } from "@langchain/langgraph-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RequestMeter } from "../../lib/dynamo/request-meter.js";
-import { startLocal, type LocalSystem } from "../../lib/local/start.js";
-import { httpStatus as status } from "../helpers/sdk.js";
+import type { LocalSystem } from "../../lib/local/start.js";
+import { httpStatus as status, localServer } from "../helpers/sdk.js";
 
 let system: LocalSystem;
 let client: Client;
 
-beforeAll(async () => {
-  system = await startLocal({ config: "langgraph.json", port: 0, host: "127.0.0.1" });
-  client = new Client({ apiUrl: system.url });
-});
-afterAll(async () => {
-  await system?.close();
-});
+beforeAll(async () => ({ system, client } = await localServer()));
+afterAll(() => system?.close());
 
 describe("threads, the rest of the surface", () => {
   it("counts threads by metadata and status", async () => {
