@@ -9,7 +9,8 @@
  *    unicode, deep nesting, oversized values ...): about 1,950 requests. A failure prints the method, path, body and
  *    response, and the seed and request number that regenerate it: `FUZZ_SEED=<n> npx vitest run
  *    test/e2e/fuzz.test.ts` (FUZZ_REPORT=<file> also writes the failures there).
- * 2. A malformed body answers 422 with `detail[].loc` naming the field that failed.
+ * 2. A malformed body answers 422 with `detail[].loc` naming the field that failed (a malformed query parameter:
+ *    `["query", name]`).
  * 3. An unknown id answers 404 (but for the exceptions in NOT_404).
  * 4. The fuzzing leaves the real resources it was aimed at (a thread, its run, an assistant, a cron, a store item)
  *    exactly as they were: routes that change things are only pointed at throwaway resources.
