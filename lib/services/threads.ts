@@ -66,17 +66,15 @@ export async function pruneThreads(p: Platform, threadIds: string[], strategy: "
 /** One pass over the matching threads; a `values` filter is applied to the copy of the values each thread keeps. */
 export async function countThreads(p: Platform, body: z.infer<typeof ThreadCountBody>): Promise<number> {
   let total = 0;
-  const threads = p.threads.all({ metadata: body.metadata ?? undefined, status: body.status ?? undefined, sortBy: "created_at", sortOrder: "desc" });
-  for await (const thread of threads) if (!body.values || valuesMatch(thread, body.values)) total++;
+  const filters = { metadata: body.metadata ?? undefined, values: body.values ?? undefined, status: body.status ?? undefined };
+  for await (const _thread of p.threads.all({ ...filters, sortBy: "created_at", sortOrder: "desc" })) total++;
   return total;
 }
 
-const valuesMatch = (thread: Thread, values: Record<string, unknown>) =>
-  Object.entries(values).every(([k, v]) => JSON.stringify(thread.values?.[k]) === JSON.stringify(v));
-
 export async function searchThreads(p: Platform, body: z.infer<typeof ThreadSearchBody>): Promise<Thread[]> {
-  const threads = await p.threads.search({
+  return p.threads.search({
     metadata: body.metadata ?? undefined,
+    values: body.values ?? undefined,
     status: body.status ?? undefined,
     ids: body.ids ?? undefined,
     limit: body.limit ?? 10,
@@ -84,6 +82,4 @@ export async function searchThreads(p: Platform, body: z.infer<typeof ThreadSear
     sortBy: body.sort_by === "updated_at" ? "updated_at" : "created_at",
     sortOrder: body.sort_order ?? "desc",
   });
-  const values = body.values;
-  return values ? threads.filter((t) => valuesMatch(t, values)) : threads;
 }

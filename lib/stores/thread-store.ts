@@ -50,6 +50,8 @@ export type AcquireResult = "acquired" | "busy" | "missing";
 
 export interface ThreadSearch {
   metadata?: Record<string, unknown>;
+  /** Top-level keys the thread's values must equal. Values are stored as JSON, so this filter runs here, before paging. */
+  values?: Record<string, unknown>;
   status?: ThreadStatus;
   ids?: string[];
   limit: number;
@@ -245,15 +247,16 @@ export class ThreadStore {
     const wanted = query.offset + query.limit;
     const found: Thread[] = [];
     for await (const thread of this.listed(query, Math.min(Math.max(wanted, 10), 100))) {
+      if (!valuesMatch(thread, query.values)) continue;
       found.push(thread);
       if (found.length >= wanted) break;
     }
     return found.slice(query.offset, wanted);
   }
 
-  /** Every thread matching the status and metadata filters, in index order: one pass (POST /threads/count). */
+  /** Every thread matching the filters, in index order: one pass (POST /threads/count). */
   async *all(query: Omit<ThreadSearch, "limit" | "offset" | "ids">): AsyncGenerator<Thread> {
-    yield* this.listed(query, 1000);
+    for await (const thread of this.listed(query, 1000)) if (valuesMatch(thread, query.values)) yield thread;
   }
 
   /** Threads from a GSI, newest (or oldest) first, with status and metadata filtered by DynamoDB. */
@@ -332,8 +335,14 @@ function toItem(thread: Thread): Record<string, unknown> {
 
 function matches(thread: Thread, query: ThreadSearch): boolean {
   if (query.status && thread.status !== query.status) return false;
-  return Object.entries(query.metadata ?? {}).every(([k, v]) => JSON.stringify(thread.metadata[k]) === JSON.stringify(v));
+  return sameKeys(thread.metadata, query.metadata) && valuesMatch(thread, query.values);
 }
+
+const valuesMatch = (thread: Thread, values: Record<string, unknown> | undefined) => sameKeys(thread.values ?? {}, values);
+
+/** Whether `record` has each key of `wanted` with an equal (JSON) value. */
+const sameKeys = (record: Record<string, unknown>, wanted: Record<string, unknown> | undefined) =>
+  Object.entries(wanted ?? {}).every(([k, v]) => JSON.stringify(record[k]) === JSON.stringify(v));
 
 function toThread(item: Record<string, any>): Thread {
   return {

@@ -23,6 +23,24 @@ describe("threads, the rest of the surface", () => {
     expect(await client.threads.count({ metadata: { tag: "nothing-has-this" } })).toBe(0);
   });
 
+  it("search with a values filter pages over the matching threads, not over all of them", async () => {
+    const tag = `values-${Date.now()}`;
+    const matching: string[] = [];
+    // 12 threads, newest first: every third has values {count: 7}, the rest {count: 1}.
+    for (let i = 0; i < 12; i++) {
+      const thread = await client.threads.create({ metadata: { tag }, graphId: "simple" });
+      await client.threads.updateState(thread.thread_id, { values: { count: i % 3 === 0 ? 7 : 1 }, asNode: "double" });
+      if (i % 3 === 0) matching.unshift(thread.thread_id);
+    }
+    const page = (offset: number) => client.threads.search({ metadata: { tag }, values: { count: 7 }, limit: 2, offset });
+    const first = await page(0);
+    const second = await page(2);
+    expect(first.map((t) => t.thread_id)).toEqual(matching.slice(0, 2));
+    expect(second.map((t) => t.thread_id)).toEqual(matching.slice(2, 4));
+    expect(await page(4)).toEqual([]);
+    expect(await client.threads.count({ metadata: { tag }, values: { count: 7 } })).toBe(4);
+  });
+
   it("copies a thread with its metadata, state and history; the copy runs on independently", async () => {
     const thread = await client.threads.create({ metadata: { owner: "dana" } });
     await client.runs.wait(thread.thread_id, "simple", { input: { count: 1 } });
