@@ -36,6 +36,12 @@ export interface Invocation {
 
 export type Outcome = "finished" | "handed-back" | "skipped";
 
+/**
+ * The events of a run whose thread is deleted when it ends (a stateless run, `on_completion: "delete"`) outlive it
+ * by this long, for clients still reading its stream; then DynamoDB TTL removes them.
+ */
+export const DELETED_THREAD_EVENTS_TTL_SECONDS = 24 * 60 * 60;
+
 export async function executeRun(p: Platform, message: RunMessage, invocation: Invocation = {}): Promise<Outcome> {
   // after_seconds: wait here (a cancel meanwhile finishes the pending run, so the claim below then fails).
   if (message.not_before && message.not_before > Date.now()) await new Promise((r) => setTimeout(r, message.not_before! - Date.now()));
@@ -49,7 +55,10 @@ export async function executeRun(p: Platform, message: RunMessage, invocation: I
   const kwargs = run.kwargs as unknown as RunKwargs;
   const graphId = kwargs.graph_id;
   const config = runConfig(run, graphId, kwargs);
-  const writer = await p.events.writer(run.run_id, { fresh: !resumed });
+  const writer = await p.events.writer(run.run_id, {
+    fresh: !resumed,
+    ttlSeconds: kwargs.on_completion === "delete" ? DELETED_THREAD_EVENTS_TTL_SECONDS : undefined,
+  });
   const controller = p.cancels.register(run.run_id);
   const stopWatching = watch(p, run, controller, invocation);
   let status: RunStatus = "success";
@@ -154,7 +163,7 @@ async function afterRun(p: Platform, run: StoredRun, kwargs: RunKwargs): Promise
     if (!result.ok) logError("webhook failed", run, new Error(result.error ?? `HTTP ${result.status}`));
   }
   if (kwargs.on_completion === "delete") {
-    // Its events stay until they expire: a client may still be reading them.
+    // Its events stay until they expire (DELETED_THREAD_EVENTS_TTL_SECONDS): a client may still be reading them.
     await p.threads.delete(run.thread_id);
     await p.runs.deleteAll(run.thread_id);
     await p.checkpointer.deleteThread(run.thread_id);

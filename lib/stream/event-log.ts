@@ -54,10 +54,14 @@ export class EventLog {
     private readonly options: EventLogOptions = {},
   ) {}
 
-  /** A writer that appends after the last stored event of the run; `fresh` (a first attempt) starts at 0. */
-  async writer(runId: string, options: { fresh?: boolean } = {}): Promise<EventWriter> {
+  /**
+   * A writer that appends after the last stored event of the run; `fresh` (a first attempt) starts at 0.
+   * `ttlSeconds` overrides the log's for this run's events.
+   */
+  async writer(runId: string, options: { fresh?: boolean; ttlSeconds?: number } = {}): Promise<EventWriter> {
     const last = options.fresh ? -1 : await this.lastId(runId);
-    return new EventWriter(this.client, this.table, this.hub, runId, last + 1, this.options);
+    const ttlSeconds = options.ttlSeconds ?? this.options.ttlSeconds;
+    return new EventWriter(this.client, this.table, this.hub, runId, last + 1, { ...this.options, ttlSeconds });
   }
 
   /** Stored events with id > afterId, in order. */

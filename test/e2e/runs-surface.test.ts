@@ -6,7 +6,10 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Client } from "@langchain/langgraph-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { LocalSystem } from "../../lib/local/start.js";
+import { DELETED_THREAD_EVENTS_TTL_SECONDS } from "../../lib/runs/worker.js";
+import { tableNamesWithPrefix } from "../../lib/tables/definitions.js";
 import { collect, httpStatus as status, human, localServer, runReaches, until } from "../helpers/sdk.js";
 
 let system: LocalSystem;
@@ -46,6 +49,24 @@ describe("stateless runs", () => {
     expect((parts as { event: string; data: unknown }[]).filter((p) => p.event === "values").at(-1)!.data).toMatchObject({ count: 4 });
     await until(async () => (await client.threads.get(metadata.thread_id)).status === "idle", "the kept thread to be idle");
     expect((await client.threads.getState(metadata.thread_id)).values).toMatchObject({ count: 4 });
+  });
+
+  it("gives the events of a run whose thread is deleted a day to live (DynamoDB TTL), and a kept thread's none", async () => {
+    const events = tableNamesWithPrefix("lambdagraph").events;
+    const expiries = async (runId: string) => {
+      const { Items } = await system.platform.client.send(new QueryCommand({ TableName: events, KeyConditionExpression: "pk = :r", ExpressionAttributeValues: { ":r": runId } }));
+      expect(Items?.length).toBeGreaterThan(0);
+      return Items!.map((item) => item.expires_at as number | undefined);
+    };
+    const runIdOf = (parts: unknown[]) => ((parts as { event: string; data: { run_id: string } }[]).find((p) => p.event === "metadata")!.data.run_id);
+    const start = Math.floor(Date.now() / 1000);
+    const deleted = runIdOf(await collect(client.runs.stream(null, "simple", { input: { count: 1 } })));
+    const kept = runIdOf(await collect(client.runs.stream(null, "simple", { input: { count: 1 }, onCompletion: "keep" } as never)));
+    for (const expiry of await expiries(deleted)) {
+      expect(expiry).toBeGreaterThanOrEqual(start + DELETED_THREAD_EVENTS_TTL_SECONDS);
+      expect(expiry).toBeLessThanOrEqual(Math.floor(Date.now() / 1000) + DELETED_THREAD_EVENTS_TTL_SECONDS);
+    }
+    expect(await expiries(kept)).not.toContainEqual(expect.any(Number));
   });
 
   it("create runs in the background; batch creates several", async () => {
