@@ -4,10 +4,14 @@
  *
  * Addresses on this machine's network are refused unless allowed (PlatformOptions.webhookAllowPrivate): loopback,
  * link-local (which includes the cloud metadata service at 169.254.169.254), private and unspecified ranges —
- * checked on the resolved address, so a public name pointing inside is refused too.
+ * checked on the address the connection is made to (the request resolves the name through `guardedLookup`), so a
+ * public name pointing inside is refused too, even one that changes its answer between a check and the connection
+ * (DNS rebinding).
  */
-import { lookup } from "node:dns/promises";
-import { isIP } from "node:net";
+import { lookup as dnsLookup, type LookupAddress } from "node:dns";
+import { request as httpRequest, type IncomingMessage } from "node:http";
+import { request as httpsRequest } from "node:https";
+import { isIP, type LookupFunction } from "node:net";
 
 export interface WebhookOptions {
   allowPrivate: boolean;
@@ -38,35 +42,66 @@ export function isPrivateAddress(address: string): boolean {
   return v6 === "::" || v6 === "::1" || v6.startsWith("fe8") || v6.startsWith("fe9") || v6.startsWith("fea") || v6.startsWith("feb") || v6.startsWith("fc") || v6.startsWith("fd");
 }
 
+/**
+ * `dns.lookup` for outgoing webhook connections that fails (EPRIVATEADDRESS) when any address the name resolves to
+ * is private, loopback or link-local: the connection is made only to an address that was checked.
+ */
+export const guardedLookup: LookupFunction = (hostname, options, callback) => {
+  dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
+    if (err) return callback(err, "", 0);
+    if (addresses.length === 0 || addresses.some((a) => isPrivateAddress(a.address))) {
+      const refused = Object.assign(new Error(`webhook host ${hostname} is a private, loopback or link-local address`), { code: "EPRIVATEADDRESS" });
+      return callback(refused, "", 0);
+    }
+    if (options.all) return (callback as unknown as (e: null, all: LookupAddress[]) => void)(null, addresses);
+    callback(null, addresses[0].address, addresses[0].family);
+  });
+};
+
 /** POSTs `payload`; resolves with the outcome (never throws). */
 export async function sendWebhook(raw: string, payload: unknown, options: WebhookOptions): Promise<{ ok: boolean; status?: number; error?: string }> {
   const problem = webhookUrlProblem(raw);
   if (problem) return { ok: false, error: problem };
   const url = new URL(raw);
-  if (!options.allowPrivate) {
-    const host = url.hostname.replace(/^\[|\]$/g, "");
-    const addresses = isIP(host) ? [host] : (await lookup(host, { all: true }).catch(() => [])).map((a) => a.address);
-    if (addresses.length === 0) return { ok: false, error: `webhook host ${host} does not resolve` };
-    if (addresses.some(isPrivateAddress)) return { ok: false, error: `webhook host ${host} is a private, loopback or link-local address` };
+  const host = url.hostname.replace(/^\[|\]$/g, "");
+  // An address in the URL is never looked up: check it here. A name is checked as it is resolved to connect.
+  if (!options.allowPrivate && isIP(host) && isPrivateAddress(host)) {
+    return { ok: false, error: `webhook host ${host} is a private, loopback or link-local address` };
   }
   const body = JSON.stringify(payload);
   let last: { ok: boolean; status?: number; error?: string } = { ok: false };
   for (let attempt = 1; attempt <= options.attempts; attempt++) {
     if (attempt > 1) await new Promise((r) => setTimeout(r, Math.min(5_000, 200 * 2 ** attempt)));
     try {
-      const res = await fetch(url, {
-        method: "POST",
-        headers: { "content-type": "application/json", "user-agent": "lambdagraph-webhook" },
-        body,
-        redirect: "manual", // a redirect could point inside; it is not followed
-        signal: AbortSignal.timeout(options.timeoutMs),
-      });
-      await res.body?.cancel();
-      last = { ok: res.ok, status: res.status };
-      if (res.ok || (res.status >= 400 && res.status < 500 && res.status !== 429)) return last;
+      const status = await post(url, body, options);
+      last = { ok: status >= 200 && status < 300, status };
+      if (last.ok || (status >= 400 && status < 500 && status !== 429)) return last;
     } catch (err) {
       last = { ok: false, error: err instanceof Error ? err.message : String(err) };
+      if ((err as { code?: string }).code === "EPRIVATEADDRESS") return last;
     }
   }
   return last;
+}
+
+/** One POST; resolves with the response status. A redirect is not followed (it could point inside). */
+function post(url: URL, body: string, options: WebhookOptions): Promise<number> {
+  const request = url.protocol === "https:" ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: "POST",
+        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), "user-agent": "lambdagraph-webhook" },
+        lookup: options.allowPrivate ? undefined : guardedLookup,
+        signal: AbortSignal.timeout(options.timeoutMs),
+      },
+      (res: IncomingMessage) => {
+        res.resume(); // the answer's body is not read
+        resolve(res.statusCode ?? 0);
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
 }

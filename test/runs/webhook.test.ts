@@ -33,6 +33,14 @@ describe("webhooks", () => {
       expect(hits).toBe(0);
       expect(await sendWebhook(url, { run_id: "r" }, { allowPrivate: true, timeoutMs: 1000, attempts: 1 })).toMatchObject({ ok: true, status: 200 });
       expect(hits).toBe(1);
+      // A name is checked on the addresses the connection itself resolves (no separate check a rebinding DNS
+      // answer could pass): `localhost` is refused when the request looks it up, before any connection.
+      const byName = url.replace("127.0.0.1", "localhost");
+      const refusedByName = await sendWebhook(byName, { run_id: "r" }, { allowPrivate: false, timeoutMs: 1000, attempts: 3 });
+      expect(refusedByName).toMatchObject({ ok: false, error: expect.stringMatching(/localhost is a private, loopback or link-local/) });
+      expect(hits).toBe(1);
+      expect(await sendWebhook(byName, { run_id: "r" }, { allowPrivate: true, timeoutMs: 1000, attempts: 1 })).toMatchObject({ ok: true, status: 200 });
+      expect(hits).toBe(2);
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
