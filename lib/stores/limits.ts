@@ -9,6 +9,11 @@ import { HttpError } from "../http/errors.js";
 export const MAX_PK_BYTES = 2048;
 export const MAX_SK_BYTES = 1024;
 export const MAX_ITEM_BYTES = 400 * 1024;
+/**
+ * DynamoDB refuses an expression string (update, filter, condition) over 4 KB. A metadata key costs about 25
+ * characters of one (`metadata.#m12 = :m12 AND `), so at most this many keys go into one expression.
+ */
+export const MAX_EXPRESSION_KEYS = 100;
 
 /** Whether DynamoDB could store an item under this partition key (and sort key, when given). */
 export function keyFits(pk: string, sk?: string): boolean {

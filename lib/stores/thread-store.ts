@@ -23,7 +23,7 @@ import {
   paginateQuery,
   type DynamoDBDocumentClient,
 } from "@aws-sdk/lib-dynamodb";
-import { assertItemFits, isItemSizeRefusal, itemBytes, ItemTooLargeError, keyFits, MAX_ITEM_BYTES } from "./limits.js";
+import { assertItemFits, isItemSizeRefusal, itemBytes, ItemTooLargeError, keyFits, MAX_EXPRESSION_KEYS, MAX_ITEM_BYTES } from "./limits.js";
 
 export type ThreadStatus = "idle" | "busy" | "interrupted" | "error";
 
@@ -103,9 +103,26 @@ export class ThreadStore {
     return result.Item ? toThread(result.Item) : undefined;
   }
 
-  /** Merges `metadata` key by key (each key one atomic SET); returns the updated thread, or undefined if missing. */
+  /**
+   * Merges `metadata` key by key (each key one atomic SET); returns the updated thread, or undefined if missing.
+   * A patch of more keys than one expression holds is written in parts of that many keys, after checking that the
+   * whole of it fits in the item (so a part is not refused for size after another was written).
+   */
   async patch(threadId: string, patch: { metadata?: Record<string, unknown>; now: string }): Promise<Thread | undefined> {
     if (!keyFits(threadId)) return undefined;
+    const entries = Object.entries(patch.metadata ?? {});
+    if (entries.length > MAX_EXPRESSION_KEYS) {
+      const current = await this.get(threadId);
+      if (!current) return undefined;
+      const merged = ThreadStore.toItem({ ...current, metadata: { ...current.metadata, ...patch.metadata } });
+      if (itemBytes(merged) > MAX_ITEM_BYTES) throw new ItemTooLargeError(`Thread ${threadId}: its metadata would grow the thread past DynamoDB's 400 KB item`);
+      let patched: Thread | undefined;
+      for (let i = 0; i < entries.length; i += MAX_EXPRESSION_KEYS) {
+        patched = await this.patch(threadId, { metadata: Object.fromEntries(entries.slice(i, i + MAX_EXPRESSION_KEYS)), now: patch.now });
+        if (!patched) return undefined;
+      }
+      return patched;
+    }
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = { ":now": patch.now };
     const sets = ["updated_at = :now"];
@@ -269,11 +286,14 @@ export class ThreadStore {
       names["#status"] = "status";
       values[":status"] = query.status;
     }
-    Object.entries(query.metadata ?? {}).forEach(([key, value], i) => {
+    // As many metadata keys as one expression holds are filtered by DynamoDB; any others here.
+    const metadata = Object.entries(query.metadata ?? {});
+    metadata.slice(0, MAX_EXPRESSION_KEYS).forEach(([key, value], i) => {
       filters.push(`metadata.#m${i} = :m${i}`);
       names[`#m${i}`] = key;
       values[`:m${i}`] = value;
     });
+    const rest = metadata.length > MAX_EXPRESSION_KEYS ? Object.fromEntries(metadata.slice(MAX_EXPRESSION_KEYS)) : undefined;
     const pages = paginateQuery(
       { client: this.client, pageSize },
       {
@@ -286,7 +306,12 @@ export class ThreadStore {
         ScanIndexForward: query.sortOrder === "asc",
       },
     );
-    for await (const page of pages) for (const item of page.Items ?? []) yield toThread(item);
+    for await (const page of pages) {
+      for (const item of page.Items ?? []) {
+        const thread = toThread(item);
+        if (sameKeys(thread.metadata, rest)) yield thread;
+      }
+    }
   }
 
   private outcomeUpdate(

@@ -41,6 +41,38 @@ describe("threads, the rest of the surface", () => {
     expect(await client.threads.count({ metadata: { tag }, values: { count: 7 } })).toBe(4);
   });
 
+  it("patches and searches by hundreds of metadata keys, each DynamoDB expression within its 4 KB limit", async () => {
+    // dynalite does not enforce the limit DynamoDB does: every expression sent is measured here instead.
+    const longest = { expression: 0 };
+    system.platform.client.middlewareStack.add(
+      (next) => async (args) => {
+        const input = args.input as Record<string, unknown>;
+        for (const name of ["UpdateExpression", "FilterExpression", "ConditionExpression", "KeyConditionExpression"]) {
+          if (typeof input[name] === "string") longest.expression = Math.max(longest.expression, Buffer.byteLength(input[name] as string));
+        }
+        return next(args);
+      },
+      { step: "initialize", name: "expressionLength" },
+    );
+    try {
+      const tag = `many-keys-${Date.now()}`;
+      const many = Object.fromEntries(Array.from({ length: 400 }, (_, i) => [`key_${i}`, i]));
+      const thread = await client.threads.create({ metadata: { tag, kept: "yes" } });
+      const other = await client.threads.create({ metadata: { tag, ...many, key_350: "different" } });
+      const patched = await client.threads.update(thread.thread_id, { metadata: many });
+      expect(patched.metadata).toEqual({ tag, kept: "yes", ...many });
+      expect((await client.threads.get(thread.thread_id)).metadata).toEqual({ tag, kept: "yes", ...many });
+      // key_350 is past what one filter expression holds: the other thread is told apart all the same.
+      expect((await client.threads.search({ metadata: { tag, ...many } })).map((t) => t.thread_id)).toEqual([thread.thread_id]);
+      expect(await client.threads.count({ metadata: { tag, ...many } })).toBe(1);
+      expect((await client.threads.search({ metadata: { tag } })).map((t) => t.thread_id).sort()).toEqual([thread.thread_id, other.thread_id].sort());
+      expect(longest.expression).toBeGreaterThan(1000);
+      expect(longest.expression).toBeLessThanOrEqual(4096);
+    } finally {
+      system.platform.client.middlewareStack.remove("expressionLength");
+    }
+  });
+
   it("copies a thread with its metadata, state and history; the copy runs on independently", async () => {
     const thread = await client.threads.create({ metadata: { owner: "dana" } });
     await client.runs.wait(thread.thread_id, "simple", { input: { count: 1 } });
