@@ -140,6 +140,9 @@ function runStream(
   options: { cancelOnDisconnect: boolean; headers: Record<string, string>; only?: (event: string) => boolean },
 ): Response {
   const abort = new AbortController();
+  // The client left: the response body was cancelled. (Its abort ends followRun quietly, so the loop below can
+  // end as if the run had — this flag tells the two apart.)
+  let disconnected = false;
   async function* events(): AsyncGenerator<string> {
     let completed = false;
     try {
@@ -147,7 +150,7 @@ function runStream(
         if (options.only && !options.only(event.event)) continue;
         yield formatSseEvent({ event: event.event, data: event.data, id: String(event.id) });
       }
-      completed = true;
+      completed = !disconnected;
     } finally {
       abort.abort();
       if (!completed && options.cancelOnDisconnect) {
@@ -156,7 +159,11 @@ function runStream(
       }
     }
   }
-  return sseResponse(events(), options.headers, { heartbeatMs: p.options.heartbeatMs, onCancel: () => abort.abort() });
+  const onCancel = () => {
+    disconnected = true;
+    abort.abort();
+  };
+  return sseResponse(events(), options.headers, { heartbeatMs: p.options.heartbeatMs, onCancel });
 }
 
 /**

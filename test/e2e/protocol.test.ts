@@ -146,7 +146,8 @@ describe("run options", () => {
     const thread = await client.threads.create();
     const response = await post(
       `/threads/${thread.thread_id}/runs/stream`,
-      { assistant_id: "agent", input: human("slow and long reply to abandon"), stream_mode: ["messages-tuple"], on_disconnect: "cancel" },
+      // About 140 characters at 50 ms each: 7 s of reply, so a loaded machine still cancels it well before its end.
+      { assistant_id: "agent", input: human(`slow ${"and long ".repeat(14)}reply to abandon`), stream_mode: ["messages-tuple"], on_disconnect: "cancel" },
     );
     const runId = response.headers.get("content-location")!.split("/").pop()!;
     const reader = response.body!.getReader();
