@@ -1,6 +1,7 @@
 /** Run endpoints: create (background, streamed, waited; on a thread or stateless; batches), list, get, delete, cancel, join, join-stream. */
 import { HttpError } from "../http/errors.js";
 import { json, parseBody, parseQuery } from "../http/json.js";
+import { keepAliveJson } from "../http/keep-alive-json.js";
 import type { Params } from "../http/router.js";
 import { formatSseEvent, sseResponse } from "../http/sse.js";
 import type { Platform } from "../platform.js";
@@ -46,7 +47,14 @@ export async function createWaitedRun(req: Request, params: Params, p: Platform)
   const body = await parseBody(req, RunCreateBody);
   const run = await start(p, params, body, "continue");
   const path = `/threads/${run.thread_id}/runs/${run.run_id}`;
-  return json(await finalOutput(p, run, req.signal, true), 200, { "content-location": path });
+  return keepAliveJson((signal) => finalOutput(p, run, signal, true), {
+    heartbeatMs: p.options.heartbeatMs,
+    headers: { "content-location": path },
+    signal: req.signal,
+    onDisconnect: async () => {
+      if ((run.kwargs as unknown as RunKwargs).on_disconnect === "cancel") await cancelIfUnfinished(p, run);
+    },
+  });
 }
 
 export async function listRuns(req: Request, params: Params, p: Platform): Promise<Response> {
@@ -98,7 +106,7 @@ export async function cancelMany(req: Request, _params: Params, p: Platform): Pr
 
 export async function join(req: Request, params: Params, p: Platform): Promise<Response> {
   const run = await getRunOr404(p, params.thread_id, params.run_id);
-  return json(await finalOutput(p, run, req.signal));
+  return keepAliveJson((signal) => finalOutput(p, run, signal), { heartbeatMs: p.options.heartbeatMs, signal: req.signal });
 }
 
 /**
@@ -133,6 +141,12 @@ export async function joinStreamById(req: Request, params: Params, p: Platform):
   return joinStream(req, { thread_id: run.thread_id, run_id: run.run_id }, p);
 }
 
+/** `on_disconnect: "cancel"`: the client has gone, so the run stops (unless it has ended meanwhile). */
+async function cancelIfUnfinished(p: Platform, run: StoredRun): Promise<void> {
+  const current = await p.runs.get(run.thread_id, run.run_id);
+  if (current && !FINAL_STATUSES.has(current.status)) await cancelRun(p, current, "interrupt");
+}
+
 function runStream(
   p: Platform,
   run: StoredRun,
@@ -153,10 +167,7 @@ function runStream(
       completed = !disconnected;
     } finally {
       abort.abort();
-      if (!completed && options.cancelOnDisconnect) {
-        const current = await p.runs.get(run.thread_id, run.run_id);
-        if (current && !FINAL_STATUSES.has(current.status)) await cancelRun(p, current, "interrupt");
-      }
+      if (!completed && options.cancelOnDisconnect) await cancelIfUnfinished(p, run);
     }
   }
   const onCancel = () => {

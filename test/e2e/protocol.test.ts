@@ -34,7 +34,6 @@ async function frames(response: Response): Promise<{ event?: string; data?: unkn
     });
 }
 
-
 describe("SSE on the wire", () => {
   it("has the platform's headers, metadata first with run and thread ids, ids from 0, and end last", async () => {
     const thread = await client.threads.create();
@@ -152,6 +151,38 @@ describe("run options", () => {
     const runId = response.headers.get("content-location")!.split("/").pop()!;
     const reader = response.body!.getReader();
     await reader.read(); // the stream has started
+    await reader.cancel();
+    const run = await runReaches(client, thread.thread_id, runId, ["interrupted", "success"]);
+    expect(run.status).toBe("interrupted");
+  });
+
+  it("a long wait keeps its connection alive with newlines, and the SDK reads the answer after them", async () => {
+    const thread = await client.threads.create();
+    const slow = human("slow reply, about two seconds of it");
+    const response = await post(`/threads/${thread.thread_id}/runs/wait`, { assistant_id: "agent", input: slow });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toContain("application/json");
+    expect(response.headers.get("content-location")).toMatch(new RegExp(`^/threads/${thread.thread_id}/runs/`));
+    const text = await response.text();
+    expect(text).toMatch(/^\n{5,}\{/); // a newline every 100 ms (this server's heartbeat), then the values
+    expect(JSON.parse(text).messages.at(-1).content).toBe("You said: slow reply, about two seconds of it");
+    // Through the SDK (runs.wait, and join on a run under way) the newlines are invisible.
+    const values = (await client.runs.wait(thread.thread_id, "agent", { input: human("slow again") })) as { messages: { content: string }[] };
+    expect(values.messages.at(-1)!.content).toBe("You said: slow again");
+    const run = await client.runs.create(thread.thread_id, "agent", { input: human("slow, joined") });
+    expect(((await client.runs.join(thread.thread_id, run.run_id)) as { messages: { content: string }[] }).messages.at(-1)!.content).toBe("You said: slow, joined");
+  });
+
+  it("on_disconnect: cancel stops a waited run when its client goes away", async () => {
+    const thread = await client.threads.create();
+    const response = await post(`/threads/${thread.thread_id}/runs/wait`, {
+      assistant_id: "agent",
+      input: human(`slow ${"and long ".repeat(14)}reply to abandon`),
+      on_disconnect: "cancel",
+    });
+    const runId = response.headers.get("content-location")!.split("/").pop()!;
+    const reader = response.body!.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toBe("\n"); // the wait has begun
     await reader.cancel();
     const run = await runReaches(client, thread.thread_id, runId, ["interrupted", "success"]);
     expect(run.status).toBe("interrupted");
