@@ -74,6 +74,10 @@ export class AssistantStore {
    */
   async addVersion(assistantId: string, next: (current: Assistant, version: number) => Assistant): Promise<Assistant | undefined> {
     if (!keyFits(assistantId)) return undefined;
+    // A version too large to store is refused before it takes a number (sized with the largest number it could get).
+    const before = await this.get(assistantId);
+    if (!before) return undefined;
+    assertItemFits("assistant", this.currentItem(next(before, Number.MAX_SAFE_INTEGER), Number.MAX_SAFE_INTEGER));
     let counted: Record<string, any> | undefined;
     try {
       ({ Attributes: counted } = await this.client.send(
@@ -91,7 +95,7 @@ export class AssistantStore {
       throw err;
     }
     const updated = next(JSON.parse(counted!.doc), counted!.latest_version);
-    // Refused before anything is written but the counter: that version number is skipped.
+    // Grown since the check above by a concurrent patch: refused, and this version number is skipped.
     assertItemFits("assistant", this.currentItem(updated, updated.version));
     await this.putVersion(updated);
     await this.serve(updated, { onlyIfNewer: true });

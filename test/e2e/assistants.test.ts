@@ -58,8 +58,10 @@ describe("assistants", () => {
     const back = await client.assistants.setLatest(a.assistant_id, 1);
     expect(back).toMatchObject({ version: 1, config: { configurable: { step: 1 } }, name: "v" });
     expect(await client.assistants.get(a.assistant_id)).toMatchObject({ version: 1 });
-    // The next update still gets a new number.
+    // An update too large to store (over DynamoDB's 400 KB item) is refused and takes no number; the next gets 4.
+    expect(await status(client.assistants.update(a.assistant_id, { config: { configurable: { big: "x".repeat(450_000) } } }))).toBe(422);
     expect(await client.assistants.update(a.assistant_id, { metadata: { n: 4 } })).toMatchObject({ version: 4 });
+    expect((await client.assistants.getVersions(a.assistant_id)).map((v) => v.version)).toEqual([4, 3, 2, 1]);
     expect(await status(client.assistants.setLatest(a.assistant_id, 99))).toBe(404);
   });
 
