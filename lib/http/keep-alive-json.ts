@@ -16,8 +16,8 @@ export async function keepAliveJson(
   options: { heartbeatMs: number; headers?: Record<string, string>; signal?: AbortSignal; onDisconnect?: () => Promise<void> },
 ): Promise<Response> {
   const abort = new AbortController();
-  const signal = options.signal ? AbortSignal.any([options.signal, abort.signal]) : abort.signal;
-  const result = answer(signal).then(
+  options.signal?.addEventListener("abort", () => abort.abort(), { once: true }); // (AbortSignal.any needs Node 20.3)
+  const result = answer(abort.signal).then(
     (value) => ({ value }),
     (error: unknown) => ({ error }),
   );
