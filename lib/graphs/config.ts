@@ -2,14 +2,63 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { z } from "zod";
+import { HttpConfig, UiBuildConfig, UiConfig } from "../extensions/config.js";
 
 export const LangGraphConfig = z
   .object({
-    graphs: z.record(z.string().min(1), z.string().min(1)).refine((g) => Object.keys(g).length > 0, "at least one graph is required"),
+    graphs: z
+      .record(z.string().min(1), z.union([z.string().min(1), z.object({ path: z.string().min(1), description: z.string().optional() })]))
+      .refine((g) => Object.keys(g).length > 0, "at least one graph is required"),
     env: z.union([z.string(), z.record(z.string(), z.string())]).optional(),
+    http: HttpConfig.optional(),
+    ui: UiConfig.optional(),
+    ui_config: UiBuildConfig.optional(),
   })
   .passthrough();
 export type LangGraphConfig = z.infer<typeof LangGraphConfig>;
+
+/**
+ * The langgraph.json keys lambdagraph acts on; any other key is named in a warning at start (see
+ * unhonouredKeys). `dependencies` and `$schema` are read by other tools (`langgraph build` installs the
+ * dependencies, editors read the schema): here the project's own package.json and node_modules are used, so
+ * they need nothing from us and warn nothing.
+ */
+export const HONOURED_KEYS = [
+  "$schema",
+  "graphs",
+  "env",
+  "node_version",
+  "dependencies",
+  "http",
+  "ui",
+  "ui_config",
+  "checkpointer",
+  "store",
+] as const;
+
+/** Keys inside a honoured key that lambdagraph acts on (the rest are named in the warning as `key.sub`). */
+export const HONOURED_SUBKEYS: Partial<Record<(typeof HONOURED_KEYS)[number], readonly string[]>> = {
+  http: ["app", "cors", "disable_assistants", "disable_threads", "disable_runs", "disable_store", "disable_meta"],
+  checkpointer: ["ttl"],
+  store: ["ttl"],
+};
+
+/** The keys of a langgraph.json that lambdagraph does not act on, as `key` or `key.sub`. */
+export function unhonouredKeys(raw: Record<string, unknown>): string[] {
+  const honoured = new Set<string>(HONOURED_KEYS);
+  const found: string[] = [];
+  for (const [key, value] of Object.entries(raw)) {
+    if (!honoured.has(key)) {
+      found.push(key);
+      continue;
+    }
+    const subkeys = HONOURED_SUBKEYS[key as keyof typeof HONOURED_SUBKEYS];
+    if (subkeys && value && typeof value === "object" && !Array.isArray(value)) {
+      for (const sub of Object.keys(value)) if (!subkeys.includes(sub)) found.push(`${key}.${sub}`);
+    }
+  }
+  return found;
+}
 
 export interface GraphSpec {
   graphId: string;
@@ -19,12 +68,20 @@ export interface GraphSpec {
   exportName: string;
   /** The spec as written, for error messages. */
   spec: string;
+  /** `description` of a `{path, description}` entry: the default assistant's description. */
+  description?: string;
 }
 
 export interface LoadedConfig {
   path: string;
   dir: string;
   graphs: GraphSpec[];
+  /** Keys present that lambdagraph ignores (warned about when loaded). */
+  unhonoured: string[];
+  /** The extension points (lib/extensions/): `http`, `ui`, `ui_config`, as written. */
+  http?: HttpConfig;
+  ui?: Record<string, string>;
+  uiConfig?: UiBuildConfig;
 }
 
 export function loadConfig(path: string): LoadedConfig {
@@ -43,13 +100,26 @@ export function loadConfig(path: string): LoadedConfig {
   }
   const dir = dirname(file);
   applyEnv(parsed.data.env, dir);
-  const graphs = Object.entries(parsed.data.graphs).map(([graphId, spec]) => {
+  const graphs = Object.entries(parsed.data.graphs).map(([graphId, entry]): GraphSpec => {
+    const spec = typeof entry === "string" ? entry : entry.path;
     const colon = spec.lastIndexOf(":");
     const hasExport = colon > 1; // not a Windows drive letter
     const modulePath = hasExport ? spec.slice(0, colon) : spec;
-    return { graphId, spec, file: resolve(dir, modulePath), exportName: hasExport ? spec.slice(colon + 1) : "default" };
+    const description = typeof entry === "string" ? undefined : entry.description;
+    return { graphId, spec, file: resolve(dir, modulePath), exportName: hasExport ? spec.slice(colon + 1) : "default", description };
   });
-  return { path: file, dir, graphs };
+  const unhonoured = unhonouredKeys(raw as Record<string, unknown>);
+  if (unhonoured.length > 0) {
+    console.warn(
+      JSON.stringify({
+        level: "warn",
+        msg: `langgraph.json keys lambdagraph does not honour (ignored): ${unhonoured.join(", ")}`,
+        config: file,
+        keys: unhonoured,
+      }),
+    );
+  }
+  return { path: file, dir, graphs, unhonoured, http: parsed.data.http, ui: parsed.data.ui, uiConfig: parsed.data.ui_config };
 }
 
 /** `env` as a .env file path or an object: sets variables that are not set already. */
@@ -67,4 +137,30 @@ function applyEnv(env: LangGraphConfig["env"], dir: string): void {
     vars = env;
   }
   for (const [key, value] of Object.entries(vars)) process.env[key] ??= value;
+}
+
+/** `LANGGRAPH_CONFIG`: graph id → its default assistant's config, `context` apart, as `langgraph dev` reads it. */
+const GraphConfigs = z.record(z.string(), z.record(z.string(), z.unknown()));
+
+export interface GraphDefaults {
+  config: Record<string, unknown>;
+  context?: Record<string, unknown>;
+}
+
+/** Each graph's default-assistant config and context from `LANGGRAPH_CONFIG` (often set through `env`). */
+export function graphDefaultsFromEnv(env: NodeJS.ProcessEnv = process.env): Record<string, GraphDefaults> {
+  const text = env.LANGGRAPH_CONFIG;
+  if (!text) return {};
+  let parsed: z.infer<typeof GraphConfigs>;
+  try {
+    parsed = GraphConfigs.parse(JSON.parse(text));
+  } catch (err) {
+    throw new Error(`LANGGRAPH_CONFIG must be a JSON object of graph id → config: ${(err as Error).message}`);
+  }
+  return Object.fromEntries(
+    Object.entries(parsed).map(([graphId, { context, ...config }]) => [
+      graphId,
+      { config, context: context && typeof context === "object" ? (context as Record<string, unknown>) : undefined },
+    ]),
+  );
 }
