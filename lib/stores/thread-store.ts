@@ -3,8 +3,10 @@
  *
  * Key schema:
  *   pk = thread_id, sk = "thread"
- *   list_pk = "thread" on every item, so the GSIs `by_created` / `by_updated` (list_pk + created_at/updated_at)
- *   page threads newest first without a scan.
+ *   list_pk = the thread's listing shard ("thread#00" … "thread#15", a hash of thread_id: see THREAD_LIST_SHARDS),
+ *   so the GSIs `by_created` / `by_updated` (list_pk + created_at/updated_at) page threads newest first without a
+ *   scan, and thread writes spread over 16 index partitions instead of one. A listing merges the shards' Queries
+ *   (lib/stores/merged-query.ts); like any GSI read it is eventually consistent.
  *
  * Attributes: thread_id, created_at, updated_at, metadata (a map: search filters on it), status
  * (idle|busy|interrupted|error), and config / values / interrupts as JSON strings (state may hold what a
@@ -15,14 +17,9 @@
  * So of any number of concurrent runs on an idle thread exactly one gets it, with no read before the write.
  */
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import {
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-  paginateQuery,
-  type DynamoDBDocumentClient,
-} from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { THREAD_LIST_SHARDS, threadListKey, threadListShard } from "../tables/definitions.js";
+import { mergedQuery } from "./merged-query.js";
 import { assertItemFits, isItemSizeRefusal, itemBytes, ItemTooLargeError, keyFits, MAX_EXPRESSION_KEYS, MAX_ITEM_BYTES } from "./limits.js";
 
 export type ThreadStatus = "idle" | "busy" | "interrupted" | "error";
@@ -61,7 +58,6 @@ export interface ThreadSearch {
 }
 
 const SK = "thread";
-const LIST_PK = "thread";
 /** Values above this size are not copied into the thread item (they stay in the checkpoint). */
 const MAX_VALUES_BYTES = 100_000;
 
@@ -73,7 +69,7 @@ export class ThreadStore {
 
   /** The stored item of a thread, keys included (for bulk loads: see bench/thread-search.ts). */
   static toItem(thread: Thread): Record<string, unknown> {
-    return { pk: thread.thread_id, sk: SK, list_pk: LIST_PK, ...toItem(thread) };
+    return { pk: thread.thread_id, sk: SK, list_pk: threadListShard(thread.thread_id), ...toItem(thread) };
   }
 
   /** Creates the thread; returns false (and writes nothing) when it exists already. */
@@ -263,7 +259,7 @@ export class ThreadStore {
     }
     const wanted = query.offset + query.limit;
     const found: Thread[] = [];
-    for await (const thread of this.listed(query, Math.min(Math.max(wanted, 10), 100))) {
+    for await (const thread of this.listed(query, wanted, 100)) {
       if (!valuesMatch(thread, query.values)) continue;
       found.push(thread);
       if (found.length >= wanted) break;
@@ -273,14 +269,17 @@ export class ThreadStore {
 
   /** Every thread matching the filters, in index order: one pass (POST /threads/count). */
   async *all(query: Omit<ThreadSearch, "limit" | "offset" | "ids">): AsyncGenerator<Thread> {
-    for await (const thread of this.listed(query, 1000)) if (valuesMatch(thread, query.values)) yield thread;
+    for await (const thread of this.listed(query, 1000, 1000)) if (valuesMatch(thread, query.values)) yield thread;
   }
 
-  /** Threads from a GSI, newest (or oldest) first, with status and metadata filtered by DynamoDB. */
-  private async *listed(query: Omit<ThreadSearch, "limit" | "offset" | "ids">, pageSize: number): AsyncGenerator<Thread> {
+  /**
+   * Threads from a GSI, newest (or oldest) first, with status and metadata filtered by DynamoDB: every listing
+   * shard is queried and the shards merged, reading about `wanted` items in all to start with.
+   */
+  private async *listed(query: Omit<ThreadSearch, "limit" | "offset" | "ids">, wanted: number, maxPage: number): AsyncGenerator<Thread> {
     const filters: string[] = [];
     const names: Record<string, string> = {};
-    const values: Record<string, unknown> = { ":list": LIST_PK };
+    const values: Record<string, unknown> = {};
     if (query.status) {
       filters.push("#status = :status");
       names["#status"] = "status";
@@ -294,23 +293,19 @@ export class ThreadStore {
       values[`:m${i}`] = value;
     });
     const rest = metadata.length > MAX_EXPRESSION_KEYS ? Object.fromEntries(metadata.slice(MAX_EXPRESSION_KEYS)) : undefined;
-    const pages = paginateQuery(
-      { client: this.client, pageSize },
-      {
-        TableName: this.table,
-        IndexName: query.sortBy === "updated_at" ? "by_updated" : "by_created",
-        KeyConditionExpression: "list_pk = :list",
-        FilterExpression: filters.length ? filters.join(" AND ") : undefined,
-        ExpressionAttributeNames: Object.keys(names).length ? names : undefined,
-        ExpressionAttributeValues: values,
-        ScanIndexForward: query.sortOrder === "asc",
-      },
-    );
-    for await (const page of pages) {
-      for (const item of page.Items ?? []) {
-        const thread = toThread(item);
-        if (sameKeys(thread.metadata, rest)) yield thread;
-      }
+    const shards = Array.from({ length: THREAD_LIST_SHARDS }, (_, n) => ({
+      TableName: this.table,
+      IndexName: query.sortBy === "updated_at" ? "by_updated" : "by_created",
+      KeyConditionExpression: "list_pk = :list",
+      FilterExpression: filters.length ? filters.join(" AND ") : undefined,
+      ExpressionAttributeNames: Object.keys(names).length ? names : undefined,
+      ExpressionAttributeValues: { ...values, ":list": threadListKey(n) },
+      ScanIndexForward: query.sortOrder === "asc",
+    }));
+    const items = mergedQuery(this.client, shards, { wanted, maxLimit: maxPage, sortKey: query.sortBy, descending: query.sortOrder === "desc" });
+    for await (const item of items) {
+      const thread = toThread(item);
+      if (sameKeys(thread.metadata, rest)) yield thread;
     }
   }
 

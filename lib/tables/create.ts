@@ -7,6 +7,7 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { TABLES, TABLE_IDS, type KeyAttribute, type TableNames } from "./definitions.js";
+import { migrateThreadListing } from "./migrate.js";
 
 function keySchema(partition: KeyAttribute, sort?: KeyAttribute): KeySchemaElement[] {
   const schema: KeySchemaElement[] = [{ AttributeName: partition.name, KeyType: "HASH" }];
@@ -15,10 +16,16 @@ function keySchema(partition: KeyAttribute, sort?: KeyAttribute): KeySchemaEleme
 }
 
 /**
- * Creates any of the project's tables that don't exist yet, from lib/tables/definitions.ts.
- * Used for the embedded server and tests; on AWS the CDK stack creates the same tables.
+ * Creates any of the project's tables that don't exist yet, from lib/tables/definitions.ts, and upgrades the data of
+ * those that did (lib/tables/migrate.ts). Used for the embedded server and tests; on AWS the CDK stack creates the
+ * same tables.
  */
 export async function ensureTables(client: DynamoDBDocumentClient, names: TableNames): Promise<void> {
+  await createMissing(client, names);
+  await migrateThreadListing(client, names.threads);
+}
+
+async function createMissing(client: DynamoDBDocumentClient, names: TableNames): Promise<void> {
   await Promise.all(
     TABLE_IDS.map(async (id) => {
       const def = TABLES[id];

@@ -41,6 +41,27 @@ const sk: KeyAttribute = { name: "sk", type: "S" };
 
 export const TTL_ATTRIBUTE = "expires_at";
 
+/**
+ * Thread listings are spread over this many index partitions (`list_pk` = "thread#00" … "thread#15", chosen by a
+ * hash of the thread id), so thread writes are not capped by one GSI partition (about 1,000 writes a second);
+ * readers merge the shards (lib/stores/thread-store.ts). Raising it is safe (readers query every shard below it,
+ * and a thread moves to its new shard at its next write); lowering it would hide the threads of the dropped shards.
+ */
+export const THREAD_LIST_SHARDS = 16;
+
+/** The `list_pk` of a thread: its listing shard. */
+export function threadListShard(threadId: string): string {
+  let hash = 0x811c9dc5; // FNV-1a, 32 bits: stable across processes and versions
+  for (let i = 0; i < threadId.length; i++) hash = Math.imul(hash ^ threadId.charCodeAt(i), 0x01000193);
+  return threadListKey((hash >>> 0) % THREAD_LIST_SHARDS);
+}
+
+/** The `list_pk` of listing shard `n`. */
+export const threadListKey = (n: number) => `thread#${String(n).padStart(2, "0")}`;
+
+/** The `list_pk` every thread had before listings were sharded (see lib/tables/migrate.ts). */
+export const LEGACY_THREAD_LIST_PK = "thread";
+
 export const TABLES: Record<TableId, TableDefinition> = {
   /** Checkpoints, channel blobs and pending writes (see lib/checkpoint/dynamodb-saver.ts). */
   checkpoints: {
@@ -51,7 +72,7 @@ export const TABLES: Record<TableId, TableDefinition> = {
     globalIndexes: [],
     ttlAttribute: TTL_ATTRIBUTE,
   },
-  /** Threads, with indexes for "latest threads first" listings. */
+  /** Threads, with indexes for "latest threads first" listings, partitioned by listing shard (THREAD_LIST_SHARDS). */
   threads: {
     id: "threads",
     envVar: "LAMBDAGRAPH_TABLE_THREADS",
@@ -63,13 +84,13 @@ export const TABLES: Record<TableId, TableDefinition> = {
     ],
     ttlAttribute: TTL_ATTRIBUTE,
   },
-  /** Runs, partitioned by thread, newest first by time-ordered run id. */
+  /** Runs, partitioned by thread, newest first by time-ordered run id; runs still to start or finish by lease expiry. */
   runs: {
     id: "runs",
     envVar: "LAMBDAGRAPH_TABLE_RUNS",
     partitionKey: pk,
     sortKey: sk,
-    globalIndexes: [],
+    globalIndexes: [{ indexName: "by_lease", partitionKey: { name: "lease_shard", type: "S" }, sortKey: { name: "lease_until", type: "N" } }],
     ttlAttribute: TTL_ATTRIBUTE,
   },
   /** The append-only stream event log, many events per item. */
