@@ -1,20 +1,29 @@
 /**
- * Lambda entry point of the worker: run messages from the SQS queue, and the once-a-minute cron tick from
- * EventBridge Scheduler (`{"lambdagraph": "cron-tick"}`, see infra/platform.ts).
+ * Lambda entry point of the worker: run messages from the SQS queue, and the once-a-minute tick from EventBridge
+ * Scheduler (`{"lambdagraph": "cron-tick"}`, see infra/platform.ts), which starts due crons and sweeps runs whose
+ * lease ran out (lib/runs/sweep.ts): a run whose worker crashed resumes from its checkpoint within about two minutes.
  */
 import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { CRON_TICK_EVENT, isCronTick } from "../lib/runs/cron-tick.js";
 import { handleRunMessages } from "../lib/runs/sqs-batch.js";
+import { sweepRuns, type SweepReport } from "../lib/runs/sweep.js";
 import { getPlatform } from "../lib/runtime.js";
 import { runDueCrons } from "../lib/services/crons.js";
 
 export { CRON_TICK_EVENT };
 
-export const handler = async (event: SQSEvent | unknown, context: Context): Promise<SQSBatchResponse | { started: number }> => {
+export const handler = async (event: SQSEvent | unknown, context: Context): Promise<SQSBatchResponse | { started: number; swept?: SweepReport }> => {
   if (isCronTick(event)) {
-    const started = await runDueCrons(await getPlatform());
+    const platform = await getPlatform();
+    // The sweep first: it is quick (one Query per lease shard when nothing expired), and crons may take a while.
+    const swept = await sweepRuns(platform).catch((err: unknown) => {
+      console.error(JSON.stringify({ level: "error", msg: "run sweep failed", error: err instanceof Error ? err.message : String(err) }));
+      return undefined;
+    });
+    if (swept) console.log(JSON.stringify({ level: "info", msg: "run sweep", ...swept }));
+    const started = await runDueCrons(platform);
     console.log(JSON.stringify({ level: "info", msg: "cron tick", started: started.length, failed: started.filter((s) => s.error).length }));
-    return { started: started.length };
+    return { started: started.length, swept };
   }
   return handleRunMessages(await getPlatform(), event as SQSEvent, context);
 };

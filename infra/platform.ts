@@ -108,9 +108,10 @@ export class LangGraphPlatform extends Construct {
     this.runQueue.queue.grantSendMessages(this.api); // new runs
     this.runQueue.queue.grantSendMessages(this.worker); // the next enqueued run, and runs handed back
     this.worker.addEventSource(new SqsEventSource(this.runQueue.queue, { batchSize: 1, reportBatchItemFailures: true }));
-    // Crons: once a minute the worker starts the occurrences that are due (lib/services/crons.ts).
+    // Once a minute the worker starts the cron occurrences that are due (lib/services/crons.ts) and sends again the
+    // runs whose lease ran out (lib/runs/sweep.ts: a crashed worker's run resumes within about two minutes).
     new Schedule(this, "CronTick", {
-      description: "lambdagraph: start due cron runs",
+      description: "lambdagraph: start due cron runs, resume runs whose worker died",
       schedule: ScheduleExpression.rate(Duration.minutes(1)),
       target: new LambdaInvoke(this.worker, { input: ScheduleTargetInput.fromObject(CRON_TICK_EVENT), retryAttempts: 0 }),
     });

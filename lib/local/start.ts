@@ -13,8 +13,13 @@ import { executeRun } from "../runs/worker.js";
 import { setPlatform } from "../runtime.js";
 import { ensureDefaultAssistants } from "../services/assistants.js";
 import { runDueCrons } from "../services/crons.js";
+import { sweepRuns, type SweepOptions } from "../runs/sweep.js";
 
 const logTickError = (err: unknown) => console.error(JSON.stringify({ level: "error", msg: "cron tick failed", error: String(err) }));
+const logSweepError = (err: unknown) => console.error(JSON.stringify({ level: "error", msg: "run sweep failed", error: String(err) }));
+const logSweep = (report: { found: number }) => {
+  if (report.found > 0) console.log(JSON.stringify({ level: "info", msg: "run sweep", ...report }));
+};
 import { ensureTables } from "../tables/create.js";
 import { tableNamesWithPrefix } from "../tables/definitions.js";
 import { digest } from "../http/api-key.js";
@@ -34,6 +39,11 @@ export interface LocalOptions {
   cronTickMs?: number;
   /** A built chat page to serve at / (see web-page.ts). Default: none, the API only. */
   webDir?: string;
+  /**
+   * How often runs whose lease ran out are taken up again (lib/runs/sweep.ts). Default 10 s; 0 = never (tests call
+   * sweepRuns). At start, every unfinished run is taken up at once: this process owns the data, so their workers died.
+   */
+  sweepMs?: number;
 }
 
 export interface LocalSystem {
@@ -70,11 +80,17 @@ export async function startLocal(options: LocalOptions): Promise<LocalSystem> {
   const cronTickMs = options.cronTickMs ?? 5_000;
   const cronTimer = cronTickMs > 0 ? setInterval(() => void runDueCrons(platform).catch(logTickError), cronTickMs) : undefined;
   cronTimer?.unref();
+  const sweep = (sweepOptions: SweepOptions) => sweepRuns(platform, sweepOptions).then(logSweep, logSweepError);
+  const sweepMs = options.sweepMs ?? 10_000;
+  if (sweepMs > 0) await sweep({ orphaned: true });
+  const sweepTimer = sweepMs > 0 ? setInterval(() => void sweep({}), sweepMs) : undefined;
+  sweepTimer?.unref();
   return {
     url: server.url,
     platform,
     async close() {
       clearInterval(cronTimer);
+      clearInterval(sweepTimer);
       await server.close();
       await queue.drain();
       client.destroy();

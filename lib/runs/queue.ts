@@ -10,6 +10,11 @@ export interface RunMessage {
   attempt?: number;
   /** Epoch ms before which the run must not start (`after_seconds`). */
   not_before?: number;
+  /**
+   * Sent again by the sweep (lib/runs/sweep.ts) for a run whose worker died or whose message was lost: on SQS FIFO
+   * it goes in a message group of its own, since the thread's group may be blocked by the dead worker's message.
+   */
+  redispatch?: boolean;
 }
 
 export interface RunQueue {

@@ -202,12 +202,15 @@ async function finishThread(p: Platform, run: StoredRun, graph: CompiledGraph | 
   await p.threads.release(run.thread_id, run.run_id, { status, values, interrupts, now: now() });
 }
 
-/** Gives a free thread to its oldest pending run and sends that run to the queue. */
-export async function promoteNext(p: Platform, threadId: string): Promise<void> {
+/**
+ * Gives a free thread to its oldest pending run and sends that run to the queue. If the send fails, the run keeps
+ * the thread and its lease runs out: the sweep sends it again (lib/runs/sweep.ts).
+ */
+export async function promoteNext(p: Platform, threadId: string, options: { redispatch?: boolean } = {}): Promise<void> {
   const next = await p.runs.nextPending(threadId);
   if (!next) return;
   if ((await p.threads.acquire(threadId, next.run_id, now(), runMetadata(next))) === "acquired") {
-    await p.queue.send(startMessage(next));
+    await p.queue.send({ ...startMessage(next), ...(options.redispatch ? { redispatch: true } : {}) });
   }
 }
 

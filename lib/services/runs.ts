@@ -4,7 +4,8 @@
 import { HttpError } from "../http/errors.js";
 import { isUuid, uuid7 } from "../ids.js";
 import { now, type Platform } from "../platform.js";
-import { kwargsFrom, startMessage } from "../runs/kwargs.js";
+import { dispatchNewRun } from "../runs/dispatch.js";
+import { kwargsFrom } from "../runs/kwargs.js";
 import { promoteNext, runMetadata } from "../runs/worker.js";
 import { RunCreateBody } from "../schemas/runs.js";
 import { FINAL_STATUSES, type CancelAction, type StoredRun } from "../stores/run-store.js";
@@ -15,6 +16,7 @@ import { webhookUrlProblem } from "../runs/webhook.js";
 import { newThread } from "../stores/thread-store.js";
 import { assertItemFits } from "../stores/limits.js";
 
+export const NOT_QUEUED_MESSAGE = "The run could not be queued, so it was not created. Try again.";
 export const BUSY_MESSAGE = "Thread is already running a task. Wait for it to finish or choose a different multitask strategy.";
 /** A thread held this long by a run that has no item is taken to be left by a crashed request. */
 const STALE_LOCK_MS = 30_000;
@@ -68,11 +70,11 @@ export async function createRun(p: Platform, threadId: string, body: RunCreateBo
   if (strategy === "reject") {
     // One conditional write decides: the thread is ours, or the run is refused and nothing is stored.
     let taken = await p.threads.acquire(threadId, run.run_id, created, runMetadata(run));
-    if (taken === "busy" && (await takeOverStaleLock(p, threadId, run.run_id))) taken = "acquired";
+    if (taken === "busy" && (await takeOverStaleLock(p, threadId, run))) taken = "acquired";
     if (taken === "missing") throw new HttpError(404, "Thread not found");
     if (taken === "busy") throw new HttpError(409, BUSY_MESSAGE);
     await p.runs.create(run);
-    await p.queue.send(startMessage(run));
+    if (!(await dispatchNewRun(p, run))) throw new HttpError(503, NOT_QUEUED_MESSAGE);
     return run;
   }
 
@@ -85,7 +87,7 @@ export async function createRun(p: Platform, threadId: string, body: RunCreateBo
     }
   }
   if ((await p.threads.acquire(threadId, run.run_id, created, runMetadata(run))) === "acquired") {
-    await p.queue.send(startMessage(run));
+    if (!(await dispatchNewRun(p, run))) throw new HttpError(503, NOT_QUEUED_MESSAGE);
   } else {
     // The holder may have finished between our write and our attempt; promoting is idempotent.
     const thread = await p.threads.get(threadId);
@@ -154,16 +156,19 @@ export async function waitForRun(
 }
 
 /**
- * A thread held for over STALE_LOCK_MS by a run that never got stored (its request crashed between the two
- * writes) or that has finished without releasing it (its worker died) is taken over — conditionally on that
- * same holder, so two requests cannot both take it.
+ * A thread held by a run that has finished is taken over at once: its worker records the run's status before it
+ * frees the thread, so a client that saw the run end and starts the next one must not be refused (or its worker
+ * died in between). A thread held for over STALE_LOCK_MS by a run that never got stored (its request crashed
+ * between the two writes) is taken over too. Both conditionally on that same holder, so two requests cannot both
+ * take it. A thread freed since the refused acquire is acquired again.
  */
-async function takeOverStaleLock(p: Platform, threadId: string, runId: string): Promise<boolean> {
+async function takeOverStaleLock(p: Platform, threadId: string, run: StoredRun): Promise<boolean> {
   const thread = await p.threads.get(threadId);
-  if (!thread?.active_run || Date.now() - Date.parse(thread.updated_at) < STALE_LOCK_MS) return false;
+  if (thread && !thread.active_run) return (await p.threads.acquire(threadId, run.run_id, now(), runMetadata(run))) === "acquired";
+  if (!thread?.active_run) return false;
   const holder = await p.runs.get(threadId, thread.active_run);
-  if (holder && !FINAL_STATUSES.has(holder.status)) return false;
-  return p.threads.handOver(threadId, thread.active_run, runId, now());
+  if (holder ? !FINAL_STATUSES.has(holder.status) : Date.now() - Date.parse(thread.updated_at) < STALE_LOCK_MS) return false;
+  return p.threads.handOver(threadId, thread.active_run, run.run_id, now());
 }
 
 /**

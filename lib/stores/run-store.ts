@@ -12,7 +12,13 @@
  * created_at, updated_at), `kwargs` as a JSON string (input, command, config, stream modes … — arbitrary JSON),
  * and the worker's bookkeeping: `cancel` (interrupt|rollback, set by a cancel request), `attempt`, `error`,
  * `lease_until` (epoch ms: the worker holding a running run renews it; a run whose lease ran out belongs to a
- * worker that died, and the next delivery of its message takes it over).
+ * worker that died, and the next delivery of its message takes it over). A pending run has one too: the time by
+ * which its message should have reached a worker (PENDING_LEASE_MS). Finishing a run removes it.
+ *
+ * Index `by_lease` (lease_shard + lease_until, sparse: only runs still to start or finish carry `lease_until`)
+ * finds the runs whose lease ran out without reading the others: lib/runs/sweep.ts queries each of the
+ * RUN_LEASE_SHARDS partitions (`lease_shard`, a hash of the run id) for `lease_until < now`. Lease renewals write
+ * the index, so they are spread over the shards rather than capped by one index partition.
  * Status changes are conditional writes on the current status (and attempt), so a run moves pending → running
  * → final once, and a worker that lost its run cannot write over the one that took it.
  */
@@ -43,6 +49,21 @@ export interface StoredRun extends Run {
   lease_until?: number;
 }
 
+/** Partitions of the `by_lease` index; raising it is safe for new runs, lowering it hides the dropped shards' runs. */
+export const RUN_LEASE_SHARDS = 16;
+
+/** How long a pending run's message may take to reach a worker before the sweep looks at the run. */
+export const PENDING_LEASE_MS = 60_000;
+
+/** The `lease_shard` of a run: a stable hash of its id (FNV-1a). */
+export function runLeaseShard(runId: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < runId.length; i++) hash = Math.imul(hash ^ runId.charCodeAt(i), 0x01000193);
+  return leaseShardKey((hash >>> 0) % RUN_LEASE_SHARDS);
+}
+
+const leaseShardKey = (n: number) => `lease#${String(n).padStart(2, "0")}`;
+
 export const FINAL_STATUSES: ReadonlySet<RunStatus> = new Set(["success", "error", "timeout", "interrupted"]);
 
 export class RunStore {
@@ -57,7 +78,15 @@ export class RunStore {
     await this.client.send(
       new PutCommand({
         TableName: this.table,
-        Item: { pk: run.thread_id, sk: run.run_id, ...run, kwargs: JSON.stringify(run.kwargs), attempt: 0 },
+        Item: {
+          pk: run.thread_id,
+          sk: run.run_id,
+          ...run,
+          kwargs: JSON.stringify(run.kwargs),
+          attempt: 0,
+          lease_shard: runLeaseShard(run.run_id),
+          lease_until: pendingLease(Date.parse(run.created_at), run.kwargs.not_before),
+        },
         ConditionExpression: "attribute_not_exists(pk)",
       }),
     );
@@ -143,7 +172,7 @@ export class RunStore {
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: threadId, sk: runId },
-          UpdateExpression: "SET #status = :running, updated_at = :now, attempt = attempt + :one, lease_until = :lease",
+          UpdateExpression: "SET #status = :running, updated_at = :now, attempt = attempt + :one, lease_until = :lease, lease_shard = :shard",
           ConditionExpression: "attribute_exists(pk) AND (#status = :pending OR (#status = :running AND lease_until < :nowMs))",
           ExpressionAttributeNames: { "#status": "status" },
           ExpressionAttributeValues: {
@@ -153,6 +182,7 @@ export class RunStore {
             ":nowMs": nowMs,
             ":one": 1,
             ":lease": nowMs + leaseMs,
+            ":shard": runLeaseShard(runId),
           },
           ReturnValues: "ALL_NEW",
         }),
@@ -176,10 +206,43 @@ export class RunStore {
   /** running → pending for the worker on `attempt`: the run continues in another invocation. */
   async handBack(threadId: string, runId: string, attempt: number, now: string): Promise<boolean> {
     return this.transition(threadId, runId, ["running"], {
-      UpdateExpression: "SET #status = :to, updated_at = :now REMOVE lease_until",
-      values: { ":to": "pending", ":now": now, ":attempt": attempt },
+      UpdateExpression: "SET #status = :to, updated_at = :now, lease_until = :lease",
+      values: { ":to": "pending", ":now": now, ":attempt": attempt, ":lease": pendingLease(Date.parse(now)) },
       extraCondition: "attempt = :attempt",
     });
+  }
+
+  /** Moves a pending run's lease to `leaseUntil` (a run waiting in line behind a live one); false when not pending. */
+  async postpone(threadId: string, runId: string, leaseUntil: number): Promise<boolean> {
+    return this.transition(threadId, runId, ["pending"], { UpdateExpression: "SET lease_until = :lease", values: { ":lease": leaseUntil } });
+  }
+
+  /** Ends the lease of the worker on `attempt` now (it is known to be gone), so the next delivery takes the run over. */
+  async expireLease(threadId: string, runId: string, attempt: number): Promise<boolean> {
+    return this.transition(threadId, runId, ["running"], {
+      UpdateExpression: "SET lease_until = :lease",
+      values: { ":lease": 0, ":attempt": attempt },
+      extraCondition: "attempt = :attempt",
+    });
+  }
+
+  /**
+   * Runs still to start or finish whose lease ran out before `beforeMs`, from the `by_lease` index (eventually
+   * consistent: read each run again before acting on it). Reads only those runs, shard by shard.
+   */
+  async *expired(beforeMs: number): AsyncGenerator<StoredRun> {
+    for (let shard = 0; shard < RUN_LEASE_SHARDS; shard++) {
+      const pages = paginateQuery(
+        { client: this.client, pageSize: 100 },
+        {
+          TableName: this.table,
+          IndexName: LEASE_INDEX,
+          KeyConditionExpression: "lease_shard = :shard AND lease_until < :before",
+          ExpressionAttributeValues: { ":shard": leaseShardKey(shard), ":before": beforeMs },
+        },
+      );
+      for await (const page of pages) for (const item of page.Items ?? []) yield toRun(item);
+    }
   }
 
   /** Records the final status; false when the run was not in one of `from`. */
@@ -278,6 +341,11 @@ export class RunStore {
     return runs.slice(0, options.want === Infinity ? undefined : options.want);
   }
 }
+
+const LEASE_INDEX = "by_lease";
+
+/** A pending run's lease: PENDING_LEASE_MS after it may start. */
+const pendingLease = (fromMs: number, notBefore?: unknown) => Math.max(fromMs, typeof notBefore === "number" ? notBefore : 0) + PENDING_LEASE_MS;
 
 const pointerKey = (runId: string) => ({ pk: `run#${runId}`, sk: "thread" });
 
