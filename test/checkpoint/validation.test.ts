@@ -6,13 +6,12 @@ import { validate } from "@langchain/langgraph-checkpoint-validation";
 import { DynamoDBSaver } from "../../lib/checkpoint/dynamodb-saver.js";
 import { startTestDynamo, type TestDynamo } from "../helpers/dynamo.js";
 
-let dynamo: TestDynamo;
+// Started while the file loads, not in the suite's beforeAll: that hook has a fixed 10 s timeout, and Amazon's
+// DynamoDB Local (LAMBDAGRAPH_TEST_DYNAMO=local) is a JVM that can take longer to start on a busy machine.
+const dynamo: TestDynamo = await startTestDynamo();
 
 validate<DynamoDBSaver>({
   checkpointerName: "DynamoDBSaver",
-  async beforeAll() {
-    dynamo = await startTestDynamo();
-  },
   async afterAll() {
     await dynamo.close();
   },
