@@ -31,6 +31,8 @@ export interface SweepOptions {
    * directory), so every unfinished run is taken up at once, whatever its lease says.
    */
   orphaned?: boolean;
+  /** Sweep as at this time (epoch ms; default now): leases that ran out before it are expired. */
+  at?: number;
 }
 
 export type SweepAction = "redispatched" | "promoted" | "postponed" | "ended" | "none";
@@ -47,7 +49,7 @@ export interface SweepReport {
 
 export async function sweepRuns(p: Platform, options: SweepOptions = {}): Promise<SweepReport> {
   const report: SweepReport = { found: 0, redispatched: 0, promoted: 0, postponed: 0, ended: 0, failed: 0 };
-  const before = options.orphaned ? Number.MAX_SAFE_INTEGER : Date.now();
+  const before = options.orphaned ? Number.MAX_SAFE_INTEGER : (options.at ?? Date.now());
   for await (const found of p.runs.expired(before)) {
     report.found++;
     try {
@@ -67,7 +69,8 @@ async function sweepRun(p: Platform, found: StoredRun, options: SweepOptions): P
   // The index is eventually consistent, and a worker may have renewed the lease meanwhile: read the run itself.
   const run = await p.runs.get(found.thread_id, found.run_id);
   if (!run || FINAL_STATUSES.has(run.status)) return "none";
-  if (!options.orphaned && (run.lease_until ?? 0) >= Date.now()) return "none";
+  const at = options.at ?? Date.now();
+  if (!options.orphaned && (run.lease_until ?? 0) >= at) return "none";
   const thread = await p.threads.get(run.thread_id);
   if (!thread) return end(p, run, "the run's thread was deleted");
 
@@ -84,7 +87,7 @@ async function sweepRun(p: Platform, found: StoredRun, options: SweepOptions): P
     return "promoted";
   }
   const holder = await p.runs.get(run.thread_id, thread.active_run);
-  const holderGone = holder ? FINAL_STATUSES.has(holder.status) : options.orphaned || Date.now() - Date.parse(thread.updated_at) > UNSTORED_HOLDER_MS;
+  const holderGone = holder ? FINAL_STATUSES.has(holder.status) : options.orphaned || at - Date.parse(thread.updated_at) > UNSTORED_HOLDER_MS;
   if (holderGone) {
     const next = await p.runs.nextPending(run.thread_id);
     if (next && (await p.threads.handOver(run.thread_id, thread.active_run, next.run_id, now()))) {
@@ -93,7 +96,7 @@ async function sweepRun(p: Platform, found: StoredRun, options: SweepOptions): P
     }
     return "none";
   }
-  await p.runs.postpone(run.thread_id, run.run_id, Date.now() + WAITING_RECHECK_MS);
+  await p.runs.postpone(run.thread_id, run.run_id, at + WAITING_RECHECK_MS);
   return "postponed";
 }
 
