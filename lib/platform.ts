@@ -11,6 +11,7 @@ import { ThreadStore } from "./stores/thread-store.js";
 import { EventLog } from "./stream/event-log.js";
 import { LiveHub } from "./stream/live-hub.js";
 import type { TableNames } from "./tables/definitions.js";
+import type { Extensions } from "./extensions/extensions.js";
 
 /**
  * Everything a request handler or a worker needs, built once per process: the one place for shared state.
@@ -36,6 +37,8 @@ export interface Platform {
   apiKeyDigest?: Buffer;
   /** Origins the API answers CORS for (["*"] under npm start); undefined = no CORS headers. */
   corsOrigins?: string[];
+  /** langgraph.json's extension points: a user Hono app, http options, UI bundles (lib/extensions/). */
+  extensions?: Extensions;
 }
 
 export interface PlatformOptions {
@@ -80,6 +83,7 @@ export function createPlatform(deps: {
   options?: Partial<PlatformOptions>;
   apiKeyDigest?: Buffer;
   corsOrigins?: string[];
+  extensions?: Extensions;
 }): Platform {
   const options = { ...DEFAULT_OPTIONS, ...deps.options };
   const hub = new LiveHub();
@@ -99,6 +103,7 @@ export function createPlatform(deps: {
     options,
     apiKeyDigest: deps.apiKeyDigest,
     corsOrigins: deps.corsOrigins,
+    extensions: deps.extensions,
   };
 }
 

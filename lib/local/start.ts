@@ -8,6 +8,8 @@ import { createPlatform } from "../platform.js";
 import { createDocumentClient } from "../dynamo/client.js";
 import { startEmbeddedDynamo } from "../dynamo/embedded.js";
 import { loadGraphs } from "../graphs/registry.js";
+import { loadConfig } from "../graphs/config.js";
+import { localExtensions } from "../extensions/local.js";
 import { InProcessQueue } from "../runs/queue.js";
 import { executeRun } from "../runs/worker.js";
 import { setPlatform } from "../runtime.js";
@@ -59,7 +61,10 @@ export async function startLocal(options: LocalOptions): Promise<LocalSystem> {
   const tables = tableNamesWithPrefix("lambdagraph");
   await ensureTables(client, tables);
   const queue = new InProcessQueue();
+  const config = loadConfig(resolve(options.config));
+  const local = await localExtensions(config, { client, tables, graphs });
   const platform = createPlatform({
+    extensions: local.extensions,
     client,
     tables,
     graphs,
@@ -95,6 +100,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalSystem> {
       await queue.drain();
       client.destroy();
       await dynamo.close();
+      local.close();
     },
   };
 }

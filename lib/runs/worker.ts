@@ -99,6 +99,7 @@ export async function executeRun(p: Platform, message: RunMessage, invocation: I
       }
       if (isInterruptChunk(data)) held.push([event, toWire(data)]);
       else writer.append(event, toWire(data));
+      writer.throwIfFailed(); // the run's events could not be stored: the run ends `error` with that message
     }
   } catch (err) {
     if (controller.signal.aborted) {

@@ -9,8 +9,19 @@
  *   never one write per token — deflated into a binary `z` attribute when that is smaller (token events repeat
  *   the same metadata, so a streamed reply compresses about tenfold: write units are billed per KB).
  *
+ * An event too large for one item (DynamoDB holds 400 KB; a `values` event carrying a document can be megabytes)
+ * is split, as the checkpointer splits a large checkpoint: its encoded batch goes into chunks of CHUNK_BYTES.
+ *   head   sk = pad(last)                          chunk 0 in `data`, `parts` (the number of chunks), `gen`, `zip`
+ *   chunk  sk = pad(last - 1) + "~" + gen + k      chunk k >= 1 in `data`
+ * The chunks sort after every earlier head and before their own head, so "every event after id N" is still one
+ * Query (sk > pad(N)) that meets a head's chunks just before the head, and the last item is always a head or the
+ * chunk of an unfinished write (whose id, pad(last - 1), is then the last stored). Chunks are written before their
+ * head: a reader never finds a head whose chunks are missing, and skips chunks with no head (a write in progress,
+ * or one that died) — the next writer of the run overwrites them, under a new `gen`.
+ *
  * Event ids count from 0 (the `metadata` event) per run and are strictly increasing; they are the SSE `id:`.
  */
+import { randomBytes } from "node:crypto";
 import { deflateRawSync, inflateRawSync } from "node:zlib";
 import { PutCommand, QueryCommand, paginateQuery, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { batchWrite, partitionKeys } from "../dynamo/batch.js";
@@ -33,6 +44,7 @@ const pad = (seq: number) => String(seq).padStart(12, "0");
 
 type Batch = [number, string, unknown][];
 
+/** A batch's stored attributes: JSON in `events`, or deflated in `z` when that is smaller. */
 function encodeBatch(batch: Batch): { events: string } | { z: Uint8Array } {
   const json = JSON.stringify(batch);
   if (json.length < 1024) return { events: json };
@@ -40,11 +52,30 @@ function encodeBatch(batch: Batch): { events: string } | { z: Uint8Array } {
   return deflated.byteLength < json.length * 0.9 ? { z: deflated } : { events: json };
 }
 
-function decodeBatch(item: Record<string, unknown>): Batch {
+/** A batch of one item, or of a head whose chunks k >= 1 are `chunks` (in order). */
+function decodeBatch(item: Record<string, unknown>, chunks: Uint8Array[] = []): Batch {
+  if (typeof item.parts === "number") {
+    const bytes = Buffer.concat([item.data as Uint8Array, ...chunks]);
+    return JSON.parse((item.zip ? inflateRawSync(bytes) : bytes).toString("utf8")) as Batch;
+  }
   const json = item.z ? inflateRawSync(item.z as Uint8Array).toString("utf8") : (item.events as string);
   return JSON.parse(json) as Batch;
 }
-const MAX_ITEM_BYTES = 300_000;
+
+/** Events gathered into one item up to about this many bytes of JSON. */
+const MAX_BATCH_BYTES = 300_000;
+/** An encoded batch over this is split into chunks of this size (DynamoDB items hold 400 KB, keys included). */
+const CHUNK_BYTES = 350_000;
+const chunkSk = (last: number, gen: string, k: number) => `${pad(last - 1)}~${gen}${String(k).padStart(4, "0")}`;
+const isChunk = (sk: string) => sk.length > 12;
+
+/** The run's stream events could not be stored: the run ends with this error. */
+export class EventLogWriteError extends Error {
+  constructor(runId: string, cause: unknown) {
+    super(`Could not store the stream events of run ${runId}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = "EventLogWriteError";
+  }
+}
 
 export class EventLog {
   constructor(
@@ -76,9 +107,21 @@ export class EventLog {
         ConsistentRead: true,
       },
     );
+    // A head's chunks come just before it (possibly on an earlier page); chunks of any other write are skipped.
+    let chunks: Record<string, unknown>[] = [];
     for await (const page of pages) {
       for (const item of page.Items ?? []) {
-        for (const [id, event, data] of decodeBatch(item)) {
+        if (isChunk(item.sk as string)) {
+          chunks.push(item);
+          continue;
+        }
+        const own = typeof item.parts === "number" ? chunks.filter((c) => (c.sk as string).startsWith(chunkSk(Number(item.sk), item.gen as string, 0).slice(0, -4))) : [];
+        chunks = [];
+        if (typeof item.parts === "number" && own.length !== item.parts - 1) {
+          throw new Error(`Event log of run ${runId}: item ${item.sk as string} has ${own.length} of its ${(item.parts as number) - 1} chunks`);
+        }
+        const batch = decodeBatch(item, own.map((c) => c.data as Uint8Array));
+        for (const [id, event, data] of batch) {
           if (id > afterId) events.push({ id, event, data });
         }
       }
@@ -105,7 +148,8 @@ export class EventLog {
       }),
     );
     const sk = result.Items?.[0]?.sk as string | undefined;
-    return sk === undefined ? -1 : Number(sk);
+    // A chunk with no head yet (a write that died): its head's events were never stored; the id before them was.
+    return sk === undefined ? -1 : Number(sk.slice(0, 12));
   }
 
   /**
@@ -148,7 +192,9 @@ export class EventWriter {
   private buffer: StreamEvent[] = [];
   private timer?: NodeJS.Timeout;
   private writing: Promise<void> = Promise.resolve();
-  private failure?: unknown;
+  private failure?: EventLogWriteError;
+  /** Whether the failure was thrown to the run (which then ended with it). */
+  private reported = false;
   private next: number;
   /** Number of items written (for cost measurements). */
   writes = 0;
@@ -165,16 +211,28 @@ export class EventWriter {
     hub.own(runId, firstId);
   }
 
-  /** Appends an event and returns its id. Local readers see it at once; the log gets it with the next flush. */
+  /**
+   * Appends an event and returns its id. Local readers see it at once; the log gets it with the next flush.
+   * Never throws: a failed write is reported by `throwIfFailed()` and by the flushes that follow.
+   */
   append(event: string, data: unknown): number {
     const entry = { id: this.next++, event, data };
     this.buffer.push(entry);
     this.hub.publish(this.runId, entry);
-    this.timer ??= setTimeout(() => void this.flush(), this.options.flushMs ?? 50);
+    // The timer's flush must not reject unhandled (that ends the process): its failure is kept for the run to see.
+    this.timer ??= setTimeout(() => void this.flush().catch(() => undefined), this.options.flushMs ?? 50);
     return entry.id;
   }
 
-  /** Writes everything appended so far; resolves when it is stored. */
+  /** Throws (an EventLogWriteError) if a write of this run's events failed: the run should end with it. */
+  throwIfFailed(): void {
+    if (this.failure) {
+      this.reported = true;
+      throw this.failure;
+    }
+  }
+
+  /** Writes everything appended so far; resolves when it is stored, rejects with the first failed write. */
   flush(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
@@ -182,7 +240,7 @@ export class EventWriter {
     this.buffer = [];
     if (events.length > 0) {
       this.writing = this.writing.then(() => this.store(events)).catch((err) => {
-        this.failure ??= err;
+        this.failure ??= new EventLogWriteError(this.runId, err);
       });
     }
     return this.writing.then(() => {
@@ -199,32 +257,52 @@ export class EventWriter {
     }
   }
 
-  /** Flushes and marks the run's stream as ended for local readers. */
+  /**
+   * Flushes and marks the run's stream as ended for local readers. Rejects with a failed write, unless the run
+   * already ended with it (after `throwIfFailed()`).
+   */
   async close(): Promise<void> {
     try {
       await this.flush();
+    } catch (err) {
+      if (!this.reported) throw err;
     } finally {
       this.hub.end(this.runId);
     }
   }
 
   private async store(events: StreamEvent[]): Promise<void> {
-    const expires = this.options.ttlSeconds ? { expires_at: Math.floor(Date.now() / 1000) + this.options.ttlSeconds } : {};
-    let batch: [number, string, unknown][] = [];
+    let batch: Batch = [];
     let bytes = 0;
     const put = async () => {
-      const last = batch[batch.length - 1][0];
-      await this.client.send(new PutCommand({ TableName: this.table, Item: { pk: this.runId, sk: pad(last), ...encodeBatch(batch), ...expires } }));
-      this.writes++;
+      await this.put(batch);
       batch = [];
       bytes = 0;
     };
     for (const e of events) {
       const size = Buffer.byteLength(JSON.stringify(e.data) ?? "null") + e.event.length + 24;
-      if (batch.length > 0 && bytes + size > MAX_ITEM_BYTES) await put();
+      if (batch.length > 0 && bytes + size > MAX_BATCH_BYTES) await put();
       batch.push([e.id, e.event, e.data]);
       bytes += size;
     }
     if (batch.length > 0) await put();
+  }
+
+  /** One batch: one item, or (too large for one) its chunks and then its head. */
+  private async put(batch: Batch): Promise<void> {
+    const expires = this.options.ttlSeconds ? { expires_at: Math.floor(Date.now() / 1000) + this.options.ttlSeconds } : {};
+    const last = batch[batch.length - 1][0];
+    const encoded = encodeBatch(batch);
+    const bytes = "z" in encoded ? Buffer.from(encoded.z) : Buffer.from(encoded.events, "utf8");
+    const send = async (item: Record<string, unknown>) => {
+      await this.client.send(new PutCommand({ TableName: this.table, Item: { pk: this.runId, ...item, ...expires } }));
+      this.writes++;
+    };
+    if (bytes.byteLength <= CHUNK_BYTES) return send({ sk: pad(last), ...encoded });
+    const gen = randomBytes(4).toString("hex");
+    const parts = Math.ceil(bytes.byteLength / CHUNK_BYTES);
+    const chunk = (k: number) => bytes.subarray(k * CHUNK_BYTES, (k + 1) * CHUNK_BYTES);
+    for (let k = 1; k < parts; k++) await send({ sk: chunkSk(last, gen, k), data: chunk(k) });
+    await send({ sk: pad(last), data: chunk(0), parts, gen, zip: "z" in encoded });
   }
 }
