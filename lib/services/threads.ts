@@ -55,12 +55,30 @@ export async function copyThread(p: Platform, threadId: string): Promise<Thread>
 export async function pruneThreads(p: Platform, threadIds: string[], strategy: "delete" | "keep_latest"): Promise<number> {
   let pruned = 0;
   for (const threadId of threadIds) {
-    if (!(await p.threads.get(threadId))) continue;
+    const thread = await p.threads.get(threadId);
+    if (!thread) continue;
     if (strategy === "delete") await deleteThread(p, threadId);
-    else await p.checkpointer.keepLatest(threadId);
+    else if (!(await keepLatestWhileFree(p, thread))) continue;
     pruned++;
   }
   return pruned;
+}
+
+/**
+ * Prunes a thread's history to its latest checkpoint only while no run holds it, never under a running run (whose
+ * next checkpoint would point into deleted history): the thread is taken for the prune, like a run takes it (a run
+ * started meanwhile is refused as busy), then given back with the status it had. A thread a run holds is skipped,
+ * and not counted. A prune whose process dies leaves the thread held by no stored run: the next run takes it over.
+ */
+async function keepLatestWhileFree(p: Platform, thread: Thread): Promise<boolean> {
+  const lock = `prune:${uuid7()}`;
+  if (thread.active_run || (await p.threads.acquire(thread.thread_id, lock, now())) !== "acquired") return false;
+  try {
+    await p.checkpointer.keepLatest(thread.thread_id);
+  } finally {
+    await p.threads.release(thread.thread_id, lock, { status: thread.status, now: now() });
+  }
+  return true;
 }
 
 /** One pass over the matching threads; a `values` filter is applied to the copy of the values each thread keeps. */
