@@ -11,6 +11,7 @@ import { ThreadStore } from "./stores/thread-store.js";
 import { EventLog } from "./stream/event-log.js";
 import { LiveHub } from "./stream/live-hub.js";
 import type { TableNames } from "./tables/definitions.js";
+import type { DataTtl } from "./config/ttl.js";
 import type { Extensions } from "./extensions/extensions.js";
 
 /**
@@ -84,6 +85,8 @@ export function createPlatform(deps: {
   apiKeyDigest?: Buffer;
   corsOrigins?: string[];
   extensions?: Extensions;
+  /** langgraph.json `checkpointer.ttl` and `store.ttl` (lib/config/ttl.ts). */
+  ttl?: DataTtl;
 }): Platform {
   const options = { ...DEFAULT_OPTIONS, ...deps.options };
   const hub = new LiveHub();
@@ -92,12 +95,19 @@ export function createPlatform(deps: {
     graphs: deps.graphs,
     assistants: new AssistantStore(deps.client, deps.tables.assistants),
     crons: new CronStore(deps.client, deps.tables.crons),
-    store: new DynamoDBStore(deps.client, deps.tables.store),
-    threads: new ThreadStore(deps.client, deps.tables.threads),
+    store: new DynamoDBStore(deps.client, deps.tables.store, {
+      defaultTtl: deps.ttl?.store?.default_ttl,
+      refreshOnRead: deps.ttl?.store?.refresh_on_read,
+    }),
+    threads: new ThreadStore(deps.client, deps.tables.threads, { ttlMinutes: deps.ttl?.checkpointer?.default_ttl }),
     runs: new RunStore(deps.client, deps.tables.runs),
     events: new EventLog(deps.client, deps.tables.events, hub, { flushMs: options.eventFlushMs }),
     hub,
-    checkpointer: new DynamoDBSaver({ client: deps.client, tableName: deps.tables.checkpoints }),
+    checkpointer: new DynamoDBSaver({
+      client: deps.client,
+      tableName: deps.tables.checkpoints,
+      ttlSeconds: deps.ttl?.checkpointer ? Math.ceil(deps.ttl.checkpointer.default_ttl * 60) : undefined,
+    }),
     queue: deps.queue,
     cancels: new CancelSignals(),
     options,

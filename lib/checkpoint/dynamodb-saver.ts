@@ -130,7 +130,7 @@ export class DynamoDBSaver extends BaseCheckpointSaver {
       );
       head = result.Items?.[0];
     }
-    return head ? this.loadTuple(head) : undefined;
+    return head && !isExpired(head) ? this.loadTuple(head) : undefined;
   }
 
   async *list(config: RunnableConfig, options: CheckpointListOptions = {}): AsyncGenerator<CheckpointTuple> {
@@ -146,6 +146,7 @@ export class DynamoDBSaver extends BaseCheckpointSaver {
       const { checkpointId } = parseHeadSk(head.sk);
       if (onlyId && checkpointId !== onlyId) continue;
       if (beforeId && checkpointId >= beforeId) continue;
+      if (isExpired(head)) continue; // DynamoDB deletes expired items days later: they are gone already
       const tuple = await this.loadTuple(head);
       if (filter && !matchesFilter(tuple.metadata ?? {}, filter)) continue;
       yield tuple;
@@ -602,6 +603,8 @@ const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 function headSk(ns: string, checkpointId: string): string {
   return `cp#${keyPart(ns)}#${keyPart(checkpointId)}`;
+/** An item whose `expires_at` has passed (DynamoDB TTL removes it later). */
+const isExpired = (item: Item) => typeof item.expires_at === "number" && item.expires_at > 0 && item.expires_at <= nowSeconds();
 }
 
 function blobSk(ns: string, channel: string, version: string): string {

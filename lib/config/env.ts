@@ -15,4 +15,28 @@ export const ENV = {
   apiKey: "LAMBDAGRAPH_API_KEY",
   /** The langgraph.json to load when no graphs were bundled (local runs). */
   config: "LAMBDAGRAPH_CONFIG",
+  /**
+   * ARN of the Secrets Manager secret whose JSON key/values become the graphs' environment variables, loaded at
+   * cold start before the graphs (lib/config/graph-secrets.ts). Unset: no graph secrets.
+   */
+  graphSecretsArn: "LAMBDAGRAPH_GRAPH_SECRETS_ARN",
+  /** langgraph.json's `checkpointer.ttl` / `store.ttl`, as JSON (set by the stack from the config it deploys). */
+  checkpointerTtl: "LAMBDAGRAPH_CHECKPOINTER_TTL",
+  storeTtl: "LAMBDAGRAPH_STORE_TTL",
 } as const;
+
+/**
+ * The timing options of lib/platform.ts `PlatformOptions` a deployment may set (the construct's `timing` prop), each
+ * an integer number of milliseconds in its variable; parsed by lib/config/platform-options.ts.
+ */
+export const OPTION_ENV = {
+  eventPollMs: "LAMBDAGRAPH_EVENT_POLL_MS",
+  eventFlushMs: "LAMBDAGRAPH_EVENT_FLUSH_MS",
+  cancelPollMs: "LAMBDAGRAPH_CANCEL_POLL_MS",
+  heartbeatMs: "LAMBDAGRAPH_HEARTBEAT_MS",
+  leaseMs: "LAMBDAGRAPH_LEASE_MS",
+  handBackAtStepMs: "LAMBDAGRAPH_HAND_BACK_AT_STEP_MS",
+  handBackNowMs: "LAMBDAGRAPH_HAND_BACK_NOW_MS",
+} as const;
+
+export type TimingOption = keyof typeof OPTION_ENV;

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { z } from "zod";
 import { HttpConfig, UiBuildConfig, UiConfig } from "../extensions/config.js";
+import { CheckpointerTtl, StoreTtl, type DataTtl } from "../config/ttl.js";
 
 export const LangGraphConfig = z
   .object({
@@ -13,6 +14,9 @@ export const LangGraphConfig = z
     http: HttpConfig.optional(),
     ui: UiConfig.optional(),
     ui_config: UiBuildConfig.optional(),
+    /** Data that expires (lib/config/ttl.ts). */
+    checkpointer: z.object({ ttl: CheckpointerTtl.optional() }).passthrough().optional(),
+    store: z.object({ ttl: StoreTtl.optional() }).passthrough().optional(),
   })
   .passthrough();
 export type LangGraphConfig = z.infer<typeof LangGraphConfig>;
@@ -82,7 +86,12 @@ export interface LoadedConfig {
   http?: HttpConfig;
   ui?: Record<string, string>;
   uiConfig?: UiBuildConfig;
+  /** `checkpointer.ttl` and `store.ttl`: what expires, and when. */
+  ttl: DataTtl;
 }
+
+/** Configs whose ignored keys were named already: a config is loaded more than once per start. */
+const warned = new Set<string>();
 
 export function loadConfig(path: string): LoadedConfig {
   const file = resolve(path);
@@ -109,7 +118,8 @@ export function loadConfig(path: string): LoadedConfig {
     return { graphId, spec, file: resolve(dir, modulePath), exportName: hasExport ? spec.slice(colon + 1) : "default", description };
   });
   const unhonoured = unhonouredKeys(raw as Record<string, unknown>);
-  if (unhonoured.length > 0) {
+  if (unhonoured.length > 0 && !warned.has(file)) {
+    warned.add(file);
     console.warn(
       JSON.stringify({
         level: "warn",
@@ -119,7 +129,7 @@ export function loadConfig(path: string): LoadedConfig {
       }),
     );
   }
-  return { path: file, dir, graphs, unhonoured, http: parsed.data.http, ui: parsed.data.ui, uiConfig: parsed.data.ui_config };
+  return { path: file, dir, graphs, unhonoured, http: parsed.data.http, ui: parsed.data.ui, uiConfig: parsed.data.ui_config, ttl: { checkpointer: parsed.data.checkpointer?.ttl, store: parsed.data.store?.ttl } };
 }
 
 /** `env` as a .env file path or an object: sets variables that are not set already. */

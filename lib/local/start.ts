@@ -70,6 +70,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalSystem> {
     graphs,
     queue,
     options: options.platformOptions,
+    ttl: config.ttl,
     apiKeyDigest: options.apiKey ? digest(options.apiKey) : undefined,
     corsOrigins: ["*"], // npm start listens on 127.0.0.1 only
   });

@@ -24,7 +24,9 @@
  * ttl_minutes further out unless asked not to (`refreshTtl: false`), as LangGraph's Python stores do by default.
  *
  * The JS BaseStore has no TTL, so `put` takes `{ ttl }` and `get`/`search` take `{ refreshTtl }` as extra, optional
- * arguments; through `batch` (which is how a graph reaches the store) items never expire and reads refresh.
+ * arguments. langgraph.json `store.ttl` sets the defaults (lib/config/ttl.ts): `default_ttl` for a put that gives no
+ * ttl (`ttl: null` means never), and `refresh_on_read` for a read that does not say; through `batch` (which is how a
+ * graph reaches the store) puts and reads take those defaults.
  *
  * Search has no embeddings: a `query` is ignored and every result has score undefined. Results come in sort-key
  * order (namespace, then key).
@@ -82,12 +84,24 @@ interface Put {
   ttl?: number | null;
 }
 
+export interface DynamoDBStoreOptions {
+  /** Minutes a put item lives when the put gives no ttl (langgraph.json `store.ttl.default_ttl`). Default: forever. */
+  defaultTtl?: number | null;
+  /** Whether reads push expiries out when they do not say (`store.ttl.refresh_on_read`). Default true. */
+  refreshOnRead?: boolean;
+}
+
 export class DynamoDBStore extends BaseStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly table: string,
+    private readonly options: DynamoDBStoreOptions = {},
   ) {
     super();
+  }
+
+  private get refreshOnRead(): boolean {
+    return this.options.refreshOnRead ?? true;
   }
 
   /**
@@ -99,13 +113,13 @@ export class DynamoDBStore extends BaseStore {
     for (const op of operations) {
       if ("namespacePrefix" in op) validateNamespace(op.namespacePrefix, { allowEmpty: true, allowReservedRoot: true });
       else if ("namespace" in op) validateNamespace(op.namespace, { allowReservedRoot: true });
-      if ("value" in op) puts.set(JSON.stringify([op.namespace, op.key]), op);
+      if ("value" in op) puts.set(JSON.stringify([op.namespace, op.key]), { ...op, ttl: "ttl" in op && op.ttl !== undefined ? (op.ttl as number | null) : this.options.defaultTtl });
     }
     const results = await Promise.all(
       operations.map((op) => {
-        if ("namespacePrefix" in op) return this.searchOp(op, true);
+        if ("namespacePrefix" in op) return this.searchOp(op, this.refreshOnRead);
         if ("value" in op) return undefined;
-        if ("key" in op) return this.getOp(op, true);
+        if ("key" in op) return this.getOp(op, this.refreshOnRead);
         return this.listNamespacesOp(op);
       }),
     );
@@ -116,10 +130,13 @@ export class DynamoDBStore extends BaseStore {
   /** The item, or null; refreshes its expiry unless `refreshTtl` is false. */
   override async get(namespace: string[], key: string, options: { refreshTtl?: boolean | null } = {}): Promise<Item | null> {
     validateNamespace(namespace, { allowReservedRoot: true });
-    return this.getOp({ namespace, key }, options.refreshTtl ?? true);
+    return this.getOp({ namespace, key }, options.refreshTtl ?? this.refreshOnRead);
   }
 
-  /** Stores `value`; with `ttl` (minutes) the item expires that long after its last write or read. */
+  /**
+   * Stores `value`; with `ttl` (minutes) the item expires that long after its last write or read; without one, after
+   * the store's default_ttl if it has one; `ttl: null` never.
+   */
   override async put(
     namespace: string[],
     key: string,
@@ -128,7 +145,7 @@ export class DynamoDBStore extends BaseStore {
     options: { ttl?: number | null } = {},
   ): Promise<void> {
     validateNamespace(namespace);
-    await this.write({ namespace, key, value, ttl: options.ttl });
+    await this.write({ namespace, key, value, ttl: options.ttl === undefined ? this.options.defaultTtl : options.ttl });
   }
 
   override async search(
@@ -137,7 +154,7 @@ export class DynamoDBStore extends BaseStore {
   ): Promise<SearchItem[]> {
     validateNamespace(namespacePrefix, { allowEmpty: true, allowReservedRoot: true });
     const { refreshTtl, ...op } = options;
-    return this.searchOp({ namespacePrefix, ...op }, refreshTtl ?? true);
+    return this.searchOp({ namespacePrefix, ...op }, refreshTtl ?? this.refreshOnRead);
   }
 
   private async getOp(op: GetOperation, refreshTtl: boolean): Promise<Item | null> {

@@ -15,10 +15,16 @@
  *   acquire:  SET active_run = :run   IF attribute_exists(pk) AND attribute_not_exists(active_run)
  *   release:  REMOVE active_run        IF active_run = :run
  * So of any number of concurrent runs on an idle thread exactly one gets it, with no read before the write.
+ *
+ * With a thread TTL (langgraph.json `checkpointer.ttl`, lib/config/ttl.ts) every write that goes with checkpoints
+ * (create, a run taking or releasing it, a state update) sets `expires_at` (epoch seconds, the table's TTL
+ * attribute) to `ttlMinutes` after it, so the thread expires with its latest checkpoint; a metadata patch does not
+ * push it out. An expired thread reads as missing everywhere (get, search, acquire, patch, create over it) before
+ * DynamoDB deletes it.
  */
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { THREAD_LIST_SHARDS, threadListKey, threadListShard } from "../tables/definitions.js";
+import { THREAD_LIST_SHARDS, TTL_ATTRIBUTE, threadListKey, threadListShard } from "../tables/definitions.js";
 import { mergedQuery } from "./merged-query.js";
 import { assertItemFits, isItemSizeRefusal, itemBytes, ItemTooLargeError, keyFits, MAX_EXPRESSION_KEYS, MAX_ITEM_BYTES } from "./limits.js";
 
@@ -58,6 +64,14 @@ export interface ThreadSearch {
 }
 
 const SK = "thread";
+/** An item that has not expired (ExpressionAttributeNames `#exp`, values `:nowSec`). */
+const LIVE = "(attribute_not_exists(#exp) OR #exp > :nowSec)";
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+export interface ThreadStoreOptions {
+  /** Threads expire this many minutes after their last write (langgraph.json `checkpointer.ttl.default_ttl`). */
+  ttlMinutes?: number;
+}
 /** Values above this size are not copied into the thread item (they stay in the checkpoint). */
 const MAX_VALUES_BYTES = 100_000;
 
@@ -65,7 +79,19 @@ export class ThreadStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly table: string,
+    private readonly options: ThreadStoreOptions = {},
   ) {}
+
+  /** The expiry every write sets (with its names and values), or nothing without a TTL. */
+  private expiry(): { set: string; names: Record<string, string>; values: Record<string, unknown> } {
+    if (this.options.ttlMinutes === undefined) return { set: "", names: {}, values: {} };
+    return { set: ", #exp = :expires", names: { "#exp": TTL_ATTRIBUTE }, values: { ":expires": nowSeconds() + Math.ceil(this.options.ttlMinutes * 60) } };
+  }
+
+  /** The names and values of the LIVE condition. */
+  private static live() {
+    return { names: { "#exp": TTL_ATTRIBUTE }, values: { ":nowSec": nowSeconds() } };
+  }
 
   /** The stored item of a thread, keys included (for bulk loads: see bench/thread-search.ts). */
   static toItem(thread: Thread): Record<string, unknown> {
@@ -74,16 +100,21 @@ export class ThreadStore {
 
   /** Creates the thread; returns false (and writes nothing) when it exists already. */
   async create(thread: Thread): Promise<boolean> {
-    let item = ThreadStore.toItem(thread);
+    const expiry = this.expiry();
+    const expires = expiry.set ? { [TTL_ATTRIBUTE]: expiry.values[":expires"] } : {};
+    let item = { ...ThreadStore.toItem(thread), ...expires };
     // The copy of the values gives way first (a copied thread's checkpoints have them), then the thread is refused.
-    if (thread.values && itemBytes(item) > MAX_ITEM_BYTES) item = ThreadStore.toItem({ ...thread, values: null });
+    if (thread.values && itemBytes(item) > MAX_ITEM_BYTES) item = { ...ThreadStore.toItem({ ...thread, values: null }), ...expires };
     assertItemFits("thread", item);
     try {
       await this.client.send(
         new PutCommand({
           TableName: this.table,
           Item: item,
-          ConditionExpression: "attribute_not_exists(pk)",
+          // An expired thread DynamoDB has not deleted yet is gone: a new one may take its id.
+          ConditionExpression: `attribute_not_exists(pk) OR NOT ${LIVE}`,
+          ExpressionAttributeNames: ThreadStore.live().names,
+          ExpressionAttributeValues: ThreadStore.live().values,
         }),
       );
       return true;
@@ -96,7 +127,7 @@ export class ThreadStore {
   async get(threadId: string): Promise<Thread | undefined> {
     if (!keyFits(threadId)) return undefined;
     const result = await this.client.send(new GetCommand({ TableName: this.table, Key: { pk: threadId, sk: SK }, ConsistentRead: true }));
-    return result.Item ? toThread(result.Item) : undefined;
+    return result.Item && !isExpired(result.Item) ? toThread(result.Item) : undefined;
   }
 
   /**
@@ -119,8 +150,8 @@ export class ThreadStore {
       }
       return patched;
     }
-    const names: Record<string, string> = {};
-    const values: Record<string, unknown> = { ":now": patch.now };
+    const names: Record<string, string> = { ...ThreadStore.live().names };
+    const values: Record<string, unknown> = { ":now": patch.now, ...ThreadStore.live().values };
     const sets = ["updated_at = :now"];
     Object.entries(patch.metadata ?? {}).forEach(([key, value], i) => {
       names[`#m${i}`] = key;
@@ -133,8 +164,8 @@ export class ThreadStore {
           TableName: this.table,
           Key: { pk: threadId, sk: SK },
           UpdateExpression: `SET ${sets.join(", ")}`,
-          ConditionExpression: "attribute_exists(pk)",
-          ExpressionAttributeNames: Object.keys(names).length ? names : undefined,
+          ConditionExpression: `attribute_exists(pk) AND ${LIVE}`,
+          ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
           ReturnValues: "ALL_NEW",
         }),
@@ -153,7 +184,7 @@ export class ThreadStore {
     const result = await this.client.send(
       new DeleteCommand({ TableName: this.table, Key: { pk: threadId, sk: SK }, ReturnValues: "ALL_OLD" }),
     );
-    return result.Attributes !== undefined;
+    return result.Attributes !== undefined && !isExpired(result.Attributes);
   }
 
   /**
@@ -163,15 +194,23 @@ export class ThreadStore {
   async acquire(threadId: string, runId: string, now: string, metadata: Record<string, unknown> = {}): Promise<AcquireResult> {
     if (!keyFits(threadId)) return "missing";
     const entries = Object.entries(metadata);
+    const expiry = this.expiry();
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: threadId, sk: SK },
-          UpdateExpression: ["SET active_run = :run, #status = :busy, updated_at = :now", ...entries.map((_, i) => `metadata.#k${i} = :v${i}`)].join(", "),
-          ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(active_run)",
-          ExpressionAttributeNames: { "#status": "status", ...Object.fromEntries(entries.map(([k], i) => [`#k${i}`, k])) },
-          ExpressionAttributeValues: { ":run": runId, ":busy": "busy", ":now": now, ...Object.fromEntries(entries.map(([, v], i) => [`:v${i}`, v])) },
+          UpdateExpression: ["SET active_run = :run, #status = :busy, updated_at = :now", ...entries.map((_, i) => `metadata.#k${i} = :v${i}`)].join(", ") + expiry.set,
+          ConditionExpression: `attribute_exists(pk) AND attribute_not_exists(active_run) AND ${LIVE}`,
+          ExpressionAttributeNames: { "#status": "status", ...ThreadStore.live().names, ...Object.fromEntries(entries.map(([k], i) => [`#k${i}`, k])) },
+          ExpressionAttributeValues: {
+            ":run": runId,
+            ":busy": "busy",
+            ":now": now,
+            ...ThreadStore.live().values,
+            ...expiry.values,
+            ...Object.fromEntries(entries.map(([, v], i) => [`:v${i}`, v])),
+          },
         }),
       );
       return "acquired";
@@ -189,10 +228,10 @@ export class ThreadStore {
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: threadId, sk: SK },
-          UpdateExpression: "SET active_run = :next, #status = :busy, updated_at = :now",
+          UpdateExpression: `SET active_run = :next, #status = :busy, updated_at = :now${this.expiry().set}`,
           ConditionExpression: "active_run = :from",
-          ExpressionAttributeNames: { "#status": "status" },
-          ExpressionAttributeValues: { ":next": nextRunId, ":from": fromRunId, ":busy": "busy", ":now": now },
+          ExpressionAttributeNames: { "#status": "status", ...this.expiry().names },
+          ExpressionAttributeValues: { ":next": nextRunId, ":from": fromRunId, ":busy": "busy", ":now": now, ...this.expiry().values },
         }),
       );
       return true;
@@ -240,9 +279,9 @@ export class ThreadStore {
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: threadId, sk: SK },
-          ...this.outcomeUpdate(outcome),
-          ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(active_run)",
-          ExpressionAttributeValues: this.outcomeValues(outcome),
+          ...this.outcomeUpdate(outcome, undefined, true),
+          ConditionExpression: `attribute_exists(pk) AND attribute_not_exists(active_run) AND ${LIVE}`,
+          ExpressionAttributeValues: { ...this.outcomeValues(outcome), ...ThreadStore.live().values },
         }),
       );
     } catch (err) {
@@ -277,9 +316,9 @@ export class ThreadStore {
    * shard is queried and the shards merged, reading about `wanted` items in all to start with.
    */
   private async *listed(query: Omit<ThreadSearch, "limit" | "offset" | "ids">, wanted: number, maxPage: number): AsyncGenerator<Thread> {
-    const filters: string[] = [];
-    const names: Record<string, string> = {};
-    const values: Record<string, unknown> = {};
+    const filters: string[] = [LIVE];
+    const names: Record<string, string> = { ...ThreadStore.live().names };
+    const values: Record<string, unknown> = { ...ThreadStore.live().values };
     if (query.status) {
       filters.push("#status = :status");
       names["#status"] = "status";
@@ -297,8 +336,8 @@ export class ThreadStore {
       TableName: this.table,
       IndexName: query.sortBy === "updated_at" ? "by_updated" : "by_created",
       KeyConditionExpression: "list_pk = :list",
-      FilterExpression: filters.length ? filters.join(" AND ") : undefined,
-      ExpressionAttributeNames: Object.keys(names).length ? names : undefined,
+      FilterExpression: filters.join(" AND "),
+      ExpressionAttributeNames: names,
       ExpressionAttributeValues: { ...values, ":list": threadListKey(n) },
       ScanIndexForward: query.sortOrder === "asc",
     }));
@@ -312,13 +351,19 @@ export class ThreadStore {
   private outcomeUpdate(
     outcome: { values?: Record<string, unknown> | null; interrupts?: Record<string, unknown[]> },
     extra?: string,
+    live = false,
   ): { UpdateExpression: string; ExpressionAttributeNames: Record<string, string> } {
     const sets = ["#status = :status", "updated_at = :now"];
     if (outcome.values !== undefined) sets.push("#values = :values");
     if (outcome.interrupts !== undefined) sets.push("interrupts = :interrupts");
+    const expiry = this.expiry();
     return {
-      UpdateExpression: `SET ${sets.join(", ")}${extra ? ` ${extra}` : ""}`,
-      ExpressionAttributeNames: { "#status": "status", ...(outcome.values !== undefined ? { "#values": "values" } : {}) },
+      UpdateExpression: `SET ${sets.join(", ")}${expiry.set}${extra ? ` ${extra}` : ""}`,
+      ExpressionAttributeNames: {
+        "#status": "status",
+        ...(outcome.values !== undefined ? { "#values": "values" } : {}),
+        ...(live || expiry.set ? { "#exp": TTL_ATTRIBUTE } : {}),
+      },
     };
   }
 
@@ -328,7 +373,7 @@ export class ThreadStore {
     interrupts?: Record<string, unknown[]>;
     now: string;
   }): Record<string, unknown> {
-    const values: Record<string, unknown> = { ":status": outcome.status, ":now": outcome.now };
+    const values: Record<string, unknown> = { ":status": outcome.status, ":now": outcome.now, ...this.expiry().values };
     if (outcome.values !== undefined) values[":values"] = fitValues(outcome.values);
     if (outcome.interrupts !== undefined) values[":interrupts"] = JSON.stringify(outcome.interrupts);
     return values;
@@ -357,6 +402,8 @@ function matches(thread: Thread, query: ThreadSearch): boolean {
   if (query.status && thread.status !== query.status) return false;
   return sameKeys(thread.metadata, query.metadata) && valuesMatch(thread, query.values);
 }
+
+const isExpired = (item: Record<string, unknown>) => typeof item[TTL_ATTRIBUTE] === "number" && (item[TTL_ATTRIBUTE] as number) <= nowSeconds();
 
 const valuesMatch = (thread: Thread, values: Record<string, unknown> | undefined) => sameKeys(thread.values ?? {}, values);
 
