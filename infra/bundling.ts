@@ -36,6 +36,7 @@ export function writeEntries(configPath: string, outDir: string): Record<Functio
         ``,
       ].join("\n"),
     );
+        `import ${JSON.stringify(join(ROOT, "lib/config/graph-secrets-init.ts"))}; // before the graphs: sets their secrets in process.env`,
     entries[name] = file;
   }
   return entries;

@@ -9,7 +9,7 @@
  * Everything is on-demand: no request, no cost. Table and queue names reach the functions only through the
  * environment variables named in lib/tables/definitions.ts and lib/config/env.ts.
  */
-import { CfnOutput, Duration, Stack } from "aws-cdk-lib";
+import { CfnOutput, Duration, SecretValue, Stack } from "aws-cdk-lib";
 import type { Table, TableV2 } from "aws-cdk-lib/aws-dynamodb";
 import { Architecture, FunctionUrlAuthType, HttpMethod, InvokeMode, Runtime, type FunctionUrl, type FunctionUrlCorsOptions } from "aws-cdk-lib/aws-lambda";
 import { CORS_ALLOW_HEADERS, CORS_EXPOSE_HEADERS, CORS_MAX_AGE_SECONDS } from "../lib/http/cors.js";
@@ -19,12 +19,17 @@ import { LambdaInvoke } from "aws-cdk-lib/aws-scheduler-targets";
 import { CRON_TICK_EVENT } from "../lib/runs/cron-tick.js";
 import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
-import { Secret } from "aws-cdk-lib/aws-secretsmanager";
+import { Secret, type ISecret } from "aws-cdk-lib/aws-secretsmanager";
 import { Construct } from "constructs";
 import { resolve } from "node:path";
 import { ENV } from "../lib/config/env.js";
+import { timingToEnv, type TimingOptions } from "../lib/config/platform-options.js";
+import { ttlToEnv } from "../lib/config/ttl.js";
+import { loadConfig } from "../lib/graphs/config.js";
 import type { TableId } from "../lib/tables/definitions.js";
-import { ESBUILD, writeEntries, type FunctionName } from "./bundling.js";
+import { ESBUILD, uiCommandHooks, writeEntries, type FunctionName } from "./bundling.js";
+import { deploymentCors } from "../lib/extensions/cors.js";
+import type { HttpCorsConfig } from "../lib/extensions/config.js";
 import { RunQueue } from "./run-queue.js";
 import { LangGraphTables, type LangGraphTablesProps } from "./tables.js";
 
@@ -53,6 +58,18 @@ export interface LangGraphPlatformProps {
   logRetention?: RetentionDays;
   /** Where the generated function entries are written. Default: .lambdagraph/build. */
   buildDir?: string;
+  /**
+   * Timing of both functions, in milliseconds (lib/platform.ts PlatformOptions): eventPollMs, eventFlushMs,
+   * cancelPollMs, heartbeatMs, leaseMs, handBackAtStepMs, handBackNowMs. Unset ones keep their defaults.
+   */
+  timing?: TimingOptions;
+  /**
+   * The secret whose JSON key/values become the graphs' environment variables in both functions (loaded at cold
+   * start, before the graphs), e.g. `{"OPENAI_API_KEY": "sk-…"}`. Default: a secret the construct creates holding
+   * `{}`; put your values in it (output GraphSecretsArn). Or an existing secret, or its complete ARN.
+   * langgraph.json `env` is never copied into the template.
+   */
+  graphSecrets?: ISecret | string;
 }
 
 export class LangGraphPlatform extends Construct {
@@ -62,6 +79,8 @@ export class LangGraphPlatform extends Construct {
   readonly worker: NodejsFunction;
   readonly url: FunctionUrl;
   readonly apiKey?: Secret;
+  /** The graphs' environment secret (see `graphSecrets`). */
+  readonly graphSecrets: ISecret;
 
   constructor(scope: Construct, id: string, props: LangGraphPlatformProps = {}) {
     super(scope, id);
@@ -70,8 +89,20 @@ export class LangGraphPlatform extends Construct {
 
     this.tables = new LangGraphTables(this, "Tables", props.tables);
     this.runQueue = new RunQueue(this, "RunQueue", { workerTimeout: timeout });
+    this.graphSecrets =
+      typeof props.graphSecrets === "string"
+        ? Secret.fromSecretCompleteArn(this, "GraphSecrets", props.graphSecrets)
+        : (props.graphSecrets ??
+          new Secret(this, "GraphSecrets", {
+            description: "lambdagraph graph environment: a JSON object of variables (OPENAI_API_KEY, …) both functions set at cold start",
+            secretStringValue: SecretValue.unsafePlainText("{}"), // no secret in it: the values are put after deploy
+          }));
     const environment = {
       ...this.tables.environment(),
+      ...timingToEnv(props.timing ?? {}),
+      // Settings only, never values: langgraph.json `env` stays out of the template (values go in graphSecrets).
+      ...ttlToEnv(loadConfig(resolve(props.config ?? "langgraph.json")).ttl),
+      [ENV.graphSecretsArn]: this.graphSecrets.secretArn,
       [ENV.runQueueUrl]: this.runQueue.queue.queueUrl,
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
     };
@@ -95,6 +126,8 @@ export class LangGraphPlatform extends Construct {
           externalModules: ESBUILD.external,
           mainFields: ESBUILD.mainFields,
           banner: ESBUILD.banner,
+          // langgraph.json `ui`: the browser bundles, built into the API bundle's folder (served from ui/).
+          commandHooks: name === "api" ? uiCommandHooks(resolve(props.config ?? "langgraph.json")) : undefined,
         },
       });
     this.api = fn("api", "lambdagraph API: every REST and SSE route");
@@ -105,6 +138,8 @@ export class LangGraphPlatform extends Construct {
     const readWrite: TableId[] = ["threads", "runs", "events", "checkpoints", "store", "assistants", "crons"];
     for (const id of readWrite) (this.tables.tables[id] as TableV2 | Table).grantReadWriteData(this.api);
     for (const id of readWrite) (this.tables.tables[id] as TableV2 | Table).grantReadWriteData(this.worker);
+    this.graphSecrets.grantRead(this.api);
+    this.graphSecrets.grantRead(this.worker);
     this.runQueue.queue.grantSendMessages(this.api); // new runs
     this.runQueue.queue.grantSendMessages(this.worker); // the next enqueued run, and runs handed back
     this.worker.addEventSource(new SqsEventSource(this.runQueue.queue, { batchSize: 1, reportBatchItemFailures: true }));
@@ -128,7 +163,7 @@ export class LangGraphPlatform extends Construct {
     this.url = this.api.addFunctionUrl({
       authType: auth === "iam" ? FunctionUrlAuthType.AWS_IAM : FunctionUrlAuthType.NONE,
       invokeMode: InvokeMode.RESPONSE_STREAM,
-      cors: props.corsOrigins?.length ? corsFor(props.corsOrigins) : undefined,
+      cors: corsFor(props.corsOrigins, loadConfig(resolve(props.config ?? "langgraph.json")).http?.cors),
     });
 
     const stack = Stack.of(this);
@@ -139,17 +174,24 @@ export class LangGraphPlatform extends Construct {
         description: "aws secretsmanager get-secret-value --secret-id <this> --query SecretString --output text",
       });
     }
+    new CfnOutput(stack, "GraphSecretsArn", {
+      value: this.graphSecrets.secretArn,
+      description: "aws secretsmanager put-secret-value --secret-id <this> --secret-string '{\"OPENAI_API_KEY\":\"sk-...\"}'",
+    });
     new CfnOutput(stack, "DeadLetterQueueUrl", { value: this.runQueue.deadLetterQueue.queueUrl });
   }
 }
 
-function corsFor(origins: string[]): FunctionUrlCorsOptions {
-  if (origins.includes("*")) throw new Error('LangGraphPlatform: corsOrigins "*" would let any site call your API; list the origins');
+/** The function URL's CORS: the deploy's corsOrigins and langgraph.json's http.cors (lib/extensions/cors.ts). */
+function corsFor(origins: string[] | undefined, fromConfig: HttpCorsConfig | undefined): FunctionUrlCorsOptions | undefined {
+  const cors = deploymentCors(origins, fromConfig);
+  if (!cors) return undefined;
   return {
-    allowedOrigins: origins,
-    allowedMethods: [HttpMethod.ALL],
-    allowedHeaders: [...CORS_ALLOW_HEADERS],
-    exposedHeaders: [...CORS_EXPOSE_HEADERS],
-    maxAge: Duration.seconds(CORS_MAX_AGE_SECONDS),
+    allowedOrigins: cors.origins,
+    allowedMethods: cors.methods.map((m) => (m === "*" ? HttpMethod.ALL : (m as HttpMethod))),
+    allowedHeaders: cors.allowHeaders ?? [...CORS_ALLOW_HEADERS],
+    exposedHeaders: cors.exposeHeaders ?? [...CORS_EXPOSE_HEADERS],
+    maxAge: Duration.seconds(cors.maxAgeSeconds ?? CORS_MAX_AGE_SECONDS),
+    allowCredentials: cors.credentials,
   };
 }

@@ -7,6 +7,8 @@ import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-sec
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { digest } from "./http/api-key.js";
 import { ENV } from "./config/env.js";
+import { timingFromEnv } from "./config/platform-options.js";
+import { ttlFromEnv } from "./config/ttl.js";
 import { createDocumentClient } from "./dynamo/client.js";
 import { loadGraphs, registryFromModules, type GraphRegistry } from "./graphs/registry.js";
 import { createPlatform, type Platform } from "./platform.js";
@@ -55,7 +57,11 @@ export async function platformFromEnv(env: NodeJS.ProcessEnv = process.env): Pro
     tables: tableNamesFromEnv(env),
     graphs,
     queue: new SqsQueue(sqs, queueUrl),
+  const options = timingFromEnv(env); // the construct's `timing` prop; a bad value fails here, naming its variable
+  const ttl = ttlFromEnv(env); // langgraph.json checkpointer.ttl / store.ttl, as the construct deployed them
   });
   await ensureDefaultAssistants(platform); // one conditional put per graph, per cold start
   return platform;
 }
+    options,
+    ttl,

@@ -2,37 +2,54 @@
 import { App } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ENV } from "../../lib/config/env.js";
+import { ENV, OPTION_ENV } from "../../lib/config/env.js";
+import type { LangGraphPlatformProps } from "../../infra/platform.js";
 import { TABLES, TABLE_IDS } from "../../lib/tables/definitions.js";
 import { LambdaGraphStack } from "../../infra/stack.js";
 import { CRON_TICK_EVENT } from "../../lib/runs/cron-tick.js";
 
 let template: Template;
 let iamOnly: Template;
+let configured: Template;
 
-function synth(auth?: "apiKey" | "iam" | "none", corsOrigins?: string[]) {
+function synth(auth?: "apiKey" | "iam" | "none", corsOrigins?: string[], more: LangGraphPlatformProps = {}) {
   const app = new App({ context: { "aws:cdk:bundling-stacks": [] } });
-  const stack = new LambdaGraphStack(app, `Test${auth ?? ""}`, {
+  const stack = new LambdaGraphStack(app, `Test${auth ?? ""}${more.config ? "Configured" : ""}`, {
     env: { account: "123456789012", region: "us-east-1" },
-    platform: { config: "langgraph.json", auth, corsOrigins, buildDir: ".lambdagraph/test-build" },
+    platform: { config: "langgraph.json", auth, corsOrigins, buildDir: ".lambdagraph/test-build", ...more },
   });
   return Template.fromStack(stack);
 }
 
+/** A langgraph.json with `env` values, checkpointer and store TTLs. */
+const DEPLOY_FIXTURE = "test/hardening/fixtures/deploy/langgraph.json";
+const FIXTURE_ENV_VALUE = "sk-fixture-value-that-must-not-reach-the-template";
+const EXISTING_SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:my-graph-keys-AbCdEf";
+
 beforeAll(() => {
   template = synth();
-  iamOnly = synth("iam", ["https://app.example.com"]);
-}, 120_000);
+  iamOnly = synth("iam", ["https://app.example.com"], { graphSecrets: EXISTING_SECRET });
+  configured = synth(undefined, undefined, {
+    config: DEPLOY_FIXTURE,
+    buildDir: ".lambdagraph/test-build-deploy",
+    timing: { eventPollMs: 250, eventFlushMs: 80, cancelPollMs: 2000, heartbeatMs: 10_000, leaseMs: 60_000, handBackAtStepMs: 120_000, handBackNowMs: 30_000 },
+  });
+}, 180_000);
+
+const functionEnvironments = (t: Template) =>
+  Object.values(t.findResources("AWS::Lambda::Function", { Properties: { Runtime: "nodejs22.x" } })).map(
+    (fn) => fn.Properties.Environment.Variables as Record<string, unknown>,
+  );
 
 describe("the CDK stack", () => {
   it("serves the API from a function URL in RESPONSE_STREAM mode, public but keyed by default", () => {
     template.hasResourceProperties("AWS::Lambda::Url", { InvokeMode: "RESPONSE_STREAM", AuthType: "NONE" });
     iamOnly.hasResourceProperties("AWS::Lambda::Url", { InvokeMode: "RESPONSE_STREAM", AuthType: "AWS_IAM" });
-    template.resourceCountIs("AWS::SecretsManager::Secret", 1);
+    template.resourceCountIs("AWS::SecretsManager::Secret", 2); // the API key, and the graphs' environment
     template.hasResourceProperties("AWS::Lambda::Function", {
       Environment: { Variables: Match.objectLike({ [ENV.apiKeySecretArn]: Match.anyValue() }) },
     });
-    iamOnly.resourceCountIs("AWS::SecretsManager::Secret", 0);
+    iamOnly.resourceCountIs("AWS::SecretsManager::Secret", 0); // no key, and an existing secret for the graphs
     template.hasOutput("ApiUrl", {});
   });
 
@@ -70,6 +87,8 @@ describe("the CDK stack", () => {
     template.hasResourceProperties("AWS::Lambda::EventSourceMapping", { FunctionResponseTypes: ["ReportBatchItemFailures"], BatchSize: 1 });
     template.hasResourceProperties("AWS::SQS::Queue", {
       FifoQueue: true,
+      FifoThroughputLimit: "perMessageGroupId", // high-throughput FIFO: the limit is per thread, not per queue
+      DeduplicationScope: "messageGroup",
       VisibilityTimeout: 6 * 15 * 60,
       RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: 5 },
     });
@@ -99,5 +118,44 @@ describe("the CDK stack", () => {
         }
       }
     }
+  });
+
+  it("passes the construct's timing options to both functions as environment variables", () => {
+    for (const vars of functionEnvironments(configured)) {
+      expect(vars).toMatchObject({
+        [OPTION_ENV.eventPollMs]: "250",
+        [OPTION_ENV.eventFlushMs]: "80",
+        [OPTION_ENV.cancelPollMs]: "2000",
+        [OPTION_ENV.heartbeatMs]: "10000",
+        [OPTION_ENV.leaseMs]: "60000",
+        [OPTION_ENV.handBackAtStepMs]: "120000",
+        [OPTION_ENV.handBackNowMs]: "30000",
+      });
+    }
+    for (const vars of functionEnvironments(template)) for (const name of Object.values(OPTION_ENV)) expect(vars).not.toHaveProperty(name);
+  });
+
+  it("gives both functions the graphs' secret (created, or an existing one), and never langgraph.json env values", () => {
+    expect(JSON.stringify(configured.toJSON())).not.toContain(FIXTURE_ENV_VALUE);
+    configured.resourceCountIs("AWS::SecretsManager::Secret", 2);
+    configured.hasResourceProperties("AWS::SecretsManager::Secret", { SecretString: "{}" });
+    configured.hasOutput("GraphSecretsArn", {});
+    for (const vars of functionEnvironments(configured)) expect(vars[ENV.graphSecretsArn]).toEqual({ Ref: expect.stringMatching(/GraphSecrets/) });
+    for (const vars of functionEnvironments(iamOnly)) expect(vars[ENV.graphSecretsArn]).toBe(EXISTING_SECRET);
+    // Both functions' roles may read it.
+    const readers = Object.values(configured.findResources("AWS::IAM::Policy")).filter((policy) =>
+      (policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]).some(
+        (st) => ([] as string[]).concat(st.Action).includes("secretsmanager:GetSecretValue") && JSON.stringify(st.Resource).includes("GraphSecrets"),
+      ),
+    );
+    expect(readers).toHaveLength(2);
+  });
+
+  it("passes langgraph.json checkpointer.ttl and store.ttl to both functions", () => {
+    for (const vars of functionEnvironments(configured)) {
+      expect(JSON.parse(vars[ENV.checkpointerTtl] as string)).toMatchObject({ strategy: "delete", default_ttl: 43200 });
+      expect(JSON.parse(vars[ENV.storeTtl] as string)).toMatchObject({ default_ttl: 10080, refresh_on_read: false });
+    }
+    for (const vars of functionEnvironments(template)) expect(vars).not.toHaveProperty(ENV.checkpointerTtl);
   });
 });
