@@ -3,16 +3,17 @@ import { json, parseBody, parseQuery, readJson } from "../http/json.js";
 import type { Params } from "../http/router.js";
 import type { Platform } from "../platform.js";
 import { HistoryBody, HistoryQuery, StateAtCheckpointBody, StatePatchBody, StateQuery, ThreadStreamQuery, StateUpdateBody, ThreadCountBody, ThreadCreateBody, ThreadPatchBody, ThreadPruneBody, ThreadSearchBody } from "../schemas/threads.js";
-import { getHistory, getState, updateState } from "../services/state.js";
-import { copyThread, countThreads, createThread, deleteThread, getThreadOr404, patchThread, pruneThreads, publicThread, searchThreads } from "../services/threads.js";
+import { createThreadWithHistory, getHistory, getState, updateState } from "../services/state.js";
+import { copyThread, countThreads, deleteThread, getThreadOr404, patchThread, pruneThreads, publicThread, searchThreads } from "../services/threads.js";
 import { HttpError } from "../http/errors.js";
 import { formatSseEvent, sseResponse } from "../http/sse.js";
+import { abortBeforeDeadline } from "../http/invocation-deadline.js";
 import { followThread, threadStreamPart, type ThreadPosition, type ThreadStreamMode } from "../services/thread-stream.js";
 
 const flag = (value: string | undefined) => value === "true" || value === "1";
 
 export async function create(req: Request, _params: Params, p: Platform): Promise<Response> {
-  return json(publicThread(await createThread(p, await parseBody(req, ThreadCreateBody))));
+  return json(publicThread(await createThreadWithHistory(p, await parseBody(req, ThreadCreateBody))));
 }
 
 export async function get(_req: Request, params: Params, p: Platform): Promise<Response> {
@@ -91,6 +92,7 @@ export async function joinStream(req: Request, params: Params, p: Platform): Pro
   const lastEventId = req.headers.get("last-event-id");
   const after = lastEventId && lastEventId !== "-" ? threadPosition(lastEventId) : undefined;
   const abort = new AbortController();
+  const stopDeadline = abortBeforeDeadline(abort); // ends cleanly before the function's timeout; the client rejoins
   async function* events(): AsyncGenerator<string> {
     try {
       for await (const event of followThread(p, params.thread_id, { after, from: lastEventId === "-" ? "start" : undefined, signal: abort.signal })) {
@@ -98,6 +100,7 @@ export async function joinStream(req: Request, params: Params, p: Platform): Pro
         if (part) yield formatSseEvent({ ...part, id: `${event.run_id}:${event.id}` });
       }
     } finally {
+      stopDeadline();
       abort.abort();
     }
   }

@@ -349,9 +349,12 @@ export class DynamoDBSaver extends BaseCheckpointSaver {
     const expiresAt = this.expiresAt();
     const parentLoc = parent ? await this.locOf(threadId, ns, parent) : {};
     // The run that wrote a checkpoint is part of its metadata (as on LangGraph Platform): a resumed run knows
-    // where it got to, and a rollback knows what to remove.
+    // where it got to, and a rollback knows what to remove. As the official server's saver does, the metadata also
+    // takes the run's config (configurable keys, then config.metadata: graph, assistant, the run's own metadata),
+    // so history can be filtered by them.
     const runId = config.configurable?.run_id;
-    const stored = typeof runId === "string" && !("run_id" in metadata) ? { ...metadata, run_id: runId } : metadata;
+    const merged = { ...runConfigMetadata(config), ...metadata } as CheckpointMetadata;
+    const stored = typeof runId === "string" && !("run_id" in merged) ? { ...merged, run_id: runId } : merged;
     const parts: Part[] = [await this.dump("checkpoint", copy), await this.dump("metadata", stored)];
     const loc: Loc = {};
     const blobWrites: Promise<void>[] = [];
@@ -600,11 +603,11 @@ export class DynamoDBSaver extends BaseCheckpointSaver {
 }
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
+/** An item whose `expires_at` has passed (DynamoDB TTL removes it later). */
+const isExpired = (item: Item) => typeof item.expires_at === "number" && item.expires_at > 0 && item.expires_at <= nowSeconds();
 
 function headSk(ns: string, checkpointId: string): string {
   return `cp#${keyPart(ns)}#${keyPart(checkpointId)}`;
-/** An item whose `expires_at` has passed (DynamoDB TTL removes it later). */
-const isExpired = (item: Item) => typeof item.expires_at === "number" && item.expires_at > 0 && item.expires_at <= nowSeconds();
 }
 
 function blobSk(ns: string, channel: string, version: string): string {
@@ -622,6 +625,15 @@ function locKey(threadId: string, ns: string, checkpointId: string): string {
 function parseHeadSk(sk: string): { ns: string; checkpointId: string } {
   const [, ns, checkpointId] = sk.split("#");
   return { ns: decodeURIComponent(ns), checkpointId: decodeURIComponent(checkpointId) };
+}
+
+/** Configurable keys that are not the checkpoint's address or LangGraph internals (`__…`). */
+const NOT_METADATA = new Set(["checkpoint_ns", "checkpoint_id", "run_id", "thread_id"]);
+
+/** What of a config goes into checkpoint metadata: configurable keys (see NOT_METADATA), then `config.metadata`. */
+function runConfigMetadata(config: RunnableConfig): Record<string, unknown> {
+  const configurable = Object.entries(config.configurable ?? {}).filter(([key, value]) => !key.startsWith("__") && !NOT_METADATA.has(key) && value !== undefined);
+  return { ...Object.fromEntries(configurable), ...config.metadata };
 }
 
 function requireString(value: unknown, field: string): string {

@@ -141,14 +141,14 @@ async function stateGet(p: Platform, threadId: string, raw: Record<string, unkno
   const checkpointNs = (params.namespace ?? []).join("|");
   const state = (await getState(p, threadId, { checkpoint: checkpointNs ? { checkpoint_ns: checkpointNs } : undefined })) as {
     values: Record<string, unknown> | null;
-    checkpoint: { checkpoint_id: string | null; checkpoint_ns?: string };
+    checkpoint: { checkpoint_id: string | null; checkpoint_ns?: string } | null;
   };
   const values = state.values ?? {};
   const keys = params.keys;
   return {
     result: {
       values: keys ? Object.fromEntries(Object.entries(values).filter(([key]) => keys.includes(key))) : values,
-      ...(state.checkpoint.checkpoint_id ? { checkpoint: { id: state.checkpoint.checkpoint_id, ns: state.checkpoint.checkpoint_ns ?? "" } } : {}),
+      ...(state.checkpoint?.checkpoint_id ? { checkpoint: { id: state.checkpoint.checkpoint_id, ns: state.checkpoint.checkpoint_ns ?? "" } } : {}),
     },
   };
 }

@@ -186,6 +186,11 @@ async function startedBefore(p: Platform, run: StoredRun): Promise<boolean> {
  * run (an interrupt); else `idle`. Values and interrupts are copied onto the thread item for listings.
  */
 async function finishThread(p: Platform, run: StoredRun, graph: CompiledGraph | undefined, runStatus: RunStatus): Promise<void> {
+  // A cancelled run leaves the thread idle, with no values or interrupts recorded (as the official server does).
+  if (runStatus === "interrupted") {
+    await p.threads.release(run.thread_id, run.run_id, { status: "idle", values: null, interrupts: {}, now: now() });
+    return;
+  }
   let values: Record<string, unknown> | null | undefined;
   let interrupts: Record<string, unknown[]> = {};
   let pending = false;
@@ -219,7 +224,7 @@ export async function promoteNext(p: Platform, threadId: string, options: { redi
  * A message for a run that could not be claimed: a duplicate (nothing to do), a live worker has it, or it was
  * cancelled while it waited in the queue still holding the thread — then free the thread for the next one.
  */
-async function releaseIfAbandoned(p: Platform, message: RunMessage): Promise<void> {
+export async function releaseIfAbandoned(p: Platform, message: RunMessage): Promise<void> {
   const current = await p.runs.get(message.thread_id, message.run_id);
   if (current && (current.status === "running" || current.status === "pending")) return;
   const thread = await p.threads.get(message.thread_id);

@@ -4,12 +4,27 @@ import { MapMetadata } from "./metadata.js";
 const Json = z.record(z.string(), z.unknown());
 const ThreadStatus = z.enum(["idle", "busy", "interrupted", "error"]);
 
+const GotoTarget = z.union([z.string(), z.object({ node: z.string(), input: z.unknown().optional() })]);
+
+/** A Command as clients send it (`goto` may name nodes or Sends as `{node, input}`). */
+export const CommandBody = z.object({
+  goto: z.union([GotoTarget, z.array(GotoTarget)]).optional(),
+  update: z.union([Json, z.array(z.tuple([z.string(), z.unknown()]))]).optional(),
+  resume: z.unknown().optional(),
+});
+
+/** One superstep of a thread's starting history: updates applied together, each as written by `as_node`. */
+const Superstep = z.object({
+  updates: z.array(z.object({ values: z.unknown().nullish(), command: CommandBody.nullish(), as_node: z.string() })),
+});
+export type Superstep = z.infer<typeof Superstep>;
+
 export const ThreadCreateBody = z.object({
   thread_id: z.string().uuid().nullish(),
   metadata: MapMetadata.nullish(),
   if_exists: z.enum(["raise", "do_nothing"]).nullish(),
   ttl: z.unknown().optional(),
-  supersteps: z.unknown().optional(),
+  supersteps: z.array(Superstep).nullish(),
 });
 export type ThreadCreateBody = z.infer<typeof ThreadCreateBody>;
 

@@ -6,7 +6,7 @@ import { isUuid, uuid7 } from "../ids.js";
 import { now, type Platform } from "../platform.js";
 import { dispatchNewRun } from "../runs/dispatch.js";
 import { kwargsFrom } from "../runs/kwargs.js";
-import { promoteNext, runMetadata } from "../runs/worker.js";
+import { promoteNext, releaseIfAbandoned, runMetadata } from "../runs/worker.js";
 import { RunCreateBody } from "../schemas/runs.js";
 import { FINAL_STATUSES, type CancelAction, type StoredRun } from "../stores/run-store.js";
 import type { StreamEvent } from "../stream/event-log.js";
@@ -105,6 +105,8 @@ export async function cancelRun(p: Platform, run: StoredRun, action: CancelActio
   if (run.status === "pending") {
     if (await p.runs.finish(run.thread_id, run.run_id, "interrupted", now(), { from: ["pending"] })) {
       if (action === "rollback") await p.runs.delete(run.thread_id, run.run_id);
+      // It frees the thread it held at once, not when its (delayed) queue message comes: a join then sees it idle.
+      await releaseIfAbandoned(p, run);
       return true;
     }
     run = (await p.runs.get(run.thread_id, run.run_id)) ?? run;

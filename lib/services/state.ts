@@ -1,13 +1,17 @@
 /** Thread state: read the latest or a given checkpoint, update it, walk its history — through the graph. */
 import type { RunnableConfig } from "@langchain/core/runnables";
-import { InvalidUpdateError, type StateSnapshot } from "@langchain/langgraph";
+import { Command, InvalidUpdateError, Send, type StateSnapshot } from "@langchain/langgraph";
 import { keyPart } from "../checkpoint/codec.js";
 import { HttpError } from "../http/errors.js";
 import { now, type Platform } from "../platform.js";
 import { toWire } from "../serialization/wire.js";
 import { keyFits } from "../stores/limits.js";
 import type { Thread } from "../stores/thread-store.js";
-import { getThreadOr404 } from "./threads.js";
+import type { CommandBody, Superstep } from "../schemas/threads.js";
+import type { z } from "zod";
+import { deleteThread, getThreadOr404, insertThread } from "./threads.js";
+import { uuid7 } from "../ids.js";
+import type { ThreadCreateBody } from "../schemas/threads.js";
 
 export interface CheckpointRef {
   checkpoint_id?: string | null;
@@ -49,7 +53,7 @@ export async function assertCheckpoint(p: Platform, threadId: string, ref: Check
 export async function getState(p: Platform, threadId: string, options: { subgraphs?: boolean; checkpoint?: CheckpointRef | null } = {}) {
   const thread = await getThreadOr404(p, threadId);
   const graph = await graphFor(p, thread);
-  if (!graph) return emptyState(threadId);
+  if (!graph) return emptyState();
   const snapshot = await graph.getState(configFor(threadId, options.checkpoint), { subgraphs: options.subgraphs });
   // A checkpoint that is not there reads as an empty snapshot (no createdAt) that echoes the id asked for.
   if (options.checkpoint?.checkpoint_id && (!snapshot.createdAt || !snapshot.config.configurable?.checkpoint_id)) {
@@ -79,16 +83,70 @@ export async function updateState(
     interrupts: interruptsOf(state),
     now: now(),
   });
-  return { checkpoint: checkpointOf(config) };
+  return { checkpoint: toWire(config.configurable ?? {}) };
+}
+
+/**
+ * POST /threads: a new thread, with `supersteps` as its starting history (see applySupersteps). Nothing is left
+ * behind when they cannot be applied. A thread that exists already (`if_exists: "do_nothing"`) is returned as it is.
+ */
+export async function createThreadWithHistory(p: Platform, body: ThreadCreateBody): Promise<Thread> {
+  const supersteps = body.supersteps ?? [];
+  if (supersteps.length === 0) return (await insertThread(p, body)).thread;
+  const threadId = body.thread_id ?? uuid7();
+  const graphId = body.metadata?.graph_id;
+  if (typeof graphId !== "string") throw new HttpError(400, `Thread ${threadId} has no graph ID`);
+  if (!p.graphs.has(graphId)) throw new HttpError(404, `Graph "${graphId}" not found`);
+  const { thread, created } = await insertThread(p, { ...body, thread_id: threadId });
+  if (!created) return thread;
+  try {
+    await applySupersteps(p, thread, supersteps);
+  } catch (err) {
+    await deleteThread(p, threadId);
+    throw err;
+  }
+  return getThreadOr404(p, threadId);
+}
+
+/**
+ * Writes a new thread's starting history: each superstep becomes one checkpoint, its updates applied together as
+ * written by their `as_node` (a Command's update, goto and resume included), as the official server does with
+ * `threads.create({ supersteps })`. The thread must name its graph in `metadata.graph_id` (400 otherwise, 404 for
+ * a graph this server does not have); what the graph refuses is a 422 naming the field.
+ */
+export async function applySupersteps(p: Platform, thread: Thread, supersteps: Superstep[]): Promise<void> {
+  const graphId = thread.metadata.graph_id;
+  if (typeof graphId !== "string") throw new HttpError(400, `Thread ${thread.thread_id} has no graph ID`);
+  const graph = await graphFor(p, thread);
+  if (!graph) throw new HttpError(404, `Graph "${graphId}" not found`);
+  const config = { configurable: { thread_id: thread.thread_id, checkpoint_ns: "", graph_id: graphId } };
+  const steps = supersteps.map((step) => ({
+    updates: step.updates.map((u) => ({ values: u.command != null ? toCommand(u.command) : u.values, asNode: u.as_node })),
+  }));
+  await graph.bulkUpdateState(config, steps).catch((err: unknown) => {
+    throw refusedUpdate(err, ["body", "supersteps"]) ?? err;
+  });
+  const state = await graph.getState({ configurable: { thread_id: thread.thread_id } });
+  await p.threads.recordState(thread.thread_id, { status: thread.status, values: toWire(state.values) as Record<string, unknown>, now: now() });
+}
+
+/** A Command from its wire form: `goto` entries given as `{node, input}` are Sends. */
+function toCommand(command: z.infer<typeof CommandBody>): Command {
+  const goto = command.goto == null ? undefined : Array.isArray(command.goto) ? command.goto : [command.goto];
+  return new Command({
+    goto: goto?.map((target) => (typeof target === "string" ? target : new Send(target.node, target.input))),
+    update: command.update,
+    resume: command.resume,
+  });
 }
 
 /**
  * What the graph refuses to apply (an update of the wrong shape, a node or subgraph it does not have, messages it
  * cannot read) as the client's error; anything else stays a server error.
  */
-function refusedUpdate(err: unknown): HttpError | undefined {
+function refusedUpdate(err: unknown, at: string[] = ["body"]): HttpError | undefined {
   if (!(err instanceof Error)) return undefined;
-  const invalid = (field: string) => new HttpError(422, err.message, { detail: [{ loc: ["body", field], msg: err.message, type: "value_error" }] });
+  const invalid = (field: string) => new HttpError(422, err.message, { detail: [{ loc: [...at, field], msg: err.message, type: "value_error" }] });
   if (err instanceof InvalidUpdateError) return invalid(/asNode|^(Node|No writers found for node) "/.test(err.message) ? "as_node" : "values");
   if ((err as { lc_error_code?: string }).lc_error_code === "MESSAGE_COERCION_FAILURE") return invalid("values");
   if (/^Subgraph ".*" not found$/.test(err.message)) return new HttpError(404, err.message);
@@ -115,52 +173,58 @@ export async function getHistory(
   return snapshots;
 }
 
+/** The thread's `interrupts`: every pending task's interrupts by task id (an empty list for a task without), as the official server keeps them. */
 export function interruptsOf(snapshot: StateSnapshot): Record<string, unknown[]> {
-  return Object.fromEntries(snapshot.tasks.filter((t) => t.interrupts.length > 0).map((t) => [t.id, toWire(t.interrupts) as unknown[]]));
+  return Object.fromEntries(snapshot.tasks.map((t) => [t.id, toWire(t.interrupts ?? []) as unknown[]]));
 }
 
+/** A checkpoint's address as the API shows it; null for a config that names no checkpoint (no id). */
 function checkpointOf(config: RunnableConfig | undefined) {
   const c = config?.configurable ?? {};
+  if (typeof c.thread_id !== "string" || typeof c.checkpoint_id !== "string") return null;
   return {
     thread_id: c.thread_id,
-    checkpoint_ns: c.checkpoint_ns ?? "",
-    checkpoint_id: c.checkpoint_id ?? null,
-    checkpoint_map: c.checkpoint_map ?? null,
+    checkpoint_ns: c.checkpoint_ns || "",
+    checkpoint_id: c.checkpoint_id,
+    checkpoint_map: c.checkpoint_map || null,
   };
 }
 
-/** A StateSnapshot as the API's ThreadState. */
+/** A task's error as the official server words it: an Error's message, else the stored error object as JSON. */
+function taskError(error: unknown): string | null {
+  if (error == null) return null;
+  return error instanceof Error ? error.message : JSON.stringify(error);
+}
+
+/**
+ * A StateSnapshot as the API's ThreadState, key for key as the official server shows it: a subgraph task's
+ * `checkpoint` is the subgraph's config as LangGraph gives it (no id yet), `metadata` is absent when there is no
+ * checkpoint, and the root checkpoint's empty `checkpoint_ns` is left out of it.
+ */
 export function serializeSnapshot(snapshot: StateSnapshot): Record<string, unknown> {
+  const metadata = snapshot.metadata ? { ...snapshot.metadata } : undefined;
+  if (metadata && (metadata as { checkpoint_ns?: unknown }).checkpoint_ns === "") delete (metadata as { checkpoint_ns?: unknown }).checkpoint_ns;
   return {
     values: toWire(snapshot.values),
     next: snapshot.next,
     tasks: snapshot.tasks.map((task) => ({
       id: task.id,
       name: task.name,
-      path: task.path,
-      error: task.error ? String((task.error as Error).message ?? task.error) : null,
+      error: taskError(task.error),
       interrupts: toWire(task.interrupts),
-      checkpoint: task.state && "configurable" in task.state ? checkpointOf(task.state as RunnableConfig) : null,
+      path: task.path,
+      checkpoint: task.state && "configurable" in task.state ? toWire((task.state as RunnableConfig).configurable ?? null) : null,
       state: task.state && "values" in task.state ? serializeSnapshot(task.state as StateSnapshot) : null,
       result: task.result === undefined ? null : toWire(task.result),
     })),
-    metadata: toWire(snapshot.metadata ?? {}),
+    metadata: metadata === undefined ? undefined : toWire(metadata),
     created_at: snapshot.createdAt ?? null,
     checkpoint: checkpointOf(snapshot.config),
-    parent_checkpoint: snapshot.parentConfig ? checkpointOf(snapshot.parentConfig) : null,
-    interrupts: snapshot.tasks.flatMap((t) => toWire(t.interrupts) as unknown[]),
+    parent_checkpoint: checkpointOf(snapshot.parentConfig),
   };
 }
 
-function emptyState(threadId: string) {
-  return {
-    values: {},
-    next: [],
-    tasks: [],
-    metadata: {},
-    created_at: null,
-    checkpoint: { thread_id: threadId, checkpoint_ns: "", checkpoint_id: null, checkpoint_map: null },
-    parent_checkpoint: null,
-    interrupts: [],
-  };
+/** The state of a thread no graph has run on yet. */
+function emptyState() {
+  return { values: {}, next: [], tasks: [], created_at: null, checkpoint: null, parent_checkpoint: null };
 }

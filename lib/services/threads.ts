@@ -7,22 +7,31 @@ import type { ThreadCountBody, ThreadCreateBody, ThreadSearchBody } from "../sch
 import { newThread, type Thread } from "../stores/thread-store.js";
 import { cancelRun } from "./runs.js";
 
-/** The API object: the stored thread without the lock bookkeeping. */
-export function publicThread(thread: Thread): Omit<Thread, "active_run"> {
-  const { active_run: _lock, ...rest } = thread;
-  return rest;
+/**
+ * The API object: the stored thread without the lock bookkeeping. As on the official server, `values` and
+ * `interrupts` are there once a run (or a state update) has recorded them, and absent before and after a
+ * cancelled run.
+ */
+export function publicThread(thread: Thread): Partial<Omit<Thread, "active_run">> {
+  const { active_run: _lock, values, interrupts, ...rest } = thread;
+  return values === null ? rest : { ...rest, values, interrupts };
 }
 
 export async function createThread(p: Platform, body: ThreadCreateBody): Promise<Thread> {
+  return (await insertThread(p, body)).thread;
+}
+
+/** The new thread (`created`), or with `if_exists: "do_nothing"` the one already there. */
+export async function insertThread(p: Platform, body: ThreadCreateBody): Promise<{ thread: Thread; created: boolean }> {
   const thread = newThread(body.thread_id ?? uuid7(), body.metadata ?? {});
-  if (await p.threads.create(thread)) return thread;
-  if (body.if_exists === "do_nothing") return (await p.threads.get(thread.thread_id))!;
+  if (await p.threads.create(thread)) return { thread, created: true };
+  if (body.if_exists === "do_nothing") return { thread: (await p.threads.get(thread.thread_id))!, created: false };
   throw new HttpError(409, "Thread already exists");
 }
 
 export async function getThreadOr404(p: Platform, threadId: string): Promise<Thread> {
   const thread = await p.threads.get(threadId);
-  if (!thread) throw new HttpError(404, "Thread not found");
+  if (!thread) throw new HttpError(404, `Thread with ID ${threadId} not found`); // the official server's words
   return thread;
 }
 
@@ -44,7 +53,9 @@ export async function deleteThread(p: Platform, threadId: string): Promise<void>
 /** A new thread with the same metadata, state and history (every checkpoint). */
 export async function copyThread(p: Platform, threadId: string): Promise<Thread> {
   const source = await getThreadOr404(p, threadId);
-  const copy: Thread = { ...newThread(uuid7(), { ...source.metadata }), values: source.values, interrupts: source.interrupts };
+  const copyId = uuid7();
+  // As on the official server, the copy's metadata names the copy.
+  const copy: Thread = { ...newThread(copyId, { ...source.metadata, thread_id: copyId }), values: source.values, interrupts: source.interrupts };
   copy.status = source.status === "busy" ? "idle" : source.status;
   await p.checkpointer.copyThread(threadId, copy.thread_id);
   await p.threads.create(copy);
