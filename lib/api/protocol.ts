@@ -13,6 +13,7 @@
  */
 import { json, parseBody } from "../http/json.js";
 import type { Params } from "../http/router.js";
+import { abortBeforeDeadline } from "../http/invocation-deadline.js";
 import { formatSseEvent, sseResponse } from "../http/sse.js";
 import type { Platform } from "../platform.js";
 import { handleCommand } from "../protocol/commands.js";
@@ -27,12 +28,14 @@ export async function protocolCommand(req: Request, params: Params, p: Platform)
 export async function protocolEventStream(req: Request, params: Params, p: Platform): Promise<Response> {
   const body = await parseBody(req, EventStreamRequest);
   const abort = new AbortController();
+  const stopDeadline = abortBeforeDeadline(abort); // ends cleanly before the function's timeout; the client rejoins
   async function* frames(): AsyncGenerator<string> {
     try {
       for await (const event of threadEvents(p, params.thread_id, body, abort.signal)) {
         yield formatSseEvent({ event: event.method, data: event, id: event.event_id });
       }
     } finally {
+      stopDeadline();
       abort.abort();
     }
   }

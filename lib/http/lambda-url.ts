@@ -4,6 +4,7 @@
  */
 import type { Writable } from "node:stream";
 import type { Context, LambdaFunctionURLEvent, StreamifyHandler } from "aws-lambda";
+import { withInvocationDeadline } from "./invocation-deadline.js";
 
 export type App = (req: Request) => Promise<Response>;
 
@@ -55,8 +56,11 @@ function write(stream: Writable, chunk: Uint8Array | string): Promise<void> {
 
 /** The function to hand to `awslambda.streamifyResponse`: every request through `app`. */
 export function streamingHandler(app: App): StreamifyHandler<LambdaFunctionURLEvent, void> {
-  return async (event: LambdaFunctionURLEvent, responseStream: Writable, _context: Context) => {
-    const response = await app(requestFromEvent(event));
+  return async (event: LambdaFunctionURLEvent, responseStream: Writable, context: Context) => {
+    // Streams that follow a thread end before the function's timeout (lib/http/invocation-deadline.ts).
+    const request = () => app(requestFromEvent(event));
+    const remaining = typeof context?.getRemainingTimeInMillis === "function" ? context.getRemainingTimeInMillis() : undefined;
+    const response = await (remaining === undefined ? request() : withInvocationDeadline(Date.now() + remaining, request));
     await writeResponseToStream(response, responseStream);
   };
 }
