@@ -26,6 +26,9 @@ export async function startLocalServer(options: {
   staticDir?: string;
 }): Promise<LocalServer> {
   const server = createServer((req, res) => {
+    res.on("error", (err) => {
+      if (!isClientGone(err)) logError("response failed", err);
+    });
     if (options.staticDir && serveStatic(options.staticDir, req, res)) return;
     void serve(options.handler, req, res);
   });
@@ -50,12 +53,22 @@ async function serve(handler: StreamifyHandler<LambdaFunctionURLEvent, void>, re
   res.on("close", () => {
     if (!res.writableFinished) stream.destroy();
   });
+  // A write to a client that left fails (EPIPE, ECONNRESET, a write after destroy). Without a listener that error
+  // is thrown out of the event loop and ends the process; here it ends only this response.
+  const dropped = (err: Error) => {
+    if (!isClientGone(err)) logError("response stream failed", err);
+    stream.destroy();
+    res.destroy();
+  };
+  res.on("error", dropped);
+  stream.on("error", dropped);
   try {
     const event = await toEvent(req);
     await handler(event, stream as never, localContext());
     if (!stream.writableEnded) stream.end();
   } catch (err) {
-    console.error(JSON.stringify({ level: "error", msg: "handler failed", error: err instanceof Error ? err.message : String(err) }));
+    if (!(stream.destroyed && err instanceof Error && isClientGone(err))) logError("handler failed", err);
+    if (res.destroyed) return;
     if (!res.headersSent) {
       res.writeHead(502, { "content-type": "application/json" });
       res.end(JSON.stringify({ detail: "Bad Gateway" }));
@@ -63,6 +76,16 @@ async function serve(handler: StreamifyHandler<LambdaFunctionURLEvent, void>, re
       res.destroy();
     }
   }
+}
+
+/** Errors that only mean the client closed its connection. */
+function isClientGone(err: Error): boolean {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === "EPIPE" || code === "ECONNRESET" || code === "ERR_STREAM_DESTROYED" || code === "ERR_STREAM_PREMATURE_CLOSE" || code === "ERR_STREAM_WRITE_AFTER_END";
+}
+
+function logError(msg: string, err: unknown): void {
+  console.error(JSON.stringify({ level: "error", msg, error: err instanceof Error ? err.message : String(err), code: (err as NodeJS.ErrnoException | undefined)?.code }));
 }
 
 async function toEvent(req: IncomingMessage): Promise<LambdaFunctionURLEvent> {
