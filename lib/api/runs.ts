@@ -7,6 +7,7 @@ import { formatSseEvent, sseResponse } from "../http/sse.js";
 import type { Platform } from "../platform.js";
 import type { RunKwargs } from "../runs/kwargs.js";
 import { streamModeOf } from "../runs/stream-graph.js";
+import { clientEventData } from "../serialization/checkpoint-payloads.js";
 import { CancelManyBody, CancelQuery, JoinStreamQuery, RunBatchBody, RunCreateBody, RunListQuery } from "../schemas/runs.js";
 import { cancelRun, createRun, createStatelessRun, deleteRun as deleteRunService, followRun, getRunOr404, waitForRun } from "../services/runs.js";
 import { getState } from "../services/state.js";
@@ -161,8 +162,10 @@ function runStream(
     let completed = false;
     try {
       for await (const event of followRun(p, run, afterId, abort.signal)) {
-        if (options.only && !options.only(event.event)) continue;
-        yield formatSseEvent({ event: event.event, data: event.data, id: String(event.id) });
+        // The log's `end` marker tells readers the run has finished; on the wire a stream ends by closing, as on
+        // the official server (the SDK would hand an `end` event to user code).
+        if (event.event === "end" || (options.only && !options.only(event.event))) continue;
+        yield formatSseEvent({ event: event.event, data: clientEventData(event.event, event.data), id: String(event.id) });
       }
       completed = !disconnected;
     } finally {

@@ -1,6 +1,11 @@
 import { ZodError } from "zod";
 
-/** An error with an HTTP status, thrown by services and turned into a response by the router. */
+/**
+ * An error with an HTTP status, thrown by services and turned into a response by the router. Its message is the
+ * response body, as plain text — what the official server (Hono's HTTPException) answers, so the SDK surfaces
+ * `HTTP 404: Assistant not found`. Bad input (422) is JSON instead: the `body` given (validation failures naming
+ * their field), else `{detail: message}`.
+ */
 export class HttpError extends Error {
   constructor(
     readonly status: number,
@@ -12,11 +17,32 @@ export class HttpError extends Error {
   }
 }
 
-/** Any error as a JSON response: 4xx with a clear detail for bad input, 500 (logged) for the rest. */
+/**
+ * Any error as a response: an HttpError's message as plain text (or its JSON body), 422 with a JSON body naming
+ * the field for bad input, and a plain 500 (logged) for the rest.
+ */
 export function errorResponse(err: unknown): Response {
-  if (err instanceof HttpError) return jsonError(err.status, err.body ?? { detail: err.message });
+  if (err instanceof HttpError) {
+    if (err.body !== undefined) return jsonError(err.status, err.body);
+    // Bad input (422) stays JSON, as every validation failure is; the rest is the message as plain text.
+    return err.status === 422 ? jsonError(422, { detail: err.message }) : textError(err.status, err.message);
+  }
   if (err instanceof ZodError) return jsonError(422, validationDetail(err, "body"));
   if (err instanceof SyntaxError) return jsonError(422, { detail: "Invalid JSON body" });
+  logUnhandled(err);
+  return textError(500, "Internal Server Error");
+}
+
+/** The message a client is told for `err`, where it cannot get a response of its own (a reply already begun). */
+export function errorMessage(err: unknown): string {
+  if (err instanceof HttpError) return err.message;
+  if (err instanceof ZodError) return JSON.stringify(validationDetail(err, "body").detail);
+  if (err instanceof SyntaxError) return "Invalid JSON body";
+  logUnhandled(err);
+  return "Internal Server Error";
+}
+
+function logUnhandled(err: unknown): void {
   console.error(
     JSON.stringify({
       level: "error",
@@ -25,7 +51,6 @@ export function errorResponse(err: unknown): Response {
       stack: err instanceof Error ? err.stack : undefined,
     }),
   );
-  return jsonError(500, { detail: "Internal Server Error" });
 }
 
 /** A validation failure as the API reports it: each issue's `loc` is where (`body`, `query`) and the field's path. */
@@ -35,4 +60,8 @@ export function validationDetail(err: ZodError, where: "body" | "query"): { deta
 
 function jsonError(status: number, body: unknown): Response {
   return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+}
+
+function textError(status: number, message: string): Response {
+  return new Response(message, { status, headers: { "content-type": "text/plain; charset=UTF-8" } });
 }

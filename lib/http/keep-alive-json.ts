@@ -6,7 +6,7 @@
  * A failure after the response has started is sent as `{"__error__": {error, message}}`, the form `wait` uses for
  * a failed run.
  */
-import { errorResponse } from "./errors.js";
+import { errorMessage } from "./errors.js";
 import { json } from "./json.js";
 
 const NEWLINE = new TextEncoder().encode("\n");
@@ -52,7 +52,5 @@ export async function keepAliveJson(
 
 /** An error thrown once the response has started, in the `__error__` form. */
 async function asRunError(error: unknown): Promise<{ __error__: { error: string; message: string } }> {
-  const response = errorResponse(error);
-  const detail = ((await response.json()) as { detail?: unknown }).detail;
-  return { __error__: { error: error instanceof Error ? error.name : "Error", message: typeof detail === "string" ? detail : JSON.stringify(detail) } };
+  return { __error__: { error: error instanceof Error ? error.name : "Error", message: errorMessage(error) } };
 }

@@ -13,6 +13,7 @@ import type { BaseMessageChunk } from "@langchain/core/messages";
 import type { RunnableConfig } from "@langchain/core/runnables";
 import type { CompiledGraph } from "../graphs/registry.js";
 import type { StreamMode } from "../schemas/runs.js";
+import { debugChunk, debugTask } from "../serialization/checkpoint-payloads.js";
 
 export interface GraphStreamOptions {
   runId: string;
@@ -36,6 +37,15 @@ type Chunk = [string[], string, unknown];
 
 const name = (mode: string, ns: string[] | undefined) => (ns && ns.length > 0 ? `${mode}|${ns.join("|")}` : mode);
 
+/** A LangGraph chunk as the API event the client asked for (`messages` is `messages-tuple`'s), else undefined. */
+function apiEvent(wanted: ReadonlySet<string>, ns: string[] | undefined, mode: string, data: unknown): ApiStreamEvent | undefined {
+  if (mode === "messages") return wanted.has("messages-tuple") ? { event: name("messages", ns), data } : undefined;
+  if (!wanted.has(mode)) return undefined;
+  if (mode === "debug") return { event: name(mode, ns), data: debugChunk(data) };
+  if (mode === "tasks") return { event: name(mode, ns), data: debugTask(data) };
+  return { event: name(mode, ns), data };
+}
+
 /**
  * The stream mode an event was sent for (`messages` events are `messages-tuple`'s, `messages/…` the legacy
  * `messages`'), or undefined for the run's own events (`metadata`, `error`, `end`), which every mode gets.
@@ -51,7 +61,10 @@ export function streamModeOf(event: string): StreamMode | undefined {
 export async function* streamGraph(graph: CompiledGraph, input: unknown, options: GraphStreamOptions): AsyncGenerator<ApiStreamEvent> {
   const wanted = new Set<string>(options.modes);
   const libModes = new Set<string>([...wanted].filter((m) => m !== "events" && m !== "messages-tuple" && m !== "messages"));
-  if (wanted.has("messages-tuple")) libModes.add("messages");
+  // Always LangGraph's `messages` mode (its chunks dropped unless `messages-tuple` was asked for): its handler makes
+  // chat models stream, as they always do on the official server (which runs graphs through streamEvents), so
+  // what a model returns is the same there and here (an AIMessageChunk with a `run-…` id).
+  libModes.add("messages");
   libModes.add("values"); // a root `values` chunk marks the end of a superstep (see onStep)
   const common = {
     ...options.config,
@@ -67,7 +80,8 @@ export async function* streamGraph(graph: CompiledGraph, input: unknown, options
     const stream = await graph.stream(input, common as Parameters<CompiledGraph["stream"]>[1]);
     for await (const raw of stream as AsyncIterable<unknown[]>) {
       const [ns, mode, data] = (raw.length >= 3 ? raw : [[], ...raw]) as Chunk;
-      if (wanted.has(mode) || (mode === "messages" && wanted.has("messages-tuple"))) yield { event: name(mode, ns), data };
+      const event = apiEvent(wanted, ns, mode, data);
+      if (event) yield event;
       if (mode === "values" && ns.length === 0) options.onStep?.();
     }
     return;
@@ -82,11 +96,8 @@ export async function* streamGraph(graph: CompiledGraph, input: unknown, options
     if (isRootChunk) {
       const raw = event.data.chunk as unknown[];
       const [ns, mode, data] = (options.subgraphs ? raw : [[], ...raw]) as Chunk;
-      if (mode === "messages") {
-        if (wanted.has("messages-tuple")) yield { event: name("messages", ns), data };
-      } else if (wanted.has(mode)) {
-        yield { event: name(mode, ns), data };
-      }
+      const apiChunk = apiEvent(wanted, ns, mode, data);
+      if (apiChunk) yield apiChunk;
       if (mode === "values" && (!ns || ns.length === 0)) options.onStep?.();
       if (wanted.has("messages") && mode === "values") {
         const messages = (data as { messages?: unknown })?.messages;

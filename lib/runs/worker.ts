@@ -73,7 +73,7 @@ export async function executeRun(p: Platform, message: RunMessage, invocation: I
     for (const [event, data] of held.splice(0)) writer.append(event, data);
   };
   try {
-    if (!resumed) writer.append("metadata", { run_id: run.run_id, thread_id: run.thread_id, attempt: run.attempt });
+    if (!resumed) writer.append("metadata", { run_id: run.run_id, attempt: run.attempt });
     graph = await p.graphs.get(graphId, { checkpointer: p.checkpointer, store: p.store });
     const continuing = resumed && (await startedBefore(p, run));
     const input = continuing ? null : inputOf(kwargs);

@@ -46,7 +46,8 @@ function isLangChainSerializable(value: object): boolean {
   return "lc_serializable" in value || "lc_kwargs" in value;
 }
 
+/** An error as the official server reports it in an `error` event: its `name` and `message`. */
 export function serializeError(err: unknown): { error: string; message: string } {
-  if (err instanceof Error) return { error: err.constructor?.name && err.constructor.name !== "Error" ? err.constructor.name : err.name, message: err.message };
-  return { error: "Error", message: String(err) };
+  if (err instanceof Error) return { error: err.name, message: err.message };
+  return { error: "Error", message: JSON.stringify(err) ?? String(err) };
 }

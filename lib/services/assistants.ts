@@ -131,7 +131,7 @@ export async function assistantVersions(
   let versions = await p.assistants.versions(id);
   if (versions.length === 0) {
     const graphId = defaultGraphOf(p, id);
-    if (!graphId) throw new HttpError(404, "Assistant not found");
+    if (!graphId) throw new HttpError(404, `Assistant "${assistantId}" not found.`); // the official server's words
     const { updated_at: _updated, ...first } = defaultAssistant(graphId);
     versions = [first];
   }

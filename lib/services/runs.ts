@@ -40,7 +40,7 @@ export async function createRun(p: Platform, threadId: string, body: RunCreateBo
   // Callers that build the body themselves (the protocol's commands) get the check the REST schema makes: run
   // metadata is a DynamoDB map, and a write it fails would leave the thread taken by a run never stored.
   RunCreateBody.pick({ metadata: true }).parse({ metadata: body.metadata });
-  const assistant = await getAssistant(p, body.assistant_id);
+  const assistant = await assistantForRun(p, body.assistant_id);
   const kwargs = kwargsFrom(body, defaults.onDisconnect, assistant.graph_id);
   Object.assign(kwargs, withAssistantDefaults(assistant, kwargs.config, kwargs.context));
   if (defaults.stateless) kwargs.on_completion = body.on_completion ?? "delete";
@@ -94,6 +94,16 @@ export async function createRun(p: Platform, threadId: string, body: RunCreateBo
     if (thread && !thread.active_run) await promoteNext(p, threadId);
   }
   return run;
+}
+
+/** The run's assistant, by assistant or graph id; 404 in the official server's words when neither names one. */
+async function assistantForRun(p: Platform, assistantId: string) {
+  try {
+    return await getAssistant(p, assistantId);
+  } catch (err) {
+    if (!(err instanceof HttpError) || err.status !== 404) throw err;
+    throw new HttpError(404, `No assistant found for "${assistantId}". Make sure the assistant ID is for a valid assistant or a valid graph ID.`);
+  }
 }
 
 /**

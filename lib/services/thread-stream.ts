@@ -6,6 +6,7 @@
 import type { Platform } from "../platform.js";
 import { followRun } from "./runs.js";
 import type { StoredRun } from "../stores/run-store.js";
+import { clientEventData } from "../serialization/checkpoint-payloads.js";
 
 /** One stored event of one run (`id` is the run's own event id: `metadata` is 0, `end` is its last). */
 export interface ThreadStreamEvent {
@@ -95,5 +96,5 @@ export async function threadStreamPart(
   }
   const wanted =
     modes.has("run_modes") || (event.event === "metadata" && modes.has("lifecycle")) || (event.event === "values" && modes.has("state_update"));
-  return wanted ? { event: event.event, data: event.data } : undefined;
+  return wanted ? { event: event.event, data: clientEventData(event.event, event.data) } : undefined;
 }

@@ -44,11 +44,13 @@ describe("stateless runs", () => {
   });
 
   it("stream gives the events; on_completion: keep keeps the thread with its state", async () => {
-    const parts = await collect(client.runs.stream(null, "simple", { input: { count: 1 }, streamMode: "values", onCompletion: "keep" } as never));
-    const metadata = (parts as { event: string; data: unknown }[]).find((p) => p.event === "metadata")!.data as { run_id: string; thread_id: string };
+    // The metadata event is {run_id, attempt}, as on the official server: the thread id comes from Content-Location.
+    let metadata: { run_id: string; thread_id?: string } = { run_id: "" };
+    const onRunCreated = (created: { run_id: string; thread_id?: string }) => (metadata = created);
+    const parts = await collect(client.runs.stream(null, "simple", { input: { count: 1 }, streamMode: "values", onCompletion: "keep", onRunCreated } as never));
     expect((parts as { event: string; data: unknown }[]).filter((p) => p.event === "values").at(-1)!.data).toMatchObject({ count: 4 });
-    await until(async () => (await client.threads.get(metadata.thread_id)).status === "idle", "the kept thread to be idle");
-    expect((await client.threads.getState(metadata.thread_id)).values).toMatchObject({ count: 4 });
+    await until(async () => (await client.threads.get(metadata.thread_id!)).status === "idle", "the kept thread to be idle");
+    expect((await client.threads.getState(metadata.thread_id!)).values).toMatchObject({ count: 4 });
   });
 
   it("gives the events of a run whose thread is deleted a day to live (DynamoDB TTL), and a kept thread's none", async () => {

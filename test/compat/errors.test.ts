@@ -1,0 +1,84 @@
+/**
+ * Error responses as the official JS server (@langchain/langgraph-api) answers them, compared side by side with it
+ * (test/compat/graphs/streams/side-by-side.ts, the `err …` cases): the message as a plain-text body, so the SDK
+ * surfaces `HTTP 404: Assistant not found`. Two deliberate differences: a busy thread is 409 (the official server
+ * says 422), and bad input is 422 with a JSON body naming the field (the official server says 400).
+ */
+import type { Client } from "@langchain/langgraph-sdk";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { LocalSystem } from "../../lib/local/start.js";
+import { localServer } from "../helpers/sdk.js";
+
+let system: LocalSystem;
+let client: Client;
+
+beforeAll(async () => {
+  ({ system, client } = await localServer({ config: "test/compat/graphs/streams/langgraph.json" }));
+}, 60_000);
+afterAll(() => system?.close());
+
+const missing = "00000000-0000-4000-8000-00000000dead";
+const noAssistant = (id: string) => `No assistant found for "${id}". Make sure the assistant ID is for a valid assistant or a valid graph ID.`;
+const BUSY = "Thread is already running a task. Wait for it to finish or choose a different multitask strategy.";
+
+async function raw(method: string, path: string, body?: unknown) {
+  const res = await fetch(`${system.url}${path}`, {
+    method,
+    headers: body === undefined ? {} : { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, type: res.headers.get("content-type"), text: await res.text() };
+}
+
+describe("not found", () => {
+  it("answers the official message as plain text", async () => {
+    const thread = await client.threads.create();
+    const cases: [string, string, unknown, number, string][] = [
+      ["GET", `/assistants/${missing}`, undefined, 404, "Assistant not found"],
+      ["DELETE", `/assistants/${missing}`, undefined, 404, "Assistant not found"],
+      ["POST", `/assistants/${missing}/versions`, {}, 404, `Assistant "${missing}" not found.`],
+      ["GET", `/threads/${missing}`, undefined, 404, `Thread with ID ${missing} not found`],
+      ["GET", `/threads/${missing}/state`, undefined, 404, `Thread with ID ${missing} not found`],
+      ["GET", `/threads/${thread.thread_id}/runs/${missing}`, undefined, 404, "Run not found"],
+      ["POST", `/threads/${thread.thread_id}/runs`, { assistant_id: "nope" }, 404, noAssistant("nope")],
+      ["POST", `/threads/${thread.thread_id}/runs/wait`, { assistant_id: missing }, 404, noAssistant(missing)],
+      ["POST", `/runs/stream`, { assistant_id: "nope" }, 404, noAssistant("nope")],
+    ];
+    for (const [method, path, body, status, text] of cases) {
+      expect({ method, path, ...(await raw(method, path, body)) }).toEqual({ method, path, status, type: "text/plain; charset=UTF-8", text });
+    }
+  });
+
+  it("reaches SDK users as `HTTP <status>: <message>`", async () => {
+    await expect(client.assistants.get(missing)).rejects.toThrow("HTTP 404: Assistant not found");
+    await expect(client.threads.get(missing)).rejects.toThrow(`HTTP 404: Thread with ID ${missing} not found`);
+    const thread = await client.threads.create();
+    await expect(client.runs.get(thread.thread_id, missing)).rejects.toThrow("HTTP 404: Run not found");
+    await expect(client.runs.wait(thread.thread_id, "nope", { input: null })).rejects.toThrow(`HTTP 404: ${noAssistant("nope")}`);
+    const streaming = async () => {
+      for await (const _ of client.runs.stream(thread.thread_id, "nope", { input: null }));
+    };
+    await expect(streaming()).rejects.toThrow(noAssistant("nope"));
+  });
+});
+
+describe("a busy thread", () => {
+  it("is 409 with the official message as plain text", async () => {
+    const thread = await client.threads.create();
+    // This run holds the thread until it is cancelled.
+    const first = await client.runs.create(thread.thread_id, "hold", { input: {} });
+    const second = await raw("POST", `/threads/${thread.thread_id}/runs`, { assistant_id: "chat", input: null });
+    expect(second).toEqual({ status: 409, type: "text/plain; charset=UTF-8", text: BUSY });
+    await expect(client.runs.create(thread.thread_id, "chat", { input: null })).rejects.toThrow(`HTTP 409: ${BUSY}`);
+    await client.runs.cancel(thread.thread_id, first.run_id);
+  });
+});
+
+describe("bad input", () => {
+  it("stays 422 with a JSON body naming the field", async () => {
+    const thread = await client.threads.create();
+    const answer = await raw("POST", `/threads/${thread.thread_id}/runs`, { assistant_id: "chat", stream_mode: 5 });
+    expect(answer).toMatchObject({ status: 422, type: "application/json" });
+    expect(JSON.parse(answer.text).detail[0].loc).toEqual(["body", "stream_mode"]);
+  });
+});
