@@ -2,6 +2,7 @@ import {
   CreateTableCommand,
   DescribeTableCommand,
   ResourceNotFoundException,
+  UpdateTimeToLiveCommand,
   type AttributeDefinition,
   type KeySchemaElement,
 } from "@aws-sdk/client-dynamodb";
@@ -59,6 +60,19 @@ async function createMissing(client: DynamoDBDocumentClient, names: TableNames):
             : undefined,
         }),
       );
+      if (def.ttlAttribute) await enableTtl(client, TableName, def.ttlAttribute);
     }),
   );
+}
+
+/**
+ * Turns on DynamoDB TTL, as the CDK stack does, where the emulator knows the action (Amazon's DynamoDB Local does;
+ * dynalite answers UnknownOperationException). Neither deletes expired items on time, so readers ignore them anyway.
+ */
+async function enableTtl(client: DynamoDBDocumentClient, TableName: string, AttributeName: string): Promise<void> {
+  try {
+    await client.send(new UpdateTimeToLiveCommand({ TableName, TimeToLiveSpecification: { AttributeName, Enabled: true } }));
+  } catch (err) {
+    if ((err as { name?: string }).name !== "UnknownOperationException") throw err;
+  }
 }
