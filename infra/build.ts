@@ -6,7 +6,7 @@ import { statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { build } from "esbuild";
-import { ESBUILD, writeEntries, type FunctionName } from "./bundling.js";
+import { ESBUILD, buildUiAssets, writeEntries, type FunctionName } from "./bundling.js";
 
 export async function buildFunctions(configPath: string, outDir: string): Promise<Record<FunctionName, { file: string; bytes: number }>> {
   const entries = writeEntries(resolve(configPath), resolve(outDir, "entries"));
@@ -29,6 +29,7 @@ export async function buildFunctions(configPath: string, outDir: string): Promis
     });
     result[name] = { file, bytes: statSync(file).size };
   }
+  await buildUiAssets(resolve(configPath), resolve(outDir)); // langgraph.json `ui`: <outDir>/ui, beside api.mjs
   return result;
 }
 

@@ -9,6 +9,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { loadConfig } from "../lib/graphs/config.js";
+import { extensionEntryLines } from "../lib/extensions/bundle-entry.js";
+import { buildUi } from "../lib/extensions/ui-build.js";
 
 export type FunctionName = "api" | "worker";
 
@@ -32,6 +34,7 @@ export function writeEntries(configPath: string, outDir: string): Record<Functio
         `registerGraphs({`,
         ...registrations,
         `});`,
+        ...(name === "api" ? extensionEntryLines(config, ROOT) : []), // http.app, http options, ui (lib/extensions/)
         `export { handler } from ${JSON.stringify(join(ROOT, `functions/${name}.ts`))};`,
         ``,
       ].join("\n"),
@@ -55,3 +58,23 @@ export const ESBUILD = {
   // ESM bundles still meet CommonJS dependencies that call require().
   banner: "import { createRequire as __lgCreateRequire } from 'node:module'; const require = __lgCreateRequire(import.meta.url);",
 };
+
+/**
+ * langgraph.json `ui`: the browser bundles, built (by the official bundler, a devDependency) into `<outDir>/ui`
+ * beside the API function's bundle, where its generated entry looks for them. `npm run build` calls this; the CDK
+ * stack runs the same build as an after-bundling command (uiCommandHooks).
+ */
+export async function buildUiAssets(configPath: string, outDir: string): Promise<boolean> {
+  return buildUi(loadConfig(configPath), join(outDir, "ui"));
+}
+
+/** The API function's after-bundling command: the UI bundles into the asset folder (nothing without a `ui`). */
+export function uiCommandHooks(configPath: string) {
+  const hasUi = loadConfig(configPath).ui !== undefined;
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (_inputDir: string, outputDir: string) =>
+      hasUi ? [[process.execPath, "--import", "tsx", join(ROOT, "lib/extensions/ui-build-cli.ts"), configPath, join(outputDir, "ui")].map((a) => JSON.stringify(a)).join(" ")] : [],
+  };
+}

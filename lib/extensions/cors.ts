@@ -55,3 +55,42 @@ function exposeHeaders(list: string[] | undefined): string[] {
   const lower = new Set(list.map((h) => h.toLowerCase()));
   return [...list, ...REQUIRED_EXPOSE_HEADERS.filter((h) => !lower.has(h))];
 }
+
+/**
+ * On AWS the function URL answers CORS, from settings fixed at deploy time: langgraph.json's `http.cors`, with
+ * the deploy's `corsOrigins` (when given) in place of `allow_origins`, and the SDK's headers where it names none.
+ * A function URL takes a list of origins: no regex, and no "*" (a deployment lists who may call it).
+ * Undefined: no CORS at all.
+ */
+export interface DeploymentCors {
+  origins: string[];
+  /** Methods a function URL accepts; ["*"] for all. */
+  methods: string[];
+  allowHeaders?: string[];
+  exposeHeaders?: string[];
+  maxAgeSeconds?: number;
+  credentials?: boolean;
+}
+
+const FUNCTION_URL_METHODS = new Set(["GET", "PUT", "HEAD", "POST", "DELETE", "PATCH", "OPTIONS", "*"]);
+
+export function deploymentCors(corsOrigins: string[] | undefined, cors: HttpCorsConfig | undefined): DeploymentCors | undefined {
+  if (!corsOrigins?.length && !cors) return undefined;
+  if (corsOrigins?.includes("*")) throw new Error('LangGraphPlatform: corsOrigins "*" would let any site call your API; list the origins');
+  const origins = corsOrigins?.length ? corsOrigins : cors?.allow_origins;
+  if (!corsOrigins?.length && cors?.allow_origin_regex) {
+    throw new Error("langgraph.json http.cors.allow_origin_regex: a function URL takes a list of origins; list them in allow_origins (or deploy with -c corsOrigins=…)");
+  }
+  if (!origins?.length || origins.includes("*")) {
+    throw new Error('langgraph.json http.cors: a deployment answers CORS for listed origins only, never "*"; list them in allow_origins (or deploy with -c corsOrigins=…)');
+  }
+  const methods = (cors?.allow_methods ?? ["*"]).map((m) => m.toUpperCase()).filter((m) => FUNCTION_URL_METHODS.has(m));
+  return {
+    origins,
+    methods: methods.length ? methods : ["*"],
+    allowHeaders: cors?.allow_headers,
+    exposeHeaders: cors?.expose_headers?.length ? exposeHeaders(cors.expose_headers) : undefined,
+    maxAgeSeconds: cors?.max_age,
+    credentials: cors?.allow_credentials,
+  };
+}

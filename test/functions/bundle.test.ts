@@ -81,3 +81,33 @@ describe("the bundled functions", () => {
     expect(typeof worker.handler).toBe("function");
   });
 });
+
+describe("the API bundle of a project with http.app and ui", () => {
+  it("serves the user's Hono app in front of the routes and the UI files shipped beside it; no /internal/truncate", async () => {
+    const ext = await buildFunctions("test/compat/graphs/extensions/langgraph.json", ".lambdagraph/test-bundle-ext");
+    const { handler } = (await import(pathToFileURL(ext.api.file).href)) as {
+      handler: (e: LambdaFunctionURLEvent, s: Writable, c: Context) => Promise<void>;
+    };
+    const sample: LambdaFunctionURLEvent = JSON.parse(readFileSync("test/events/function-url.json", "utf8"));
+    const call = async (method: string, rawPath: string, body?: string) => {
+      const out = new Captured();
+      const headers = { ...sample.headers, host: "abc.lambda-url.us-east-1.on.aws", "x-api-key": "bundle-test-key" };
+      const event = { ...sample, headers, rawPath, rawQueryString: "", body, requestContext: { ...sample.requestContext, http: { ...sample.requestContext.http, method } } };
+      await handler(event, out, {} as Context);
+      return out.text();
+    };
+    const hello = await call("GET", "/custom/hello");
+    expect(hello.prelude.statusCode).toBe(200);
+    expect(JSON.parse(hello.body)).toEqual({ hello: "world" });
+    expect((await call("GET", "/ok")).prelude.headers["x-ext-middleware"]).toBe("seen");
+
+    const ui = await call("POST", "/ui/agent", JSON.stringify({ name: "weather" }));
+    expect(ui.body).toContain('<script src="//abc.lambda-url.us-east-1.on.aws/ui/agent/entrypoint.js"');
+    const js = await call("GET", "/ui/agent/entrypoint.js");
+    expect(js.prelude.statusCode).toBe(200);
+    expect(js.body).toContain("__LGUI_agent");
+
+    expect((await call("POST", "/internal/truncate", "{}")).prelude.statusCode).toBe(404);
+    expect((await call("PUT", "/store/items", JSON.stringify({ namespace: ["a"], key: "k", value: {} }))).prelude.statusCode).toBe(404);
+  }, 120_000);
+});

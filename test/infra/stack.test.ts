@@ -65,6 +65,18 @@ describe("the CDK stack", () => {
     expect(() => synth("none", ["*"])).toThrow(/corsOrigins "\*"/);
   });
 
+  it("takes the function URL's CORS from langgraph.json http.cors (listed origins only)", () => {
+    const extensions = { config: "test/compat/graphs/extensions/langgraph.json", buildDir: ".lambdagraph/test-build-ext" };
+    synth("none", undefined, extensions).hasResourceProperties("AWS::Lambda::Url", {
+      Cors: {
+        AllowOrigins: ["https://app.example.com"],
+        AllowCredentials: true,
+        MaxAge: 60,
+        ExposeHeaders: ["x-request-stamp", "content-location", "x-pagination-total"],
+      },
+    });
+  }, 120_000);
+
   it("ticks the worker once a minute from EventBridge Scheduler to start due crons", () => {
     template.hasResourceProperties("AWS::Scheduler::Schedule", {
       ScheduleExpression: "rate(1 minute)",
