@@ -349,11 +349,11 @@ export class DynamoDBSaver extends BaseCheckpointSaver {
     const expiresAt = this.expiresAt();
     const parentLoc = parent ? await this.locOf(threadId, ns, parent) : {};
     // The run that wrote a checkpoint is part of its metadata (as on LangGraph Platform): a resumed run knows
-    // where it got to, and a rollback knows what to remove. As the official server's saver does, the metadata also
-    // takes the run's config (configurable keys, then config.metadata: graph, assistant, the run's own metadata),
-    // so history can be filtered by them.
+    // where it got to, and a rollback knows what to remove. As the official server's saver does, a run's checkpoint
+    // metadata also takes the run's config (configurable keys, then config.metadata: graph, assistant, the run's
+    // own metadata), so history can be filtered by them.
     const runId = config.configurable?.run_id;
-    const merged = { ...runConfigMetadata(config), ...metadata } as CheckpointMetadata;
+    const merged = typeof runId === "string" ? ({ ...runConfigMetadata(config), ...metadata } as CheckpointMetadata) : metadata;
     const stored = typeof runId === "string" && !("run_id" in merged) ? { ...merged, run_id: runId } : merged;
     const parts: Part[] = [await this.dump("checkpoint", copy), await this.dump("metadata", stored)];
     const loc: Loc = {};
