@@ -1,19 +1,28 @@
 import { z } from "zod";
 
-/** DynamoDB nests maps and lists at most this deep (the metadata map itself is the first level). */
-const MAX_DEPTH = 32;
+/**
+ * Containers (maps and lists) DynamoDB nests in one attribute, the attribute's own map included: measured on Amazon's
+ * DynamoDB Local, a metadata map holding 30 more nested maps (31 in all) is stored, one more is refused with
+ * "Nesting Levels have exceeded supported limits" — "32 levels" in DynamoDB's words, which count the item too.
+ */
+const MAX_DEPTH = 31;
+/**
+ * Longest map key, in UTF-8 bytes. DynamoDB documents names of up to 64 KB, but DynamoDB Local refuses a map key of
+ * 50,001 characters (or of 65,534 bytes) with an internal error (a 500 to our client), so keys stay well under it.
+ */
+export const MAX_KEY_BYTES = 32 * 1024;
 /** Smallest magnitude of a non-zero DynamoDB number. */
 const MIN_MAGNITUDE = 1e-130;
 
 /**
  * Metadata kept as a DynamoDB map (threads and runs: searches filter on it key by key): any JSON object that a map
- * can hold — no empty key at the top level (each key is a document path), nesting at most 32 levels deep, and
+ * can hold — no empty key at any depth (DynamoDB: "Empty attribute name"; the top-level ones are also document
+ * paths), no key over MAX_KEY_BYTES, at most MAX_DEPTH maps and lists deep counting the metadata itself, and
  * numbers the document client writes exactly (within ±2^53) and DynamoDB stores (0, or at least 1e-130 in
- * magnitude). Anything else is a 422 naming the offending key.
+ * magnitude). Anything else is a 422 naming the offending key. dynalite accepts most of these; AWS does not.
  */
 export const MapMetadata = z.record(z.string(), z.unknown()).superRefine((metadata, ctx) => {
   const problem = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
-  for (const key of Object.keys(metadata)) if (key === "") problem([key], "metadata keys must not be empty");
   const visit = (value: unknown, path: (string | number)[], depth: number): boolean => {
     if (typeof value === "number") {
       const magnitude = Math.abs(value);
@@ -24,11 +33,21 @@ export const MapMetadata = z.record(z.string(), z.unknown()).superRefine((metada
     }
     if (typeof value !== "object" || value === null) return true;
     if (depth > MAX_DEPTH) {
-      problem(path, `metadata nests at most ${MAX_DEPTH} levels deep`);
+      problem(path, `metadata nests at most ${MAX_DEPTH} maps and lists deep, counting the metadata itself`);
       return false;
     }
-    const entries: [string | number, unknown][] = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
-    return entries.every(([k, v]) => visit(v, [...path, k], depth + 1));
+    if (Array.isArray(value)) return value.every((v, i) => visit(v, [...path, i], depth + 1));
+    return Object.entries(value).every(([k, v]) => {
+      if (k === "") {
+        problem([...path, k], "metadata keys must not be empty, at any depth");
+        return false;
+      }
+      if (Buffer.byteLength(k) > MAX_KEY_BYTES) {
+        problem([...path, `${k.slice(0, 40)}…`], `metadata keys hold at most ${MAX_KEY_BYTES} bytes, got ${Buffer.byteLength(k)}`);
+        return false;
+      }
+      return visit(v, [...path, k], depth + 1);
+    });
   };
   visit(metadata, [], 1);
 });
