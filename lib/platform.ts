@@ -101,7 +101,11 @@ export function createPlatform(deps: {
     }),
     threads: new ThreadStore(deps.client, deps.tables.threads, { ttlMinutes: deps.ttl?.checkpointer?.default_ttl }),
     runs: new RunStore(deps.client, deps.tables.runs),
-    events: new EventLog(deps.client, deps.tables.events, hub, { flushMs: options.eventFlushMs }),
+    // With a checkpointer TTL, a run's stream events expire with its thread (default_ttl after they are written).
+    events: new EventLog(deps.client, deps.tables.events, hub, {
+      flushMs: options.eventFlushMs,
+      ttlSeconds: deps.ttl?.checkpointer ? Math.ceil(deps.ttl.checkpointer.default_ttl * 60) : undefined,
+    }),
     hub,
     checkpointer: new DynamoDBSaver({
       client: deps.client,

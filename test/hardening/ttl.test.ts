@@ -3,10 +3,12 @@
  * the SDK. Expiry is DynamoDB TTL, which dynalite never enforces (and AWS enforces days late), so what is tested is
  * what a client sees: every read ignores an expired item. The clock is moved with fake `Date` (timers stay real).
  */
+import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { Client } from "@langchain/langgraph-sdk";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { LocalSystem } from "../../lib/local/start.js";
 import { DynamoDBStore } from "../../lib/stores/kv-store.js";
+import { tableNamesWithPrefix } from "../../lib/tables/definitions.js";
 import { httpStatus as status, localServer } from "../helpers/sdk.js";
 import { startTestDynamo, type TestDynamo } from "../helpers/dynamo.js";
 
@@ -17,6 +19,9 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => system?.close());
 afterEach(() => vi.useRealTimers());
+
+/** The physical name of a table of the local system (as `npm start` names them). */
+const tableOf = (id: "events") => tableNamesWithPrefix("lambdagraph")[id];
 
 /** Moves the clock `minutes` ahead (only Date: the server's timers keep running). */
 function advance(minutes: number) {
@@ -51,6 +56,21 @@ describe("checkpointer.ttl: a thread and its checkpoints expire default_ttl minu
     expect(again.thread_id).toBe(thread.thread_id);
     expect((await client.threads.getState(thread.thread_id)).values).toEqual({});
     expect(await client.threads.getHistory(thread.thread_id)).toEqual([]);
+  });
+});
+
+describe("checkpointer.ttl: what DynamoDB removes with the thread", () => {
+  it("stamps the run's stream events to expire default_ttl after they are written", async () => {
+    const thread = await client.threads.create();
+    const run = await client.runs.create(thread.thread_id, "simple", { input: { count: 1 } });
+    await client.runs.join(thread.thread_id, run.run_id);
+    const items = await system.platform.client.send(
+      new QueryCommand({ TableName: tableOf("events"), KeyConditionExpression: "pk = :run", ExpressionAttributeValues: { ":run": run.run_id } }),
+    );
+    expect(items.Items?.length).toBeGreaterThan(0);
+    const now = Date.now() / 1000;
+    for (const item of items.Items ?? []) expect(item.expires_at).toBeGreaterThan(now + 9 * 60);
+    for (const item of items.Items ?? []) expect(item.expires_at).toBeLessThanOrEqual(now + 10 * 60 + 1);
   });
 });
 
