@@ -43,7 +43,9 @@ export class AssistantStore {
 
   async get(assistantId: string): Promise<(Assistant & { latest_version: number }) | undefined> {
     if (!keyFits(assistantId)) return undefined;
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: { pk: assistantId, sk: CURRENT } }));
+    // Strongly consistent, like every read by id here: a client (or the worker in another Lambda) that was just told
+    // the assistant was created or updated must find it so, not a 404 or the version before.
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: { pk: assistantId, sk: CURRENT }, ConsistentRead: true }));
     return Item ? { ...(JSON.parse(Item.doc) as Assistant), latest_version: Item.latest_version } : undefined;
   }
 
@@ -114,7 +116,8 @@ export class AssistantStore {
   }
 
   async getVersion(assistantId: string, version: number): Promise<AssistantVersion | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: { pk: assistantId, sk: versionSk(version) } }));
+    if (!keyFits(assistantId)) return undefined;
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: { pk: assistantId, sk: versionSk(version) }, ConsistentRead: true }));
     return Item ? (JSON.parse(Item.doc) as AssistantVersion) : undefined;
   }
 
@@ -129,13 +132,18 @@ export class AssistantStore {
         KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
         ExpressionAttributeValues: { ":pk": assistantId, ":prefix": "version#" },
         ScanIndexForward: false,
+        ConsistentRead: true,
       },
     );
     for await (const page of pages) for (const item of page.Items ?? []) versions.push(JSON.parse(item.doc));
     return versions;
   }
 
-  /** Every assistant, newest first (one Query on the `by_created` index; assistants number in the hundreds). */
+  /**
+   * Every assistant, newest first (one Query on the `by_created` index; assistants number in the hundreds).
+   * A GSI read cannot be strongly consistent: a search may miss an assistant created a moment ago (typically well
+   * under a second on AWS). Reads by id (get, versions) are strong, and a run resolves its assistant by id.
+   */
   async list(): Promise<Assistant[]> {
     const assistants: Assistant[] = [];
     const pages = paginateQuery(
