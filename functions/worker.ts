@@ -6,13 +6,13 @@
 import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { CRON_TICK_EVENT, isCronTick } from "../lib/runs/cron-tick.js";
 import { handleRunMessages } from "../lib/runs/sqs-batch.js";
-import { sweepRuns, type SweepReport } from "../lib/runs/sweep.js";
+import { sweepRuns } from "../lib/runs/sweep.js";
 import { getPlatform } from "../lib/runtime.js";
 import { runDueCrons } from "../lib/services/crons.js";
 
 export { CRON_TICK_EVENT };
 
-export const handler = async (event: SQSEvent | unknown, context: Context): Promise<SQSBatchResponse | { started: number; swept?: SweepReport }> => {
+export const handler = async (event: SQSEvent | unknown, context: Context): Promise<SQSBatchResponse | { started: number }> => {
   if (isCronTick(event)) {
     const platform = await getPlatform();
     // The sweep first: it is quick (one Query per lease shard when nothing expired), and crons may take a while.
@@ -23,7 +23,7 @@ export const handler = async (event: SQSEvent | unknown, context: Context): Prom
     if (swept) console.log(JSON.stringify({ level: "info", msg: "run sweep", ...swept }));
     const started = await runDueCrons(platform);
     console.log(JSON.stringify({ level: "info", msg: "cron tick", started: started.length, failed: started.filter((s) => s.error).length }));
-    return { started: started.length, swept };
+    return { started: started.length };
   }
   return handleRunMessages(await getPlatform(), event as SQSEvent, context);
 };

@@ -123,9 +123,10 @@ describe("multitask and cancel", () => {
 
   it("accepts exactly one of 20 concurrent runs on an idle thread", async () => {
     const thread = await client.threads.create();
-    // A slow reply (~1 s) keeps the winner running through the whole burst.
+    // A slow reply (~4 s: 50 ms a character) keeps the winner running through the whole burst, even on a busy machine:
+    // a request served after the winner finished is rightly accepted (the thread is free again).
     const results = await Promise.allSettled(
-      Array.from({ length: 20 }, (_, i) => client.runs.create(thread.thread_id, "agent", { input: human(`slow burst number ${i}`) })),
+      Array.from({ length: 20 }, (_, i) => client.runs.create(thread.thread_id, "agent", { input: human(`slow burst number ${i}, with a reply long enough to outlast the burst`) })),
     );
     const accepted = results.filter((r) => r.status === "fulfilled");
     const rejected = results.filter((r) => r.status === "rejected") as PromiseRejectedResult[];
