@@ -14,6 +14,7 @@ import type { Context, SQSEvent } from "aws-lambda";
 import { startFauxqs } from "fauxqs";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createDocumentClient } from "../../lib/dynamo/client.js";
+import { RequestMeter } from "../../lib/dynamo/request-meter.js";
 import { loadGraphs, type GraphRegistry } from "../../lib/graphs/registry.js";
 import { createPlatform, now, type Platform } from "../../lib/platform.js";
 import { CRON_TICK_EVENT } from "../../lib/runs/cron-tick.js";
@@ -25,7 +26,7 @@ import { setPlatform } from "../../lib/runtime.js";
 import { ensureDefaultAssistants } from "../../lib/services/assistants.js";
 import { createRun } from "../../lib/services/runs.js";
 import { newThread } from "../../lib/stores/thread-store.js";
-import { PENDING_LEASE_MS } from "../../lib/stores/run-store.js";
+import { PENDING_LEASE_MS, RUN_LEASE_SHARDS } from "../../lib/stores/run-store.js";
 import type { TableNames } from "../../lib/tables/definitions.js";
 import { startTestDynamo, type TestDynamo } from "../helpers/dynamo.js";
 import { pumpOnce } from "../helpers/sqs-event-source.js";
@@ -193,6 +194,24 @@ describe("the sweep on AWS", () => {
     expect(await drain()).toBe(1);
     expect((await platform.runs.get(thread.thread_id, waiting.run_id))?.status).toBe("success");
     expect((await platform.threads.get(thread.thread_id))?.active_run).toBeUndefined();
+  }, 60_000);
+
+  it("reads only the runs whose lease ran out, not the runs table (one Query per lease shard)", async () => {
+    const thread = await createThread();
+    for (let i = 0; i < 10; i++) {
+      await createRun(platform, thread.thread_id, { assistant_id: "steps", input: {} }, { onDisconnect: "continue" });
+      await drain();
+    }
+    const lost = createPlatform({ client: dynamo.client, tables, graphs, queue: new LosingQueue() });
+    await createRun(lost, thread.thread_id, { assistant_id: "steps", input: {} }, { onDisconnect: "continue" });
+    const meter = new RequestMeter().attach(platform.client);
+    meter.take();
+    await sweepRuns(platform, { at: Date.now() + PENDING_LEASE_MS + 1_000 });
+    const reading = meter.take();
+    expect(reading.byOperation.Query).toBe(RUN_LEASE_SHARDS);
+    expect(reading.byOperation.Scan ?? 0).toBe(0);
+    // The expired run from the index, then the run and its thread read again: nothing of the 10 finished runs.
+    expect(reading.itemsRead).toBeLessThanOrEqual(3);
   }, 60_000);
 
   it("leaves alone a run waiting behind a live one, and looks at it again later", async () => {
