@@ -10,26 +10,36 @@ import { ENV } from "./config/env.js";
 import { timingFromEnv } from "./config/platform-options.js";
 import { ttlFromEnv } from "./config/ttl.js";
 import { createDocumentClient } from "./dynamo/client.js";
-import { loadGraphs, registryFromModules, type GraphRegistry } from "./graphs/registry.js";
+import { loadGraphs, registryFromModules, type BundledGraph, type GraphRegistry } from "./graphs/registry.js";
 import { createPlatform, type Platform } from "./platform.js";
 import { SqsQueue } from "./runs/sqs-queue.js";
 import { ensureDefaultAssistants } from "./services/assistants.js";
 import { tableNamesFromEnv } from "./tables/definitions.js";
 
 let current: Promise<Platform> | undefined;
-let bundledGraphs: Record<string, { module: Record<string, unknown>; exportName: string }> | undefined;
+let bundledGraphs: Record<string, BundledGraph> | undefined;
 
 export function setPlatform(platform: Platform | Promise<Platform>): void {
   current = Promise.resolve(platform);
 }
 
+/**
+ * The platform, built on first use. A cold start that fails (a Secrets Manager or DynamoDB error) is not kept:
+ * the request that saw it fails, and the next one in the same container tries again.
+ */
 export function getPlatform(): Promise<Platform> {
-  current ??= platformFromEnv();
+  if (!current) {
+    const starting = platformFromEnv();
+    current = starting;
+    starting.catch(() => {
+      if (current === starting) current = undefined;
+    });
+  }
   return current;
 }
 
-/** Called by a function bundle's generated entry with the graph modules it imported. */
-export function registerGraphs(modules: Record<string, { module: Record<string, unknown>; exportName: string }>): void {
+/** Called by a function bundle's generated entry with the graph modules it imported (and their build-time schemas). */
+export function registerGraphs(modules: Record<string, BundledGraph>): void {
   bundledGraphs = modules;
 }
 
@@ -47,8 +57,10 @@ async function apiKeyDigest(env: NodeJS.ProcessEnv): Promise<Buffer | undefined>
 export async function platformFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<Platform> {
   const queueUrl = env[ENV.runQueueUrl];
   if (!queueUrl) throw new Error(`lambdagraph: ${ENV.runQueueUrl} is not set (the CDK stack sets it for deployed functions)`);
+  const options = timingFromEnv(env); // the construct's `timing` prop; a bad value fails here, naming its variable
+  const ttl = ttlFromEnv(env); // langgraph.json checkpointer.ttl / store.ttl, as the construct deployed them
   const graphs: GraphRegistry = bundledGraphs
-    ? await registryFromModules(bundledGraphs)
+    ? await registryFromModules(bundledGraphs, env)
     : await loadGraphs(env[ENV.config] ?? "langgraph.json");
   const sqs = new SQSClient(env[ENV.sqsEndpoint] ? { endpoint: env[ENV.sqsEndpoint] } : {});
   const platform = createPlatform({
@@ -57,11 +69,9 @@ export async function platformFromEnv(env: NodeJS.ProcessEnv = process.env): Pro
     tables: tableNamesFromEnv(env),
     graphs,
     queue: new SqsQueue(sqs, queueUrl),
-  const options = timingFromEnv(env); // the construct's `timing` prop; a bad value fails here, naming its variable
-  const ttl = ttlFromEnv(env); // langgraph.json checkpointer.ttl / store.ttl, as the construct deployed them
+    options,
+    ttl,
   });
   await ensureDefaultAssistants(platform); // one conditional put per graph, per cold start
   return platform;
 }
-    options,
-    ttl,

@@ -18,6 +18,7 @@ import {
   createAssistant,
   deleteAssistant,
   getAssistant,
+  graphReadConfig,
   patchAssistant,
   searchAssistants,
   setLatestVersion,
@@ -72,16 +73,16 @@ export async function graph(req: Request, params: Params, p: Platform): Promise<
   const assistant = await getAssistant(p, params.assistant_id);
   const { xray } = parseQuery(req, GraphQuery);
   const depth = xray === undefined || xray === "false" || xray === "0" ? false : xray === "true" || xray === "1" ? true : Number(xray);
-  return json(await p.graphs.drawable(assistant.graph_id, depth));
+  return json(await p.graphs.drawable(assistant.graph_id, depth, graphReadConfig(assistant)));
 }
 
 export async function schemas(_req: Request, params: Params, p: Platform): Promise<Response> {
   const assistant = await getAssistant(p, params.assistant_id);
-  return json(await p.graphs.schemas(assistant.graph_id));
+  return json(await p.graphs.schemas(assistant.graph_id, graphReadConfig(assistant)));
 }
 
 export async function subgraphs(req: Request, params: Params, p: Platform): Promise<Response> {
   const assistant = await getAssistant(p, params.assistant_id);
   const { recurse } = parseQuery(req, SubgraphsQuery);
-  return json(await p.graphs.subgraphs(assistant.graph_id, params.namespace, flag(recurse)));
+  return json(await p.graphs.subgraphs(assistant.graph_id, params.namespace, flag(recurse), graphReadConfig(assistant)));
 }

@@ -56,6 +56,13 @@ export function unhonouredKeys(raw: Record<string, unknown>): string[] {
       found.push(key);
       continue;
     }
+    if (key === "graphs" && value && typeof value === "object") {
+      // `{"path", "description"}`: the official JS server loads the path and ignores the description (its
+      // default assistants have none), and so do we.
+      for (const [graphId, entry] of Object.entries(value)) {
+        if (entry && typeof entry === "object" && "description" in entry) found.push(`graphs.${graphId}.description`);
+      }
+    }
     const subkeys = HONOURED_SUBKEYS[key as keyof typeof HONOURED_SUBKEYS];
     if (subkeys && value && typeof value === "object" && !Array.isArray(value)) {
       for (const sub of Object.keys(value)) if (!subkeys.includes(sub)) found.push(`${key}.${sub}`);
@@ -72,8 +79,6 @@ export interface GraphSpec {
   exportName: string;
   /** The spec as written, for error messages. */
   spec: string;
-  /** `description` of a `{path, description}` entry: the default assistant's description. */
-  description?: string;
 }
 
 export interface LoadedConfig {
@@ -114,8 +119,7 @@ export function loadConfig(path: string): LoadedConfig {
     const colon = spec.lastIndexOf(":");
     const hasExport = colon > 1; // not a Windows drive letter
     const modulePath = hasExport ? spec.slice(0, colon) : spec;
-    const description = typeof entry === "string" ? undefined : entry.description;
-    return { graphId, spec, file: resolve(dir, modulePath), exportName: hasExport ? spec.slice(colon + 1) : "default", description };
+    return { graphId, spec, file: resolve(dir, modulePath), exportName: hasExport ? spec.slice(colon + 1) : "default" };
   });
   const unhonoured = unhonouredKeys(raw as Record<string, unknown>);
   if (unhonoured.length > 0 && !warned.has(file)) {

@@ -74,7 +74,7 @@ export async function executeRun(p: Platform, message: RunMessage, invocation: I
   };
   try {
     if (!resumed) writer.append("metadata", { run_id: run.run_id, attempt: run.attempt });
-    graph = await p.graphs.get(graphId, { checkpointer: p.checkpointer, store: p.store });
+    graph = await p.graphs.get(graphId, { checkpointer: p.checkpointer, store: p.store, config, access: "threads.create_run", context: kwargs.context });
     const continuing = resumed && (await startedBefore(p, run));
     const input = continuing ? null : inputOf(kwargs);
     const events = streamGraph(graph, input, {
@@ -160,7 +160,7 @@ async function afterRun(p: Platform, run: StoredRun, kwargs: RunKwargs): Promise
       allowPrivate: p.options.webhookAllowPrivate,
       timeoutMs: p.options.webhookTimeoutMs,
       attempts: p.options.webhookAttempts,
-    });
+    }, { base: kwargs.webhook_base });
     if (!result.ok) logError("webhook failed", run, new Error(result.error ?? `HTTP ${result.status}`));
   }
   if (kwargs.on_completion === "delete") {

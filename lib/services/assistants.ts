@@ -4,6 +4,7 @@
  * defaults are written at start-up (ensureDefaultAssistants); until then, and if one is deleted, the default is
  * still served from the graph, so a run on "agent" always works while the graph is deployed.
  */
+import type { RunnableConfig } from "@langchain/core/runnables";
 import { HttpError } from "../http/errors.js";
 import { defaultAssistantId, uuid7 } from "../ids.js";
 import { now, type Platform } from "../platform.js";
@@ -17,12 +18,14 @@ export type { Assistant };
 /** Fixed at process start: the timestamp of a default assistant not (yet) stored. */
 const BOOT_TIME = new Date().toISOString();
 
-export function defaultAssistant(graphId: string, at = BOOT_TIME): Assistant {
+/** A graph's default assistant, with its config and context from LANGGRAPH_CONFIG (`p.graphs.info`). */
+export function defaultAssistant(p: Platform, graphId: string, at = BOOT_TIME): Assistant {
+  const info = p.graphs.info(graphId);
   return {
     assistant_id: defaultAssistantId(graphId),
     graph_id: graphId,
-    config: {},
-    context: {},
+    config: info.config,
+    context: info.context ?? {},
     metadata: { created_by: "system" },
     name: graphId,
     description: null,
@@ -41,10 +44,14 @@ function defaultGraphOf(p: Platform, assistantId: string): string | undefined {
   return p.graphs.ids().find((graphId) => defaultAssistantId(graphId) === assistantId);
 }
 
-/** Stores each graph's default assistant unless it is there already (one conditional put per graph). */
+/**
+ * Stores each graph's default assistant unless it is there already (one conditional put per graph). As on the
+ * official server (`if_exists: "do_nothing"`), one stored by an earlier start keeps its config: a changed
+ * LANGGRAPH_CONFIG reaches an existing default assistant through `assistants.update`, not a restart.
+ */
 export async function ensureDefaultAssistants(p: Platform): Promise<void> {
   const at = now();
-  await Promise.all(p.graphs.ids().map((graphId) => p.assistants.create(defaultAssistant(graphId, at))));
+  await Promise.all(p.graphs.ids().map((graphId) => p.assistants.create(defaultAssistant(p, graphId, at))));
 }
 
 export async function getAssistant(p: Platform, assistantId: string): Promise<Assistant> {
@@ -54,7 +61,7 @@ export async function getAssistant(p: Platform, assistantId: string): Promise<As
     return assistant;
   }
   const graphId = defaultGraphOf(p, assistantId);
-  if (graphId) return defaultAssistant(graphId);
+  if (graphId) return defaultAssistant(p, graphId);
   throw new HttpError(404, "Assistant not found");
 }
 
@@ -87,7 +94,7 @@ export async function patchAssistant(p: Platform, assistantId: string, body: Ass
   if (body.graph_id != null) requireGraph(p, body.graph_id);
   const id = storedId(p, assistantId);
   const graphId = defaultGraphOf(p, id);
-  if (graphId) await p.assistants.create(defaultAssistant(graphId, now())); // a default not stored yet
+  if (graphId) await p.assistants.create(defaultAssistant(p, graphId, now())); // a default not stored yet
   const at = now();
   const updated = await p.assistants.addVersion(id, (current, version) => ({
     ...current,
@@ -132,7 +139,7 @@ export async function assistantVersions(
   if (versions.length === 0) {
     const graphId = defaultGraphOf(p, id);
     if (!graphId) throw new HttpError(404, `Assistant "${assistantId}" not found.`); // the official server's words
-    const { updated_at: _updated, ...first } = defaultAssistant(graphId);
+    const { updated_at: _updated, ...first } = defaultAssistant(p, graphId);
     versions = [first];
   }
   return versions.filter((v) => !query.metadata || containsJson(v.metadata, query.metadata)).slice(query.offset, query.offset + query.limit);
@@ -144,7 +151,7 @@ type SortKey = "assistant_id" | "graph_id" | "name" | "created_at" | "updated_at
 export async function searchAssistants(p: Platform, query: AssistantSearchBody): Promise<{ page: Partial<Assistant>[]; total: number }> {
   const stored = await p.assistants.list();
   const ids = new Set(stored.map((a) => a.assistant_id));
-  const all = [...stored, ...p.graphs.ids().map((g) => defaultAssistant(g)).filter((a) => !ids.has(a.assistant_id))];
+  const all = [...stored, ...p.graphs.ids().map((g) => defaultAssistant(p, g)).filter((a) => !ids.has(a.assistant_id))];
   const sortBy: SortKey = query.sort_by ?? "created_at";
   const direction = (query.sort_order ?? "desc") === "desc" ? -1 : 1;
   const matching = all
@@ -178,4 +185,22 @@ export function withAssistantDefaults(
   if (base.metadata || own.metadata) merged.metadata = { ...base.metadata, ...own.metadata };
   const hasContext = Object.keys(assistant.context).length > 0 || context;
   return { config: merged, context: hasContext ? { ...assistant.context, ...context } : undefined };
+}
+
+/**
+ * The config a graph factory is called with to draw an assistant's graph or read its schemas and subgraphs: the
+ * assistant's config, in the RunnableConfig spelling (`recursion_limit` → `recursionLimit`, …) as on the official server.
+ */
+export function graphReadConfig(assistant: Assistant): RunnableConfig {
+  const c = assistant.config as Record<string, unknown>;
+  const config: Record<string, unknown> = {
+    configurable: c.configurable,
+    tags: c.tags,
+    metadata: c.metadata,
+    runName: c.run_name,
+    maxConcurrency: c.max_concurrency,
+    recursionLimit: c.recursion_limit,
+    runId: c.run_id,
+  };
+  return Object.fromEntries(Object.entries(config).filter(([, value]) => value !== undefined)) as RunnableConfig;
 }

@@ -9,6 +9,7 @@ import { keyFits } from "../stores/limits.js";
 import type { Thread } from "../stores/thread-store.js";
 import type { CommandBody, Superstep } from "../schemas/threads.js";
 import type { z } from "zod";
+import { getAssistant } from "./assistants.js";
 import { deleteThread, getThreadOr404, insertThread } from "./threads.js";
 import { uuid7 } from "../ids.js";
 import type { ThreadCreateBody } from "../schemas/threads.js";
@@ -18,11 +19,28 @@ export interface CheckpointRef {
   checkpoint_ns?: string | null;
 }
 
-/** The graph that runs on the thread (set by its first run), with the DynamoDB checkpointer attached. */
-async function graphFor(p: Platform, thread: Thread) {
+/**
+ * The graph that runs on the thread (set by its first run), with the DynamoDB checkpointer attached. A graph
+ * factory is called with the config the thread's runs used (see threadGraphConfig).
+ */
+async function graphFor(p: Platform, thread: Thread, access: "threads.read" | "threads.update" = "threads.read") {
   const graphId = thread.metadata.graph_id;
   if (typeof graphId !== "string" || !p.graphs.has(graphId)) return undefined;
-  return p.graphs.get(graphId, { checkpointer: p.checkpointer });
+  return p.graphs.get(graphId, { checkpointer: p.checkpointer, access, config: () => threadGraphConfig(p, thread) });
+}
+
+/**
+ * The config a graph factory builds a thread's graph with, as the official server keeps it on the thread: the
+ * thread's own, else its latest run's (the assistant's config under the run's), else its assistant's.
+ */
+async function threadGraphConfig(p: Platform, thread: Thread): Promise<RunnableConfig> {
+  if (Object.keys(thread.config).length > 0) return thread.config as RunnableConfig;
+  const [latest] = await p.runs.list(thread.thread_id, { limit: 1, offset: 0 });
+  const runConfig = (latest?.kwargs as { config?: RunnableConfig } | undefined)?.config;
+  if (runConfig) return runConfig;
+  const assistantId = thread.metadata.assistant_id;
+  const assistant = typeof assistantId === "string" ? await getAssistant(p, assistantId).catch(() => undefined) : undefined;
+  return (assistant?.config as RunnableConfig | undefined) ?? {};
 }
 
 /**
@@ -68,7 +86,7 @@ export async function updateState(
   body: { values?: unknown; as_node?: string | null; checkpoint?: CheckpointRef | null; checkpoint_id?: string | null },
 ) {
   const thread = await getThreadOr404(p, threadId);
-  const graph = await graphFor(p, thread);
+  const graph = await graphFor(p, thread, "threads.update");
   if (!graph) throw new HttpError(409, "Thread has no graph yet: run it once before updating its state");
   if (thread.active_run) throw new HttpError(409, "Thread is busy: its state changes only between runs");
   const ref = body.checkpoint ?? (body.checkpoint_id ? { checkpoint_id: body.checkpoint_id } : undefined);
@@ -117,7 +135,7 @@ export async function createThreadWithHistory(p: Platform, body: ThreadCreateBod
 export async function applySupersteps(p: Platform, thread: Thread, supersteps: Superstep[]): Promise<void> {
   const graphId = thread.metadata.graph_id;
   if (typeof graphId !== "string") throw new HttpError(400, `Thread ${thread.thread_id} has no graph ID`);
-  const graph = await graphFor(p, thread);
+  const graph = await graphFor(p, thread, "threads.update");
   if (!graph) throw new HttpError(404, `Graph "${graphId}" not found`);
   const config = { configurable: { thread_id: thread.thread_id, checkpoint_ns: "", graph_id: graphId } };
   const steps = supersteps.map((step) => ({
