@@ -50,20 +50,32 @@ export interface SweepReport {
 export async function sweepRuns(p: Platform, options: SweepOptions = {}): Promise<SweepReport> {
   const report: SweepReport = { found: 0, redispatched: 0, promoted: 0, postponed: 0, ended: 0, failed: 0 };
   const before = options.orphaned ? Number.MAX_SAFE_INTEGER : (options.at ?? Date.now());
-  for await (const found of p.runs.expired(before)) {
-    report.found++;
-    try {
-      const action = await sweepRun(p, found, options);
-      if (action !== "none") report[action]++;
-    } catch (err) {
-      report.failed++;
-      console.error(
-        JSON.stringify({ level: "error", msg: "sweep failed for run", run_id: found.run_id, thread_id: found.thread_id, error: err instanceof Error ? err.message : String(err) }),
-      );
+  try {
+    for await (const found of p.runs.expired(before)) {
+      report.found++;
+      try {
+        const action = await sweepRun(p, found, options);
+        if (action !== "none") report[action]++;
+      } catch (err) {
+        report.failed++;
+        console.error(
+          JSON.stringify({ level: "error", msg: "sweep failed for run", run_id: found.run_id, thread_id: found.thread_id, error: err instanceof Error ? err.message : String(err) }),
+        );
+      }
     }
+  } catch (err) {
+    if (!isMissingIndex(err)) throw err;
+    if (!warnedMissingIndex) console.warn(JSON.stringify({ level: "warn", msg: MISSING_INDEX_MESSAGE }));
+    warnedMissingIndex = true;
   }
   return report;
 }
+
+/** A runs table made by a version without the `by_lease` index: DynamoDB Local and dynalite cannot add an index. */
+const MISSING_INDEX_MESSAGE =
+  "The runs table has no by_lease index (an earlier version created it): runs whose worker died are not resumed. Under npm start, use a new --data-dir; on AWS, deploy the stack (it adds the index).";
+let warnedMissingIndex = false;
+const isMissingIndex = (err: unknown) => err instanceof Error && err.name === "ValidationException" && /specified index/i.test(err.message);
 
 async function sweepRun(p: Platform, found: StoredRun, options: SweepOptions): Promise<SweepAction> {
   // The index is eventually consistent, and a worker may have renewed the lease meanwhile: read the run itself.

@@ -9,6 +9,7 @@ import { randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { CreateTableCommand } from "@aws-sdk/client-dynamodb";
 import { ChangeMessageVisibilityCommand, CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import type { Context, SQSEvent } from "aws-lambda";
 import { startFauxqs } from "fauxqs";
@@ -212,6 +213,22 @@ describe("the sweep on AWS", () => {
     expect(reading.byOperation.Scan ?? 0).toBe(0);
     // The expired run from the index, then the run and its thread read again: nothing of the 10 finished runs.
     expect(reading.itemsRead).toBeLessThanOrEqual(3);
+  }, 60_000);
+
+  it("on a runs table an earlier version made (no by_lease index) warns once and resumes nothing, without failing", async () => {
+    const legacy = `legacy-runs-${randomUUID().slice(0, 8)}`;
+    const key = (name: string) => ({ AttributeName: name, AttributeType: "S" as const });
+    await dynamo.client.send(
+      new CreateTableCommand({
+        TableName: legacy,
+        BillingMode: "PAY_PER_REQUEST",
+        AttributeDefinitions: [key("pk"), key("sk")],
+        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }, { AttributeName: "sk", KeyType: "RANGE" }],
+      }),
+    );
+    const old = createPlatform({ client: dynamo.client, tables: { ...tables, runs: legacy }, graphs, queue: platform.queue });
+    expect(await sweepRuns(old)).toMatchObject({ found: 0, failed: 0 });
+    expect(await sweepRuns(old, { orphaned: true })).toMatchObject({ found: 0, failed: 0 });
   }, 60_000);
 
   it("leaves alone a run waiting behind a live one, and looks at it again later", async () => {
