@@ -1,10 +1,11 @@
 import type { ZodType } from "zod";
 import { errorResponse } from "./errors.js";
-import { json } from "./json.js";
 
 /**
  * A small router over web-standard Request/Response: a table of routes, `:param` path segments, nothing else.
  * Errors thrown by handlers become JSON error responses (see errors.ts); nothing a client sends can crash it.
+ * What no route serves — an unknown path, or a known path with a method none of its routes has — is answered as
+ * the official server (Hono) answers it: 404 with the text `404 Not Found`; HEAD is served by the GET route.
  */
 export type Params = Record<string, string>;
 export type Handler<Ctx> = (req: Request, params: Params, ctx: Ctx) => Promise<Response> | Response;
@@ -29,18 +30,26 @@ export function createRouter<Ctx>(routes: Route<Ctx>[]): (req: Request, ctx: Ctx
   return async (req, ctx) => {
     try {
       const segments = split(new URL(req.url).pathname);
-      let pathMatched = false;
       for (const route of compiled) {
         const params = match(route.segments, segments);
         if (!params) continue;
-        pathMatched = true;
         if (route.method === req.method) return await route.handler(req, params, ctx);
+        if (route.method === "GET" && req.method === "HEAD") return withoutBody(await route.handler(req, params, ctx));
       }
-      return pathMatched ? json({ detail: "Method Not Allowed" }, 405) : json({ detail: "Not Found" }, 404);
+      return notFound();
     } catch (err) {
       return errorResponse(err);
     }
   };
+}
+
+function notFound(): Response {
+  return new Response("404 Not Found", { status: 404, headers: { "content-type": "text/plain; charset=UTF-8" } });
+}
+
+function withoutBody(res: Response): Response {
+  void res.body?.cancel().catch(() => undefined);
+  return new Response(null, { status: res.status, statusText: res.statusText, headers: res.headers });
 }
 
 function split(path: string): string[] {
