@@ -5,7 +5,7 @@ import { keepAliveJson } from "../http/keep-alive-json.js";
 import type { Params } from "../http/router.js";
 import { formatSseEvent, sseResponse } from "../http/sse.js";
 import type { Platform } from "../platform.js";
-import type { RunKwargs } from "../runs/kwargs.js";
+import { runRequestOf, type RunKwargs } from "../runs/kwargs.js";
 import { streamModeOf } from "../runs/stream-graph.js";
 import { clientEventData } from "../serialization/checkpoint-payloads.js";
 import { CancelManyBody, CancelQuery, JoinStreamQuery, RunBatchBody, RunCreateBody, RunListQuery } from "../schemas/runs.js";
@@ -15,12 +15,14 @@ import { getThreadOr404 } from "../services/threads.js";
 import { FINAL_STATUSES, publicRun, type StoredRun } from "../stores/run-store.js";
 
 /** A run on the thread in the path, or (POST /runs…) a stateless run on a temporary thread. */
-const start = (p: Platform, params: Params, body: RunCreateBody, onDisconnect: "cancel" | "continue") =>
-  params.thread_id ? createRun(p, params.thread_id, body, { onDisconnect }) : createStatelessRun(p, body, { onDisconnect });
+const start = (p: Platform, req: Request, params: Params, body: RunCreateBody, onDisconnect: "cancel" | "continue") => {
+  const defaults = { onDisconnect, request: runRequestOf(req) };
+  return params.thread_id ? createRun(p, params.thread_id, body, defaults) : createStatelessRun(p, body, defaults);
+};
 
 export async function createBackgroundRun(req: Request, params: Params, p: Platform): Promise<Response> {
   const body = await parseBody(req, RunCreateBody);
-  const run = await start(p, params, body, "continue");
+  const run = await start(p, req, params, body, "continue");
   return json(publicRun(run), 200, { "content-location": `/threads/${run.thread_id}/runs/${run.run_id}` });
 }
 
@@ -28,14 +30,14 @@ export async function createBackgroundRun(req: Request, params: Params, p: Platf
 export async function createBatch(req: Request, _params: Params, p: Platform): Promise<Response> {
   const bodies = await parseBody(req, RunBatchBody);
   const runs: StoredRun[] = [];
-  for (const body of bodies) runs.push(await createStatelessRun(p, body, { onDisconnect: "continue" }));
+  for (const body of bodies) runs.push(await createStatelessRun(p, body, { onDisconnect: "continue", request: runRequestOf(req) }));
   return json(runs.map(publicRun));
 }
 
 export async function createStreamedRun(req: Request, params: Params, p: Platform): Promise<Response> {
   const body = await parseBody(req, RunCreateBody);
   // A stateless stream is cancelled when its reader goes (its thread would be deleted anyway), as on LangGraph Platform.
-  const run = await start(p, params, body, params.thread_id ? "continue" : "cancel");
+  const run = await start(p, req, params, body, params.thread_id ? "continue" : "cancel");
   const path = `/threads/${run.thread_id}/runs/${run.run_id}`;
   return runStream(p, run, -1, {
     cancelOnDisconnect: (run.kwargs as unknown as RunKwargs).on_disconnect === "cancel",
@@ -46,7 +48,7 @@ export async function createStreamedRun(req: Request, params: Params, p: Platfor
 
 export async function createWaitedRun(req: Request, params: Params, p: Platform): Promise<Response> {
   const body = await parseBody(req, RunCreateBody);
-  const run = await start(p, params, body, "continue");
+  const run = await start(p, req, params, body, "continue");
   const path = `/threads/${run.thread_id}/runs/${run.run_id}`;
   return keepAliveJson((signal) => finalOutput(p, run, signal, true), {
     heartbeatMs: p.options.heartbeatMs,

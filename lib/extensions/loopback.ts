@@ -9,3 +9,8 @@ export function bindLoopbackFetch(app: (req: Request) => Promise<Response>): voi
   (globalThis as Record<symbol, unknown>)[FETCH] = (input: string | URL | Request, init?: RequestInit) =>
     app(new Request(input instanceof Request ? input : new URL(input, "http://localhost"), init));
 }
+
+/** The app bound in this process (undefined where none is served: the worker function on AWS). */
+export function loopbackFetch(): ((input: string, init?: RequestInit) => Promise<Response>) | undefined {
+  return (globalThis as Record<symbol, unknown>)[FETCH] as ((input: string, init?: RequestInit) => Promise<Response>) | undefined;
+}

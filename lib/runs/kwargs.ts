@@ -16,6 +16,9 @@ export interface RunKwargs {
   checkpoint_id?: string;
   on_disconnect: "cancel" | "continue";
   webhook?: string;
+  /** For a `webhook` given as a path: the origin of the request that created the run, to reach our own API from a
+   * process that does not serve it (the worker function on AWS). */
+  webhook_base?: string;
   /** A stateless run (POST /runs…): what becomes of its temporary thread when it finishes. */
   on_completion?: "delete" | "keep";
   /** Epoch ms before which the run must not start (from `after_seconds`). */
@@ -28,11 +31,41 @@ export function startMessage(run: { run_id: string; thread_id: string; kwargs: R
   return { run_id: run.run_id, thread_id: run.thread_id, ...(notBefore ? { not_before: notBefore } : {}) };
 }
 
-export function kwargsFrom(body: RunCreateBody, defaultDisconnect: "cancel" | "continue", graphId: string): RunKwargs {
+/** The HTTP request a run is created by (absent for a cron's runs and the protocol's commands). */
+export interface RunRequest {
+  headers: Headers;
+  /** Scheme, host and port the client reached us at. */
+  origin: string;
+}
+
+export function runRequestOf(req: Request): RunRequest {
+  return { headers: req.headers, origin: new URL(req.url).origin };
+}
+
+/** Request headers the official server never copies into a run's configurable (credentials, tenancy). */
+const UNCOPIED_HEADERS = new Set(["x-api-key", "x-tenant-id", "x-service-key"]);
+
+/**
+ * The request's `x-*` headers (but UNCOPIED_HEADERS) and `user-agent`, lower-cased, as the official server copies
+ * them into every run's `config.configurable` (over the body's keys of the same name).
+ */
+export function configurableHeaders(headers: Headers): Record<string, string> {
+  const copied: Record<string, string> = {};
+  headers.forEach((value, name) => {
+    const key = name.toLowerCase();
+    if ((key.startsWith("x-") && !UNCOPIED_HEADERS.has(key)) || key === "user-agent") copied[key] = value;
+  });
+  return copied;
+}
+
+export function kwargsFrom(body: RunCreateBody, defaultDisconnect: "cancel" | "continue", graphId: string, request?: RunRequest): RunKwargs {
   const modes = body.stream_mode == null ? ["values" as const] : Array.isArray(body.stream_mode) ? body.stream_mode : [body.stream_mode];
   const config = { ...(body.config ?? {}) };
   const checkpointId = body.checkpoint_id ?? (body.checkpoint?.checkpoint_id as string | undefined);
   if (checkpointId) config.configurable = { ...(config.configurable ?? {}), checkpoint_id: checkpointId };
+  const headers = request ? configurableHeaders(request.headers) : {};
+  if (Object.keys(headers).length > 0) config.configurable = { ...(config.configurable ?? {}), ...headers };
+  const webhookIsPath = body.webhook?.startsWith("/") ?? false;
   return {
     graph_id: graphId,
     input: body.input ?? undefined,
@@ -47,6 +80,7 @@ export function kwargsFrom(body: RunCreateBody, defaultDisconnect: "cancel" | "c
     checkpoint_id: checkpointId,
     on_disconnect: body.on_disconnect ?? defaultDisconnect,
     webhook: body.webhook ?? undefined,
+    webhook_base: webhookIsPath ? request?.origin : undefined,
     not_before: body.after_seconds ? Date.now() + body.after_seconds * 1000 : undefined,
   };
 }

@@ -2,6 +2,10 @@
  * A run's `webhook`: when the run finishes, POST the run (with the thread's final values) to the URL. A few
  * attempts with backoff, each with a timeout; a webhook that keeps failing is logged, never fails the run.
  *
+ * A webhook given as a path (`/custom/webhook`), as the official server accepts, is a route of our own API (the
+ * user's http.app): posted in process where this process serves the API (npm start; lib/extensions/loopback.ts),
+ * else (the worker function on AWS) to the path on the origin the run was created through (the API's function URL).
+ *
  * Addresses on this machine's network are refused unless allowed (PlatformOptions.webhookAllowPrivate): loopback,
  * link-local (which includes the cloud metadata service at 169.254.169.254), private and unspecified ranges —
  * checked on the address the connection is made to (the request resolves the name through `guardedLookup`), so a
@@ -12,6 +16,7 @@ import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { isIP, type LookupFunction } from "node:net";
+import { loopbackFetch } from "../extensions/loopback.js";
 
 export interface WebhookOptions {
   allowPrivate: boolean;
@@ -19,8 +24,26 @@ export interface WebhookOptions {
   attempts: number;
 }
 
+export interface WebhookTarget {
+  /** For a path: the origin of the API it belongs to, used where the API is not served in this process. */
+  base?: string;
+}
+
+const isPath = (raw: string) => raw.startsWith("/");
+
+/** A path on `base`'s origin, never elsewhere (`//host/…` or `/\\host/…` would leave it). */
+function pathOn(raw: string, base: string): URL | undefined {
+  try {
+    const url = new URL(raw, base);
+    return url.origin === new URL(base).origin ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Why this URL is not a webhook a client may give (undefined: it is acceptable). */
 export function webhookUrlProblem(raw: string): string | undefined {
+  if (isPath(raw)) return pathOn(raw, "http://localhost") ? undefined : "webhook path must be a path on this server";
   let url: URL;
   try {
     url = new URL(raw);
@@ -59,21 +82,28 @@ export const guardedLookup: LookupFunction = (hostname, options, callback) => {
 };
 
 /** POSTs `payload`; resolves with the outcome (never throws). */
-export async function sendWebhook(raw: string, payload: unknown, options: WebhookOptions): Promise<{ ok: boolean; status?: number; error?: string }> {
+export async function sendWebhook(raw: string, payload: unknown, options: WebhookOptions, target: WebhookTarget = {}): Promise<{ ok: boolean; status?: number; error?: string }> {
   const problem = webhookUrlProblem(raw);
   if (problem) return { ok: false, error: problem };
-  const url = new URL(raw);
+  const body = JSON.stringify(payload);
+  const app = isPath(raw) ? loopbackFetch() : undefined;
+  if (app) return withRetries(options, () => postInProcess(app, raw, body, options));
+  const url = isPath(raw) ? (target.base ? pathOn(raw, target.base) : undefined) : new URL(raw);
+  if (!url) return { ok: false, error: `webhook ${raw} is a path, and this process neither serves the API nor knows its origin` };
   const host = url.hostname.replace(/^\[|\]$/g, "");
   // An address in the URL is never looked up: check it here. A name is checked as it is resolved to connect.
   if (!options.allowPrivate && isIP(host) && isPrivateAddress(host)) {
     return { ok: false, error: `webhook host ${host} is a private, loopback or link-local address` };
   }
-  const body = JSON.stringify(payload);
+  return withRetries(options, () => post(url, body, options));
+}
+
+async function withRetries(options: WebhookOptions, send: () => Promise<number>): Promise<{ ok: boolean; status?: number; error?: string }> {
   let last: { ok: boolean; status?: number; error?: string } = { ok: false };
   for (let attempt = 1; attempt <= options.attempts; attempt++) {
     if (attempt > 1) await new Promise((r) => setTimeout(r, Math.min(5_000, 200 * 2 ** attempt)));
     try {
-      const status = await post(url, body, options);
+      const status = await send();
       last = { ok: status >= 200 && status < 300, status };
       if (last.ok || (status >= 400 && status < 500 && status !== 429)) return last;
     } catch (err) {
@@ -82,6 +112,13 @@ export async function sendWebhook(raw: string, payload: unknown, options: Webhoo
     }
   }
   return last;
+}
+
+/** One POST to our own app, in process (through the key check and the user's http.app, as any request). */
+async function postInProcess(app: (input: string, init?: RequestInit) => Promise<Response>, path: string, body: string, options: WebhookOptions): Promise<number> {
+  const res = await app(path, { method: "POST", body, headers: { "content-type": "application/json", "user-agent": "lambdagraph-webhook" }, signal: AbortSignal.timeout(options.timeoutMs) });
+  await res.body?.cancel().catch(() => undefined); // the answer's body is not read
+  return res.status;
 }
 
 /** One POST; resolves with the response status. A redirect is not followed (it could point inside). */

@@ -5,7 +5,7 @@ import { HttpError } from "../http/errors.js";
 import { isUuid, uuid7 } from "../ids.js";
 import { now, type Platform } from "../platform.js";
 import { dispatchNewRun } from "../runs/dispatch.js";
-import { kwargsFrom } from "../runs/kwargs.js";
+import { kwargsFrom, type RunRequest } from "../runs/kwargs.js";
 import { promoteNext, releaseIfAbandoned, runMetadata } from "../runs/worker.js";
 import { RunCreateBody } from "../schemas/runs.js";
 import { FINAL_STATUSES, type CancelAction, type StoredRun } from "../stores/run-store.js";
@@ -28,6 +28,8 @@ export interface RunDefaults {
   onDisconnect: "cancel" | "continue";
   /** A stateless run: its thread is temporary (see createStatelessRun). */
   stateless?: boolean;
+  /** The HTTP request creating the run: its headers go into the config (see kwargsFrom). */
+  request?: RunRequest;
 }
 
 export async function createRun(p: Platform, threadId: string, body: RunCreateBody, defaults: RunDefaults): Promise<StoredRun> {
@@ -41,7 +43,7 @@ export async function createRun(p: Platform, threadId: string, body: RunCreateBo
   // metadata is a DynamoDB map, and a write it fails would leave the thread taken by a run never stored.
   RunCreateBody.pick({ metadata: true }).parse({ metadata: body.metadata });
   const assistant = await assistantForRun(p, body.assistant_id);
-  const kwargs = kwargsFrom(body, defaults.onDisconnect, assistant.graph_id);
+  const kwargs = kwargsFrom(body, defaults.onDisconnect, assistant.graph_id, defaults.request);
   Object.assign(kwargs, withAssistantDefaults(assistant, kwargs.config, kwargs.context));
   if (defaults.stateless) kwargs.on_completion = body.on_completion ?? "delete";
   if (body.if_not_exists === "create" && !isUuid(threadId)) {
