@@ -9,7 +9,7 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { loadConfig, type LoadedConfig } from "../lib/graphs/config.js";
+import { graphDefaultsFromEnv, loadConfig, type LoadedConfig } from "../lib/graphs/config.js";
 import { isFresh } from "../lib/graphs/static-schemas.js";
 import { extensionEntryLines } from "../lib/extensions/bundle-entry.js";
 import { buildUi } from "../lib/extensions/ui-build.js";
@@ -23,10 +23,11 @@ export function writeEntries(configPath: string, outDir: string): Record<Functio
   const config = loadConfig(configPath);
   mkdirSync(outDir, { recursive: true });
   const schemas = staticSchemas(config, outDir);
+  const defaults = graphDefaultsFromEnv(); // after loadConfig applied langgraph.json `env`
   const imports = config.graphs.map((g, i) => `import * as graph${i} from ${JSON.stringify(g.file)};`);
   const registrations = config.graphs.map(
     (g, i) =>
-      `  ${JSON.stringify(g.graphId)}: { module: graph${i}, exportName: ${JSON.stringify(g.exportName)}, schemas: ${JSON.stringify(schemas[g.graphId] ?? null)} },`,
+      `  ${JSON.stringify(g.graphId)}: { module: graph${i}, exportName: ${JSON.stringify(g.exportName)}, schemas: ${JSON.stringify(schemas[g.graphId] ?? null)}, defaults: ${JSON.stringify(defaults[g.graphId] ?? null)} },`,
   );
   const entries = {} as Record<FunctionName, string>;
   for (const name of ["api", "worker"] as const) {

@@ -148,11 +148,14 @@ export interface BundledGraph {
   exportName: string;
   /** The file's static schemas, computed by the build. */
   schemas?: StaticSchemas;
+  /** The default assistant's config and context from LANGGRAPH_CONFIG as the build saw it (langgraph.json `env`). */
+  defaults?: GraphDefaults;
 }
 
 /**
  * The graphs of modules already imported — how the Lambda bundles provide them: a generated entry imports
- * each graph file statically (so esbuild bundles it) and passes the modules here.
+ * each graph file statically (so esbuild bundles it) and passes the modules here. LANGGRAPH_CONFIG in the
+ * function's environment, when set, wins over the defaults the build saw.
  */
 export async function registryFromModules(modules: Record<string, BundledGraph>, env: NodeJS.ProcessEnv = process.env): Promise<GraphRegistry> {
   const graphs = new Map<string, LoadedGraph>();
@@ -160,7 +163,11 @@ export async function registryFromModules(modules: Record<string, BundledGraph>,
     graphs.set(graphId, await graphFromModule({ graphId, exportName, file: `(bundled ${graphId})`, spec: `${graphId}:${exportName}` }, module));
   }
   const schemas = Object.fromEntries(Object.entries(modules).map(([graphId, m]) => [graphId, m.schemas]));
-  return registryOf(graphs, { info: infoOf(Object.keys(modules), env), staticSchemas: precomputedSchemas(schemas) });
+  return registryOf(graphs, { info: env.LANGGRAPH_CONFIG ? infoOf(Object.keys(modules), env) : builtDefaults(modules), staticSchemas: precomputedSchemas(schemas) });
+}
+
+function builtDefaults(modules: Record<string, BundledGraph>): Record<string, GraphInfo> {
+  return Object.fromEntries(Object.entries(modules).flatMap(([graphId, { defaults }]) => (defaults ? [[graphId, defaults]] : [])));
 }
 
 async function graphFromModule(spec: GraphSpec, module: Record<string, unknown>): Promise<LoadedGraph> {

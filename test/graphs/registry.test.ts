@@ -1,7 +1,10 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
+import { graphDefaultsFromEnv, unhonouredKeys } from "../../lib/graphs/config.js";
+import { createSdkLogger } from "../../lib/graphs/logger.js";
 import { loadGraphs } from "../../lib/graphs/registry.js";
 
 /** A throwaway project folder with its own langgraph.json and graph files. */
@@ -62,5 +65,89 @@ export default new StateGraph(S).addNode("setD", () => ({ d: 1 })).addEdge(START
       await expect(loadGraphs(join(dir, "langgraph.json"))).rejects.toThrow(message);
     }
     await expect(loadGraphs(join(tmpdir(), "no-such-dir", "langgraph.json"))).rejects.toThrow(/langgraph config not found/);
+  });
+});
+
+describe("graph exports and factories", () => {
+  const factoryProject = () =>
+    project({
+      "langgraph.json": JSON.stringify({ graphs: { made: "./made.mjs:graph", shared: "./shared.mjs:graph", promised: "./promised.mjs:graph" } }),
+      "made.mjs": `import { StateGraph, Annotation, START } from ${langgraph};
+export const calls = [];
+export const graph = async (config, runtime) => {
+  calls.push({ configurable: config.configurable, runtime });
+  const name = config.configurable?.nodeName ?? "plain";
+  return new StateGraph(Annotation.Root({ seen: Annotation() })).addNode(name, () => ({ seen: name })).addEdge(START, name);
+};`,
+      "shared.mjs": `import { StateGraph, Annotation, START } from ${langgraph};
+export const graph = new StateGraph(Annotation.Root({ v: Annotation() })).addNode("n", () => ({ v: 1 })).addEdge(START, "n").compile();`,
+      "promised.mjs": `import { StateGraph, Annotation, START } from ${langgraph};
+export const graph = Promise.resolve(new StateGraph(Annotation.Root({ p: Annotation() })).addNode("n", () => ({ p: "resolved" })).addEdge(START, "n"));`,
+    });
+
+  it("calls a factory per use with the config and access context asked for; a Promise export is awaited once", async () => {
+    const broken = project({
+      "langgraph.json": JSON.stringify({ graphs: { broken: "./broken.mjs:graph" } }),
+      "broken.mjs": `export const graph = (async () => { throw new Error("no model key"); })();`,
+    });
+    await expect(loadGraphs(join(broken, "langgraph.json"))).rejects.toThrow(/Graph "broken".*Promise that rejected: no model key/);
+    const dir = factoryProject();
+    const registry = await loadGraphs(join(dir, "langgraph.json"));
+    const { calls } = (await import(pathToFileURL(join(dir, "made.mjs")).href)) as { calls: { configurable: unknown; runtime: unknown }[] };
+
+    const forRun = await registry.get("made", { config: { configurable: { nodeName: "picked" } }, access: "threads.create_run", context: { tone: "dry" } });
+    expect(await forRun.invoke({})).toEqual({ seen: "picked" });
+    expect(calls.at(-1)).toEqual({ configurable: { nodeName: "picked" }, runtime: { accessContext: "threads.create_run", executionRuntime: { context: { tone: "dry" } } } });
+
+    const forState = await registry.get("made", { config: async () => ({ configurable: { nodeName: "later" } }), access: "threads.read" });
+    expect(Object.keys(forState.nodes)).toContain("later");
+    expect(calls.at(-1)?.runtime).toEqual({ accessContext: "threads.read", executionRuntime: null });
+
+    const drawn = (await registry.drawable("made", false, { configurable: { nodeName: "drawn" } })) as { nodes: { id: string }[] };
+    expect(drawn.nodes.map((n) => n.id)).toEqual(["__start__", "drawn", "__end__"]);
+    expect(calls.at(-1)?.runtime).toEqual({ accessContext: "assistants.read", executionRuntime: null });
+
+    // Graphs that are not factories never ask for the config (state reads would otherwise look it up).
+    let asked = 0;
+    const config = async () => (asked++, {});
+    expect(await (await registry.get("shared", { config })).invoke({})).toEqual({ v: 1 });
+    expect(await (await registry.get("promised", { config })).invoke({})).toEqual({ p: "resolved" });
+    expect(asked).toBe(0);
+  });
+});
+
+describe("langgraph.json keys and LANGGRAPH_CONFIG", () => {
+  it("names every key and sub-key it does not honour", () => {
+    expect(
+      unhonouredKeys({
+        $schema: "x",
+        graphs: { a: "./a.ts:graph", b: { path: "./b.ts:graph", description: "B" } },
+        env: ".env",
+        http: { app: "./app.ts:app", mount_prefix: "/api" },
+        store: { ttl: {}, index: {} },
+        auth: { path: "./auth.ts:auth" },
+        dockerfile_lines: [],
+      }),
+    ).toEqual(["graphs.b.description", "http.mount_prefix", "store.index", "auth", "dockerfile_lines"]);
+  });
+
+  it("splits each graph's LANGGRAPH_CONFIG entry into config and context, and names the variable when it is not JSON", () => {
+    expect(graphDefaultsFromEnv({ LANGGRAPH_CONFIG: JSON.stringify({ g: { configurable: { k: 1 }, tags: ["t"], context: { c: 2 } } }) })).toEqual({
+      g: { config: { configurable: { k: 1 }, tags: ["t"] }, context: { c: 2 } },
+    });
+    expect(() => graphDefaultsFromEnv({ LANGGRAPH_CONFIG: "{nope" })).toThrow(/LANGGRAPH_CONFIG/);
+  });
+});
+
+describe("the logger graphs get from getLogger()", () => {
+  it("writes one JSON line per call with the level, message and metadata, below the level threshold only", () => {
+    const lines: string[] = [];
+    const logger = createSdkLogger({ level: "info", sink: (_level, line) => lines.push(line) });
+    logger.info("hello", { user: "u1" }).debug("hidden");
+    logger.error(new Error("boom"));
+    expect(lines.map((l) => JSON.parse(l))).toEqual([
+      { level: "info", msg: "hello", user: "u1" },
+      expect.objectContaining({ level: "error", msg: "boom", stack: expect.stringContaining("boom") }),
+    ]);
   });
 });
