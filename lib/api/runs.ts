@@ -183,8 +183,10 @@ function runStream(
 }
 
 /**
- * What `runs/wait` and `join` answer: the thread's values after the run (the copy the worker put on the thread
- * item, else read through the graph when they were too large for it), or the run's error.
+ * What `runs/wait` and `join` answer, as the official server does: the run's error (`{__error__}`); else the last
+ * `values` event it streamed while we followed it (at an interrupt that is `{__interrupt__: [...]}`, not the state);
+ * else the thread's values after the run (the copy the worker put on the thread item, else read through the graph
+ * when they were too large for it).
  */
 async function finalOutput(p: Platform, run: StoredRun, signal: AbortSignal, justCreated = false): Promise<unknown> {
   let lastValues: unknown;
@@ -193,9 +195,11 @@ async function finalOutput(p: Platform, run: StoredRun, signal: AbortSignal, jus
     if (event.event === "values") lastValues = event.data;
     if (event.event === "error") failure = event.data;
   });
-  // A stateless run's thread is deleted as it ends: its output is the last `values` event it streamed.
-  if ((run.kwargs as unknown as RunKwargs).on_completion === "delete") return failure ? { __error__: failure } : (lastValues ?? null);
+  if (failure) return { __error__: failure };
   if (finished?.status === "error") return { __error__: finished.error ?? { error: "Error", message: "Run failed" } };
+  if (lastValues !== undefined) return lastValues;
+  // A stateless run's thread is deleted as it ends.
+  if ((run.kwargs as unknown as RunKwargs).on_completion === "delete") return null;
   const thread = await p.threads.get(run.thread_id);
   if (thread?.values) return thread.values;
   return (await getState(p, run.thread_id)).values;

@@ -225,3 +225,14 @@ describe("thread objects", () => {
     expect(copy.status).toBe("idle");
   });
 });
+
+describe("runs.wait and runs.join answer what the official server answers", () => {
+  it("a run stopped at interrupt() answers {__interrupt__: [{id, value}]}, not the state; join of the resume answers the values", async () => {
+    const thread = await client.threads.create();
+    const waited = (await client.runs.wait(thread.thread_id, "approval", { input: { question: "ok?" } })) as Record<string, unknown>;
+    expect(Object.keys(waited)).toEqual(["__interrupt__"]);
+    expect(waited.__interrupt__).toEqual([{ id: expect.any(String), value: { confirm: "ok?" } }]);
+    const resume = await client.runs.create(thread.thread_id, "approval", { command: { resume: "yes" } });
+    expect(await client.runs.join(thread.thread_id, resume.run_id)).toEqual({ question: "ok?", answer: "yes" });
+  });
+});

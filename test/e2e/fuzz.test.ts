@@ -627,7 +627,6 @@ describe("fuzzing every route", { timeout: 300_000 }, () => {
       { method: "POST", path: "/threads/search", body: { metadata: { a: { b: 2 ** 60 } } }, status: 422, field: "b" },
       { method: "POST", path: `${t}/runs`, body: { ...runBody, metadata: { a: 1e-300 } }, status: 422, field: "a" },
       { method: "POST", path: "/threads", body: { metadata: nested(40) }, status: 422, field: "metadata" },
-      // a thread created for a run has a UUID, as one created by POST /threads
       // ... and what AWS refuses though dynalite stores it (issue 13; measured on DynamoDB Local)
       { method: "POST", path: "/threads", body: { metadata: { a: { "": 1 } } }, status: 422, field: "metadata" },
       { method: "PATCH", path: t, body: { metadata: { a: [{ "": 1 }] } }, status: 422, field: "metadata" },
@@ -635,6 +634,7 @@ describe("fuzzing every route", { timeout: 300_000 }, () => {
       { method: "POST", path: "/threads/search", body: { metadata: { a: { ["x".repeat(66_000)]: 1 } } }, status: 422, field: "metadata" },
       { method: "POST", path: `${t}/runs`, body: { ...runBody, metadata: { a: [[{ "": 1 }]] } }, status: 422, field: "metadata" },
       { method: "POST", path: "/runs", body: { ...runBody, metadata: { ["é".repeat(33_000)]: 1 } }, status: 422, field: "metadata" },
+      // a thread created for a run has a UUID, as one created by POST /threads
       { method: "POST", path: "/threads/not-a-uuid/runs", body: { ...runBody, if_not_exists: "create" }, status: 422, field: "thread_id" },
       // items over 400 KB
       { method: "POST", path: "/threads", body: { metadata: big }, status: 422 },
