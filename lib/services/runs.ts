@@ -67,7 +67,11 @@ export async function createRun(p: Platform, threadId: string, body: RunCreateBo
   };
   // Refused (422) before anything is written: the thread is neither created nor taken for a run it cannot store.
   assertItemFits("run", { ...run, kwargs: JSON.stringify(run.kwargs) });
-  if (body.if_not_exists === "create") await p.threads.create(newThread(threadId, {}));
+  const createdThread = body.if_not_exists === "create" && (await p.threads.create(newThread(threadId, {})));
+  // A stateless run's temporary thread goes with a run that could not be started: nothing of it is left behind.
+  const dropTemporaryThread = async () => {
+    if (defaults.stateless && createdThread) await p.threads.delete(threadId).catch(() => undefined);
+  };
 
   if (strategy === "reject") {
     // One conditional write decides: the thread is ours, or the run is refused and nothing is stored.
@@ -75,8 +79,18 @@ export async function createRun(p: Platform, threadId: string, body: RunCreateBo
     if (taken === "busy" && (await takeOverStaleLock(p, threadId, run))) taken = "acquired";
     if (taken === "missing") throw new HttpError(404, "Thread not found");
     if (taken === "busy") throw new HttpError(409, BUSY_MESSAGE);
-    await p.runs.create(run);
-    if (!(await dispatchNewRun(p, run))) throw new HttpError(503, NOT_QUEUED_MESSAGE);
+    try {
+      await p.runs.create(run);
+    } catch (err) {
+      // The run was never stored: free the thread now (not once STALE_LOCK_MS has passed), then answer the error.
+      await p.threads.release(threadId, run.run_id, { status: "idle", now: now() }).catch(() => undefined);
+      await dropTemporaryThread();
+      throw err;
+    }
+    if (!(await dispatchNewRun(p, run))) {
+      await dropTemporaryThread();
+      throw new HttpError(503, NOT_QUEUED_MESSAGE);
+    }
     return run;
   }
 
