@@ -106,8 +106,11 @@ export function registryOf(graphs: Map<string, LoadedGraph>, options: RegistryOp
     info: (graphId) => options.info?.[graphId] ?? { config: {} },
     async get(graphId, opts = {}) {
       const graph = await resolve(graphId, opts);
-      // A shallow copy shares nodes and channels (read-only at run time) but has its own checkpointer/store.
-      const copy = Object.assign(Object.create(Object.getPrototypeOf(graph)), graph) as CompiledGraph;
+      // A factory's graph is made for this call alone: it gets the checkpointer itself, since its own methods may be
+      // wrapped around it (`compiled.getState = …bind(compiled)`), which a copy would leave without one.
+      // A shared instance is shallow-copied: the copy shares nodes and channels (read-only at run time) but has its
+      // own checkpointer/store.
+      const copy = isFactory(loaded(graphId)) ? graph : (Object.assign(Object.create(Object.getPrototypeOf(graph)), graph) as CompiledGraph);
       if (opts.checkpointer) copy.checkpointer = opts.checkpointer;
       if (opts.store) copy.store = opts.store;
       return copy;

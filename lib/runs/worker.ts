@@ -135,7 +135,9 @@ export async function executeRun(p: Platform, message: RunMessage, invocation: I
     } else {
       await p.runs.finish(run.thread_id, run.run_id, status, now(), { error, attempt: run.attempt });
     }
-    await finishThread(p, run, graph, status);
+    // The final state is read as a state read is (a factory builds the graph for "threads.read", as officially).
+    const reader = graph && (() => p.graphs.get(graphId, { checkpointer: p.checkpointer, store: p.store, config, access: "threads.read" }));
+    await finishThread(p, run, reader, status);
   } finally {
     appendHeld();
     // Readers in this process see `end` at once; the log gets it with the final flush.
@@ -185,7 +187,7 @@ async function startedBefore(p: Platform, run: StoredRun): Promise<boolean> {
  * The thread after the run: `error` if the run failed; `interrupted` if the graph stopped with tasks still to
  * run (an interrupt); else `idle`. Values and interrupts are copied onto the thread item for listings.
  */
-async function finishThread(p: Platform, run: StoredRun, graph: CompiledGraph | undefined, runStatus: RunStatus): Promise<void> {
+async function finishThread(p: Platform, run: StoredRun, reader: (() => Promise<CompiledGraph>) | undefined, runStatus: RunStatus): Promise<void> {
   // A cancelled run leaves the thread idle, with no values or interrupts recorded (as the official server does).
   if (runStatus === "interrupted") {
     await p.threads.release(run.thread_id, run.run_id, { status: "idle", values: null, interrupts: {}, now: now() });
@@ -194,9 +196,9 @@ async function finishThread(p: Platform, run: StoredRun, graph: CompiledGraph | 
   let values: Record<string, unknown> | null | undefined;
   let interrupts: Record<string, unknown[]> = {};
   let pending = false;
-  if (graph) {
+  if (reader) {
     try {
-      const state = await graph.getState({ configurable: { thread_id: run.thread_id } });
+      const state = await (await reader()).getState({ configurable: { thread_id: run.thread_id } });
       values = (toWire(state.values) as Record<string, unknown>) ?? null;
       pending = state.next.length > 0;
       interrupts = interruptsOf(state);

@@ -94,7 +94,8 @@ export async function updateState(
   const config = await graph.updateState(configFor(threadId, ref), body.values ?? null, body.as_node ?? undefined).catch((err: unknown) => {
     throw refusedUpdate(err) ?? err;
   });
-  const state = await graph.getState({ configurable: { thread_id: threadId } });
+  // Read back as a state read is (a factory builds its graph for "threads.read" then, as the official server does).
+  const state = await (await graphFor(p, thread))!.getState({ configurable: { thread_id: threadId } });
   await p.threads.recordState(threadId, {
     status: state.next.length > 0 ? "interrupted" : "idle",
     values: toWire(state.values) as Record<string, unknown>,
@@ -144,7 +145,7 @@ export async function applySupersteps(p: Platform, thread: Thread, supersteps: S
   await graph.bulkUpdateState(config, steps).catch((err: unknown) => {
     throw refusedUpdate(err, ["body", "supersteps"]) ?? err;
   });
-  const state = await graph.getState({ configurable: { thread_id: thread.thread_id } });
+  const state = await (await graphFor(p, thread))!.getState({ configurable: { thread_id: thread.thread_id } });
   await p.threads.recordState(thread.thread_id, { status: thread.status, values: toWire(state.values) as Record<string, unknown>, now: now() });
 }
 

@@ -236,3 +236,18 @@ describe("runs.wait and runs.join answer what the official server answers", () =
     expect(await client.runs.join(thread.thread_id, resume.run_id)).toEqual({ question: "ok?", answer: "yes" });
   });
 });
+
+describe("a factory graph whose state methods check what it was built for", () => {
+  it("is built for threads.read to read state (also the run's final state) and threads.update to write it", async () => {
+    const thread = await client.threads.create();
+    expect(await client.runs.wait(thread.thread_id, "guarded", { input: { note: "hi" } })).toEqual({ note: "hi!", builtFor: "threads.create_run" });
+    // The worker read the final state to record it on the thread.
+    expect((await client.threads.get(thread.thread_id)).values).toEqual({ note: "hi!", builtFor: "threads.create_run" });
+    expect((await client.threads.getState(thread.thread_id)).values).toEqual({ note: "hi!", builtFor: "threads.create_run" });
+    expect((await client.threads.getHistory(thread.thread_id)).length).toBeGreaterThan(0);
+    await client.threads.updateState(thread.thread_id, { values: { note: "edited" } });
+    expect((await client.threads.getState(thread.thread_id)).values).toMatchObject({ note: "edited" });
+    const built = await client.threads.create({ graphId: "guarded", supersteps: [{ updates: [{ values: { note: "bulk" }, asNode: "write" }] }] });
+    expect((await client.threads.getState(built.thread_id)).values).toMatchObject({ note: "bulk" });
+  });
+});
