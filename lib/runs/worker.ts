@@ -12,6 +12,7 @@
  * 4. Otherwise record the outcome — run status, the thread's status/values/interrupts — free the thread, hand
  *    it to the next pending run, and append `end`, so every reader of the stream finishes.
  */
+import { createRequire } from "node:module";
 import { Command } from "@langchain/langgraph";
 import type { RunnableConfig } from "@langchain/core/runnables";
 import type { CompiledGraph } from "../graphs/registry.js";
@@ -272,6 +273,17 @@ export function runMetadata(run: { assistant_id: string; kwargs: Record<string, 
   return { graph_id: (run.kwargs as unknown as RunKwargs).graph_id, assistant_id: run.assistant_id };
 }
 
+/** What the official server tells graphs (and tracing) about itself in every run's metadata. */
+const SERVER_METADATA = { langgraph_version: langgraphVersion(), langgraph_plan: "developer", langgraph_host: "self-hosted" };
+
+function langgraphVersion(): string {
+  try {
+    return (createRequire(import.meta.url)("@langchain/langgraph/package.json") as { version: string }).version;
+  } catch {
+    return "0.0.0"; // in a Lambda bundle there is no package.json to read (the official server says the same)
+  }
+}
+
 function runConfig(run: StoredRun, graphId: string, kwargs: RunKwargs): RunnableConfig {
   const config = (kwargs.config ?? {}) as RunnableConfig;
   return {
@@ -291,6 +303,7 @@ function runConfig(run: StoredRun, graphId: string, kwargs: RunKwargs): Runnable
       graph_id: graphId,
       assistant_id: run.assistant_id,
       run_attempt: run.attempt,
+      ...SERVER_METADATA,
     },
     recursionLimit: (config as { recursion_limit?: number }).recursion_limit ?? config.recursionLimit,
   };

@@ -182,7 +182,9 @@ export function withAssistantDefaults(
   const own = config as Config;
   const merged: Record<string, unknown> = { ...base, ...own };
   if (base.configurable || own.configurable) merged.configurable = { ...base.configurable, ...own.configurable };
-  if (base.metadata || own.metadata) merged.metadata = { ...base.metadata, ...own.metadata };
+  // The run's metadata starts from the assistant's own (`created_by: "system"` on a graph's default), as officially.
+  const metadata = { ...assistant.metadata, ...base.metadata, ...own.metadata };
+  if (Object.keys(metadata).length > 0) merged.metadata = metadata;
   const hasContext = Object.keys(assistant.context).length > 0 || context;
   return { config: merged, context: hasContext ? { ...assistant.context, ...context } : undefined };
 }

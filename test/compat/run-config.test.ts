@@ -126,3 +126,17 @@ describe("what no route serves", () => {
     expect(await res.text()).toBe("");
   });
 });
+
+describe("run metadata a graph sees", () => {
+  it("holds the assistant's metadata under the run's, and the server's own keys, as the official server's", async () => {
+    const out = (await client.runs.wait(null, "meta", { input: {}, metadata: { team: "red" } })) as { seen: Record<string, unknown> };
+    expect(out.seen).toEqual({
+      created_by: "system",
+      langgraph_plan: "developer",
+      langgraph_host: "self-hosted",
+      langgraph_version: expect.stringMatching(/^\d+\.\d+\.\d+/),
+      run_attempt: 1,
+      team: "red",
+    });
+  });
+});
