@@ -88,7 +88,7 @@ export async function updateState(
   const thread = await getThreadOr404(p, threadId);
   const graph = await graphFor(p, thread, "threads.update");
   if (!graph) throw new HttpError(409, "Thread has no graph yet: run it once before updating its state");
-  if (thread.active_run) throw new HttpError(409, "Thread is busy: its state changes only between runs");
+  if (thread.active_run) throw new HttpError(409, "Thread is busy"); // the official message (its state changes only between runs)
   const ref = body.checkpoint ?? (body.checkpoint_id ? { checkpoint_id: body.checkpoint_id } : undefined);
   if (ref?.checkpoint_id) await assertCheckpoint(p, threadId, ref);
   const config = await graph.updateState(configFor(threadId, ref), body.values ?? null, body.as_node ?? undefined).catch((err: unknown) => {

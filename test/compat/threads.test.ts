@@ -161,6 +161,8 @@ describe("a run in flight, cancelled", () => {
     const run = await client.runs.create(thread.thread_id, "agent", { input: question, afterSeconds: 30 });
     const update = { values: { messages: [{ type: "ai", content: "One must imagine Sisyphus happy." }] }, asNode: "agent" };
     expect(await httpStatus(client.threads.updateState(thread.thread_id, update))).toBe(409);
+    // The official server's body, which the SDK surfaces as the error's message.
+    await expect(client.threads.updateState(thread.thread_id, update)).rejects.toThrow(/HTTP 409: Thread is busy$/);
 
     await client.runs.cancel(thread.thread_id, run.run_id);
     expect(JSON.stringify(await client.threads.getState(thread.thread_id))).not.toContain("Sisyphus");
