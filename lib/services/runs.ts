@@ -44,7 +44,11 @@ export async function createRun(p: Platform, threadId: string, body: RunCreateBo
   RunCreateBody.pick({ metadata: true }).parse({ metadata: body.metadata });
   const assistant = await assistantForRun(p, body.assistant_id);
   const kwargs = kwargsFrom(body, defaults.onDisconnect, assistant.graph_id, defaults.request);
-  Object.assign(kwargs, withAssistantDefaults(assistant, kwargs.config, kwargs.context));
+  // What earlier runs of the thread were configured with sits between the assistant's config and the run's, and the
+  // merge becomes the thread's config when the run takes it, as on the official server (configurable is sticky).
+  const earlier = defaults.stateless ? undefined : await p.threads.get(threadId);
+  Object.assign(kwargs, withAssistantDefaults(assistant, underThreadConfig(earlier?.config, kwargs.config), kwargs.context));
+  const { metadata: _runMetadata, ...threadConfig } = kwargs.config ?? {};
   if (defaults.stateless) kwargs.on_completion = body.on_completion ?? "delete";
   if (body.if_not_exists === "create" && !isUuid(threadId)) {
     const msg = `thread_id must be a UUID to create the thread, got "${threadId.slice(0, 100)}"`;
@@ -75,7 +79,7 @@ export async function createRun(p: Platform, threadId: string, body: RunCreateBo
 
   if (strategy === "reject") {
     // One conditional write decides: the thread is ours, or the run is refused and nothing is stored.
-    let taken = await p.threads.acquire(threadId, run.run_id, created, runMetadata(run));
+    let taken = await p.threads.acquire(threadId, run.run_id, created, runMetadata(run), threadConfig);
     if (taken === "busy" && (await takeOverStaleLock(p, threadId, run))) taken = "acquired";
     if (taken === "missing") throw new HttpError(404, "Thread not found");
     if (taken === "busy") throw new HttpError(409, BUSY_MESSAGE);
@@ -102,7 +106,7 @@ export async function createRun(p: Platform, threadId: string, body: RunCreateBo
       if (other.run_id !== run.run_id) await cancelRun(p, other, strategy);
     }
   }
-  if ((await p.threads.acquire(threadId, run.run_id, created, runMetadata(run))) === "acquired") {
+  if ((await p.threads.acquire(threadId, run.run_id, created, runMetadata(run), threadConfig)) === "acquired") {
     if (!(await dispatchNewRun(p, run))) throw new HttpError(503, NOT_QUEUED_MESSAGE);
   } else {
     // The holder may have finished between our write and our attempt; promoting is idempotent.
@@ -110,6 +114,13 @@ export async function createRun(p: Platform, threadId: string, body: RunCreateBo
     if (thread && !thread.active_run) await promoteNext(p, threadId);
   }
   return run;
+}
+
+/** A run's config over its thread's: top-level keys and `configurable` keys, the run's winning. */
+function underThreadConfig(thread: Record<string, unknown> | undefined, run: Record<string, unknown> = {}): Record<string, unknown> {
+  if (!thread || Object.keys(thread).length === 0) return run;
+  const configurable = { ...(thread.configurable as object | undefined), ...(run.configurable as object | undefined) };
+  return { ...thread, ...run, configurable };
 }
 
 /** The run's assistant, by assistant or graph id; 404 in the official server's words when neither names one. */

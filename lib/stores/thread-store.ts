@@ -189,21 +189,26 @@ export class ThreadStore {
 
   /**
    * Takes the thread for `runId` in one conditional write, which also records `metadata` keys (the graph and
-   * assistant the thread now runs).
+   * assistant the thread now runs) and, when given, the thread's new `config` (what its runs are configured with).
    */
-  async acquire(threadId: string, runId: string, now: string, metadata: Record<string, unknown> = {}): Promise<AcquireResult> {
+  async acquire(threadId: string, runId: string, now: string, metadata: Record<string, unknown> = {}, config?: Record<string, unknown>): Promise<AcquireResult> {
     if (!keyFits(threadId)) return "missing";
     const entries = Object.entries(metadata);
     const expiry = this.expiry();
+    const setConfig: { set: string; names: Record<string, string>; values: Record<string, string> } = config
+      ? { set: ", #config = :config", names: { "#config": "config" }, values: { ":config": JSON.stringify(config) } }
+      : { set: "", names: {}, values: {} };
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: threadId, sk: SK },
-          UpdateExpression: ["SET active_run = :run, #status = :busy, updated_at = :now", ...entries.map((_, i) => `metadata.#k${i} = :v${i}`)].join(", ") + expiry.set,
+          UpdateExpression:
+            ["SET active_run = :run, #status = :busy, updated_at = :now", ...entries.map((_, i) => `metadata.#k${i} = :v${i}`)].join(", ") + setConfig.set + expiry.set,
           ConditionExpression: `attribute_exists(pk) AND attribute_not_exists(active_run) AND ${LIVE}`,
-          ExpressionAttributeNames: { "#status": "status", ...ThreadStore.live().names, ...Object.fromEntries(entries.map(([k], i) => [`#k${i}`, k])) },
+          ExpressionAttributeNames: { "#status": "status", ...setConfig.names, ...ThreadStore.live().names, ...Object.fromEntries(entries.map(([k], i) => [`#k${i}`, k])) },
           ExpressionAttributeValues: {
+            ...setConfig.values,
             ":run": runId,
             ":busy": "busy",
             ":now": now,

@@ -140,3 +140,20 @@ describe("run metadata a graph sees", () => {
     });
   });
 });
+
+describe("a thread's config", () => {
+  it("is what its runs were configured with, and a later run without that config still gets it, as the official server's", async () => {
+    const thread = await client.threads.create();
+    expect(thread.config).toEqual({});
+    const first = await client.runs.wait(thread.thread_id, "echo", { input: {}, config: { configurable: { body_key: "sticky" }, tags: ["t1"], recursion_limit: 7 } });
+    expect(first).toMatchObject({ fromBody: "sticky" });
+    expect((await client.threads.get(thread.thread_id)).config).toEqual({
+      tags: ["t1"],
+      recursion_limit: 7,
+      configurable: expect.objectContaining({ body_key: "sticky", "user-agent": "runconfig-test/1.0" }),
+    });
+    expect(await client.runs.wait(thread.thread_id, "echo", { input: {} })).toMatchObject({ fromBody: "sticky" });
+    expect(await client.runs.wait(thread.thread_id, "echo", { input: {}, config: { configurable: { body_key: "new" } } })).toMatchObject({ fromBody: "new" });
+    expect((await client.threads.get(thread.thread_id)).config).toMatchObject({ configurable: { body_key: "new" } });
+  });
+});
