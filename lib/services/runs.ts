@@ -62,7 +62,9 @@ export async function createRun(p: Platform, threadId: string, body: RunCreateBo
     thread_id: threadId,
     assistant_id: assistant.assistant_id,
     status: "pending",
-    metadata: body.metadata ?? {},
+    // As officially: the assistant's metadata, the thread's (with the graph and assistant it now runs; not for a
+    // stateless run's temporary thread), the run's own.
+    metadata: { ...assistant.metadata, ...(defaults.stateless ? {} : { ...earlier?.metadata, graph_id: assistant.graph_id, assistant_id: assistant.assistant_id }), ...body.metadata },
     kwargs: kwargs as unknown as Record<string, unknown>,
     multitask_strategy: strategy,
     created_at: created,

@@ -157,3 +157,21 @@ describe("a thread's config", () => {
     expect((await client.threads.get(thread.thread_id)).config).toMatchObject({ configurable: { body_key: "new" } });
   });
 });
+
+describe("a run's metadata", () => {
+  it("is the assistant's, the thread's (with its graph and assistant) and the run's own, as the official server's", async () => {
+    const thread = await client.threads.create({ metadata: { owner: "ann" } });
+    const run = await client.runs.create(thread.thread_id, "echo", { input: {}, metadata: { tag: "x" } });
+    await client.runs.join(thread.thread_id, run.run_id);
+    expect((await client.runs.get(thread.thread_id, run.run_id)).metadata).toEqual({
+      created_by: "system",
+      owner: "ann",
+      graph_id: "echo",
+      assistant_id: expect.any(String),
+      tag: "x",
+    });
+    const stateless = await client.runs.create(null, "echo", { input: {}, metadata: { tag: "y" }, onCompletion: "keep" });
+    await client.runs.join(stateless.thread_id, stateless.run_id);
+    expect((await client.runs.get(stateless.thread_id, stateless.run_id)).metadata).toEqual({ created_by: "system", tag: "y" });
+  });
+});
