@@ -170,7 +170,9 @@ describe("a run's metadata", () => {
       assistant_id: expect.any(String),
       tag: "x",
     });
-    const stateless = await client.runs.create(null, "echo", { input: {}, metadata: { tag: "y" }, onCompletion: "keep" });
+    // The SDK types onCompletion as "complete" | "continue" but sends it as on_completion, whose values are delete|keep.
+    const keep = "keep" as unknown as "complete";
+    const stateless = await client.runs.create(null, "echo", { input: {}, metadata: { tag: "y" }, onCompletion: keep });
     await client.runs.join(stateless.thread_id, stateless.run_id);
     expect((await client.runs.get(stateless.thread_id, stateless.run_id)).metadata).toEqual({ created_by: "system", tag: "y" });
   });

@@ -9,13 +9,13 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { DeleteTableCommand } from "@aws-sdk/client-dynamodb";
 import { afterAll, describe, expect, it } from "vitest";
-import { documentOf } from "./fixtures/h7-document-graph.js";
+import { documentOf } from "./fixtures/document-graph.js";
 import { tableNamesWithPrefix } from "../../lib/tables/definitions.js";
 import { collect, localServer } from "../helpers/sdk.js";
 
 const dir = mkdtempSync(join(tmpdir(), "lambdagraph-events-size-"));
 const config = join(dir, "langgraph.json");
-writeFileSync(config, JSON.stringify({ graphs: { document: `${resolve("test/hardening/fixtures/h7-document-graph.ts")}:graph` } }));
+writeFileSync(config, JSON.stringify({ graphs: { document: `${resolve("test/hardening/fixtures/document-graph.ts")}:graph` } }));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const SIZE = 1_200_000;
