@@ -60,6 +60,7 @@ export async function executeRun(p: Platform, message: RunMessage, invocation: I
     fresh: !resumed,
     ttlSeconds: kwargs.on_completion === "delete" ? DELETED_THREAD_EVENTS_TTL_SECONDS : undefined,
   });
+  const startedAt = now();
   const controller = p.cancels.register(run.run_id);
   const stopWatching = watch(p, run, controller, invocation);
   let status: RunStatus = "success";
@@ -129,6 +130,7 @@ export async function executeRun(p: Platform, message: RunMessage, invocation: I
     return "skipped";
   }
 
+  const endedAt = now();
   try {
     if (stop === "rollback") {
       await p.checkpointer.rollback(run.thread_id, run.run_id);
@@ -147,18 +149,33 @@ export async function executeRun(p: Platform, message: RunMessage, invocation: I
     await promoteNext(p, run.thread_id);
     await closing;
   }
-  await afterRun(p, run, kwargs);
+  await afterRun(p, run, kwargs, { run_started_at: startedAt, run_ended_at: endedAt, error: error?.message });
   return "finished";
 }
 
 const isInterruptChunk = (data: unknown) => typeof data === "object" && data !== null && "__interrupt__" in data;
 
-/** The webhook, then (for a stateless run) the temporary thread's deletion. */
-async function afterRun(p: Platform, run: StoredRun, kwargs: RunKwargs): Promise<void> {
+/**
+ * The webhook, then (for a stateless run) the temporary thread's deletion. The payload is the official server's:
+ * the run, when this attempt started and ended, the thread's values, and the error's message for a failed run.
+ */
+async function afterRun(
+  p: Platform,
+  run: StoredRun,
+  kwargs: RunKwargs,
+  outcome: { run_started_at: string; run_ended_at: string; error?: string },
+): Promise<void> {
   if (kwargs.webhook) {
     const finished = await p.runs.get(run.thread_id, run.run_id);
     const thread = await p.threads.get(run.thread_id);
-    const payload = { ...(finished ? publicRun(finished) : { run_id: run.run_id, thread_id: run.thread_id }), values: thread?.values ?? null, webhook_sent_at: now() };
+    const payload = {
+      ...(finished ? publicRun(finished) : { run_id: run.run_id, thread_id: run.thread_id }),
+      run_started_at: outcome.run_started_at,
+      run_ended_at: outcome.run_ended_at,
+      webhook_sent_at: now(),
+      values: thread?.values ?? null,
+      ...(outcome.error !== undefined ? { error: outcome.error } : {}),
+    };
     const result = await sendWebhook(kwargs.webhook, payload, {
       allowPrivate: p.options.webhookAllowPrivate,
       timeoutMs: p.options.webhookTimeoutMs,

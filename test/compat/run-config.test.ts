@@ -80,12 +80,25 @@ describe("a webhook given as a path", () => {
     expect(call.contentType).toBe("application/json");
     expect(call.payload).toMatchObject({ run_id: run.run_id, thread_id: thread.thread_id, status: "success", values: EXPECTED });
     expect(call.payload.webhook_sent_at).toEqual(expect.any(String));
+    // When this attempt ran, as the official payload says it.
+    const { run_started_at: started, run_ended_at: ended } = call.payload as { run_started_at: string; run_ended_at: string };
+    expect(Date.parse(started)).toBeLessThanOrEqual(Date.parse(ended));
+    expect(Date.parse(ended)).toBeLessThanOrEqual(Date.parse(call.payload.webhook_sent_at as string));
+    expect(call.payload).not.toHaveProperty("error");
 
     // A stateless run's too (its thread is gone by the time it is posted).
     let created: { run_id: string } | undefined;
     await client.runs.wait(null, "echo", { ...BODY, webhook: "/hooks/run-finished", onRunCreated: (meta) => (created = meta) });
     await until(async () => created !== undefined && (await received(created.run_id)) !== null, "the stateless run's webhook call");
     expect((await received(created!.run_id))!.payload).toMatchObject({ status: "success", values: EXPECTED });
+  }, 60_000);
+
+  it("carries the error's message when the run failed", async () => {
+    const thread = await client.threads.create();
+    const run = await client.runs.create(thread.thread_id, "fails", { input: { topic: "x" }, webhook: "/hooks/run-finished" });
+    await client.runs.join(thread.thread_id, run.run_id);
+    await until(async () => (await received(run.run_id)) !== null, "the webhook call");
+    expect((await received(run.run_id))!.payload).toMatchObject({ run_id: run.run_id, status: "error", error: "the fuse was short" });
   }, 60_000);
 
   it("may not lead off this server: //host and /\\host are refused", async () => {
