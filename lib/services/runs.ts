@@ -101,7 +101,8 @@ export async function createRun(p: Platform, threadId: string, body: RunCreateBo
   }
 
   // enqueue / interrupt / rollback: the run waits in line (pending) and takes the thread when it is free.
-  if (!(await p.threads.get(threadId))) throw new HttpError(404, "Thread not found");
+  // Read again only when neither the read above nor our create saw it (another request may have just created it).
+  if (!earlier && !createdThread && !(await p.threads.get(threadId))) throw new HttpError(404, "Thread not found");
   await p.runs.create(run);
   if (strategy === "interrupt" || strategy === "rollback") {
     for (const other of await p.runs.unfinished(threadId)) {
