@@ -26,7 +26,12 @@ const [bundle, eventFile] = process.argv.slice(2);
 const { handler } = await import(pathToFileURL(bundle).href);
 const imported = performance.now();
 const chunks = [];
-const out = new Writable({ write(chunk, _e, done) { chunks.push(Buffer.from(chunk)); done(); } });
+const out = new Writable({
+  write(chunk, _e, done) {
+    chunks.push(Buffer.from(chunk));
+    done();
+  },
+});
 await handler(JSON.parse(readFileSync(eventFile, "utf8")), out, { getRemainingTimeInMillis: () => 900_000 });
 const answered = performance.now();
 const all = Buffer.concat(chunks);

@@ -39,7 +39,11 @@ export async function coldStart(repetitions: number): Promise<ColdStart> {
   try {
     for (let i = 0; i < repetitions; i++) {
       const t0 = performance.now();
-      const { stdout } = await run(process.execPath, [join(ROOT, "bench/cold-start.mjs"), built.api.file, join(ROOT, "test/events/function-url.json")], { env, cwd: ROOT });
+      const { stdout } = await run(
+        process.execPath,
+        [join(ROOT, "bench/cold-start.mjs"), built.api.file, join(ROOT, "test/events/function-url.json")],
+        { env, cwd: ROOT },
+      );
       const total = performance.now() - t0;
       const figures = JSON.parse(stdout.trim().split("\n").pop()!) as { importMs: number; status: number };
       if (figures.status !== 200) throw new Error(`cold start answered ${figures.status}`);

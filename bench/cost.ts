@@ -76,7 +76,10 @@ export async function storageCost(samples: number): Promise<{ wait: RunCost; str
     });
     const stream = await measure(async (threadId) => {
       let tokens = 0;
-      for await (const part of client.runs.stream(threadId, "tokens", { input: { messages: [{ type: "human", content: "go" }] }, streamMode: ["messages-tuple"] })) {
+      for await (const part of client.runs.stream(threadId, "tokens", {
+        input: { messages: [{ type: "human", content: "go" }] },
+        streamMode: ["messages-tuple"],
+      })) {
         if (part.event === "messages") tokens++;
       }
       return tokens;

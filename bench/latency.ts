@@ -13,7 +13,8 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const { values } = parseArgs({ options: { runs: { type: "string", default: "50" } } });
 const n = Number(values.runs);
 
-const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+const percentile = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 
 const system = await startLocal({ config: "langgraph.json", port: 0, host: "127.0.0.1" });
@@ -30,7 +31,10 @@ try {
 
     t0 = performance.now();
     let first: number | undefined;
-    for await (const part of client.runs.stream(thread.thread_id, "agent", { input: { messages: [{ type: "human", content: "hi" }] }, streamMode: ["messages-tuple"] })) {
+    for await (const part of client.runs.stream(thread.thread_id, "agent", {
+      input: { messages: [{ type: "human", content: "hi" }] },
+      streamMode: ["messages-tuple"],
+    })) {
       if (part.event === "messages" && first === undefined) first = performance.now() - t0;
     }
     const end = performance.now() - t0;
@@ -44,8 +48,12 @@ try {
   console.log(`| measure (${n} runs, local server, embedded DynamoDB) | p50 | p90 |`);
   console.log(`|---|---|---|`);
   console.log(`| runs.wait, 2-node graph, no model | ${ms(percentile(wait, 50))} | ${ms(percentile(wait, 90))} |`);
-  console.log(`| runs.stream: request → first token | ${ms(percentile(firstToken, 50))} | ${ms(percentile(firstToken, 90))} |`);
-  console.log(`| runs.stream: request → end (13 tokens) | ${ms(percentile(streamEnd, 50))} | ${ms(percentile(streamEnd, 90))} |`);
+  console.log(
+    `| runs.stream: request → first token | ${ms(percentile(firstToken, 50))} | ${ms(percentile(firstToken, 90))} |`,
+  );
+  console.log(
+    `| runs.stream: request → end (13 tokens) | ${ms(percentile(streamEnd, 50))} | ${ms(percentile(streamEnd, 90))} |`,
+  );
 } finally {
   await system.close();
 }

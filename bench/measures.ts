@@ -40,7 +40,10 @@ export async function streaming(url: string): Promise<StreamFigures> {
   let first: number | undefined;
   let tokens = 0;
   let events = 0;
-  for await (const part of client.runs.stream(thread.thread_id, "tokens", { input: { messages: [{ type: "human", content: "go" }] }, streamMode: ["messages-tuple"] })) {
+  for await (const part of client.runs.stream(thread.thread_id, "tokens", {
+    input: { messages: [{ type: "human", content: "go" }] },
+    streamMode: ["messages-tuple"],
+  })) {
     events++;
     if (part.event === "messages") {
       tokens++;
@@ -58,7 +61,8 @@ export async function seedThreads(url: string, count: number): Promise<{ ids: st
   const concurrency = 16;
   await Promise.all(
     Array.from({ length: concurrency }, async (_, worker) => {
-      for (let i = worker; i < count; i += concurrency) ids.push((await client.threads.create({ metadata: { i } })).thread_id);
+      for (let i = worker; i < count; i += concurrency)
+        ids.push((await client.threads.create({ metadata: { i } })).thread_id);
     }),
   );
   const withState = ids[0];
@@ -73,7 +77,11 @@ export interface RestFigures {
 }
 
 /** Latency samples (ms) of threads.get, threads.getState and threads.search({limit: 20}). */
-export async function rest(url: string, seeded: { ids: string[]; withState: string }, samples: number): Promise<RestFigures> {
+export async function rest(
+  url: string,
+  seeded: { ids: string[]; withState: string },
+  samples: number,
+): Promise<RestFigures> {
   const client = new Client({ apiUrl: url });
   const time = async (f: () => Promise<unknown>) => {
     const t0 = performance.now();

@@ -7,7 +7,13 @@ import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { startServer } from "@langchain/langgraph-api/server";
 
-const { values } = parseArgs({ options: { port: { type: "string", default: "2110" }, config: { type: "string", default: "langgraph.json" }, workers: { type: "string", default: "10" } } });
+const { values } = parseArgs({
+  options: {
+    port: { type: "string", default: "2110" },
+    config: { type: "string", default: "langgraph.json" },
+    workers: { type: "string", default: "10" },
+  },
+});
 const configPath = resolve(values.config!);
 const config = JSON.parse(readFileSync(configPath, "utf8")) as { graphs: Record<string, string> };
 const { host } = await startServer({

@@ -15,14 +15,22 @@ export interface RunningServer {
 const ROOT = resolve(import.meta.dirname, "..");
 const TSX = join(ROOT, "node_modules/.bin/tsx");
 
-export async function startServer(kind: ServerKind, port: number, config = join(ROOT, "bench/langgraph.json")): Promise<RunningServer> {
+export async function startServer(
+  kind: ServerKind,
+  port: number,
+  config = join(ROOT, "bench/langgraph.json"),
+): Promise<RunningServer> {
   const args =
     kind === "ours"
       ? [join(ROOT, "lib/local/cli.ts"), "--in-memory", "--port", String(port), "--config", config]
       : [join(ROOT, "bench/official-server.ts"), "--port", String(port), "--config", config];
   // The official server keeps its state file in the working directory: give it a fresh one.
   const cwd = kind === "official" ? mkdtempSync(join(tmpdir(), "lg-official-")) : ROOT;
-  const child = spawn(TSX, args, { cwd, env: { ...process.env, LOG_LEVEL: "error", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(TSX, args, {
+    cwd,
+    env: { ...process.env, LOG_LEVEL: "error", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const ready = kind === "ours" ? /serving .* at (http:\/\/\S+)/ : /ready (http:\/\/\S+)/;
   const url = await new Promise<string>((resolvePromise, reject) => {
     let out = "";

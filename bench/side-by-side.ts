@@ -18,7 +18,9 @@ import { Client } from "@langchain/langgraph-sdk";
 import { startServer, type RunningServer, type ServerKind } from "./servers.js";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-const { values: args } = parseArgs({ options: { out: { type: "string" }, details: { type: "string", default: "12" } } });
+const { values: args } = parseArgs({
+  options: { out: { type: "string" }, details: { type: "string", default: "12" } },
+});
 const CONFIG = join(import.meta.dirname, "compat/langgraph.json");
 const MAX_DETAILS = Number(args.details);
 const log = (msg: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${msg}\n`);
@@ -32,11 +34,14 @@ const withoutIds = (text: string) => text.replace(UUID, "<id>");
 /** Every leaf of a JSON value as "path: type" (arrays by index, keys without ids). */
 function leafPaths(value: unknown, prefix = "$"): string[] {
   if (value === null) return [`${prefix}: null`];
-  if (Array.isArray(value)) return value.length === 0 ? [`${prefix}: []`] : value.flatMap((item, i) => leafPaths(item, `${prefix}[${i}]`));
+  if (Array.isArray(value))
+    return value.length === 0 ? [`${prefix}: []`] : value.flatMap((item, i) => leafPaths(item, `${prefix}[${i}]`));
   if (typeof value === "object") {
     const keys = Object.keys(value as object);
     if (keys.length === 0) return [`${prefix}: {}`];
-    return keys.sort().flatMap((key) => leafPaths((value as Record<string, unknown>)[key], `${prefix}.${withoutIds(key)}`));
+    return keys
+      .sort()
+      .flatMap((key) => leafPaths((value as Record<string, unknown>)[key], `${prefix}.${withoutIds(key)}`));
   }
   return [`${prefix}: ${typeof value}`];
 }
@@ -68,7 +73,7 @@ interface StreamEvent {
 /** "values values values updates" → "values×3 updates". */
 function runLengths(names: string[]): string {
   const parts: string[] = [];
-  for (let i = 0; i < names.length; ) {
+  for (let i = 0; i < names.length;) {
     let j = i;
     while (j < names.length && names[j] === names[i]) j++;
     parts.push(j - i > 1 ? `${names[i]}×${j - i}` : names[i]);
@@ -82,7 +87,8 @@ function compareStreams(ours: StreamEvent[], official: StreamEvent[]): Outcome {
   const namesOfficial = official.map((e) => e.event);
   const details: string[] = [];
   const sameNames = namesOurs.join("\n") === namesOfficial.join("\n");
-  if (!sameNames) details.push(`event names: ours [${runLengths(namesOurs)}] vs official [${runLengths(namesOfficial)}]`);
+  if (!sameNames)
+    details.push(`event names: ours [${runLengths(namesOurs)}] vs official [${runLengths(namesOfficial)}]`);
   // Payload shapes per event name, so a different event count still compares the payloads that exist on both sides.
   const byName = (events: StreamEvent[]) => {
     const map = new Map<string, Set<string>>();
@@ -106,9 +112,17 @@ function compareStreams(ours: StreamEvent[], official: StreamEvent[]): Outcome {
 
 type Scenario<T> = (client: Client, server: RunningServer) => Promise<T>;
 
-async function collect(client: Client, threadId: string | null, graph: string, payload: Record<string, unknown>): Promise<StreamEvent[]> {
+async function collect(
+  client: Client,
+  threadId: string | null,
+  graph: string,
+  payload: Record<string, unknown>,
+): Promise<StreamEvent[]> {
   const events: StreamEvent[] = [];
-  const parts = threadId === null ? client.runs.stream(null, graph, payload as never) : client.runs.stream(threadId, graph, payload as never);
+  const parts =
+    threadId === null
+      ? client.runs.stream(null, graph, payload as never)
+      : client.runs.stream(threadId, graph, payload as never);
   for await (const part of parts) events.push({ event: withoutIds(part.event), data: part.data });
   return events;
 }
@@ -118,7 +132,17 @@ const INPUTS: Record<string, Record<string, unknown>> = {
   pipeline: { topic: "tides" },
   nested: { steps: ["start"] },
 };
-const MODES = ["values", "updates", "messages-tuple", "messages", "events", "debug", "tasks", "checkpoints", "custom"] as const;
+const MODES = [
+  "values",
+  "updates",
+  "messages-tuple",
+  "messages",
+  "events",
+  "debug",
+  "tasks",
+  "checkpoints",
+  "custom",
+] as const;
 
 interface Case<T> {
   section: string;
@@ -137,7 +161,11 @@ for (const graph of ["agent", "pipeline", "nested"]) {
         name: `${graph} ${mode}${subgraphs ? " +subgraphs" : ""}`,
         run: async (client) => {
           const thread = await client.threads.create();
-          return collect(client, thread.thread_id, graph, { input: INPUTS[graph], streamMode: mode, streamSubgraphs: subgraphs });
+          return collect(client, thread.thread_id, graph, {
+            input: INPUTS[graph],
+            streamMode: mode,
+            streamSubgraphs: subgraphs,
+          });
         },
         compare: compareStreams,
       });
@@ -150,7 +178,10 @@ cases.push({
   name: "agent [values, updates, messages-tuple]",
   run: async (client) => {
     const thread = await client.threads.create();
-    return collect(client, thread.thread_id, "agent", { input: INPUTS.agent, streamMode: ["values", "updates", "messages-tuple"] });
+    return collect(client, thread.thread_id, "agent", {
+      input: INPUTS.agent,
+      streamMode: ["values", "updates", "messages-tuple"],
+    });
   },
   compare: compareStreams,
 });
@@ -160,7 +191,10 @@ cases.push({
   name: "pipeline run that throws [values, updates, debug]",
   run: async (client) => {
     const thread = await client.threads.create();
-    return collect(client, thread.thread_id, "pipeline", { input: { topic: "fail" }, streamMode: ["values", "updates", "debug"] });
+    return collect(client, thread.thread_id, "pipeline", {
+      input: { topic: "fail" },
+      streamMode: ["values", "updates", "debug"],
+    });
   },
   compare: compareStreams,
 });
@@ -177,8 +211,14 @@ cases.push({
   name: "approval: to the interrupt, then resume (values, updates)",
   run: async (client) => {
     const thread = await client.threads.create();
-    const first = await collect(client, thread.thread_id, "approval", { input: { request: "deploy" }, streamMode: ["values", "updates"] });
-    const second = await collect(client, thread.thread_id, "approval", { command: { resume: "yes" }, streamMode: ["values", "updates"] });
+    const first = await collect(client, thread.thread_id, "approval", {
+      input: { request: "deploy" },
+      streamMode: ["values", "updates"],
+    });
+    const second = await collect(client, thread.thread_id, "approval", {
+      command: { resume: "yes" },
+      streamMode: ["values", "updates"],
+    });
     return [...first, { event: "--- resume ---", data: null }, ...second];
   },
   compare: compareStreams,
@@ -189,9 +229,13 @@ cases.push({
   name: "join stream of a background run (create + joinStream)",
   run: async (client) => {
     const thread = await client.threads.create();
-    const run = await client.runs.create(thread.thread_id, "pipeline", { input: INPUTS.pipeline, streamMode: ["values", "updates"] });
+    const run = await client.runs.create(thread.thread_id, "pipeline", {
+      input: INPUTS.pipeline,
+      streamMode: ["values", "updates"],
+    });
     const events: StreamEvent[] = [];
-    for await (const part of client.runs.joinStream(thread.thread_id, run.run_id)) events.push({ event: withoutIds(part.event), data: part.data });
+    for await (const part of client.runs.joinStream(thread.thread_id, run.run_id))
+      events.push({ event: withoutIds(part.event), data: part.data });
     return events;
   },
   compare: compareStreams,
@@ -211,7 +255,10 @@ const compareCounts = (ours: Counts, official: Counts): Outcome => {
     match: differing.length === 0 && shape.match,
     ours: show(ours),
     official: show(official),
-    details: [...differing.map((k) => `${k}: ours ${ours.counts[k]} vs official ${official.counts[k]}`), ...shape.details.map((d) => `entry shape ${d}`)],
+    details: [
+      ...differing.map((k) => `${k}: ours ${ours.counts[k]} vs official ${official.counts[k]}`),
+      ...shape.details.map((d) => `entry shape ${d}`),
+    ],
   };
 };
 
@@ -222,18 +269,32 @@ cases.push({
     const thread = await client.threads.create();
     await client.runs.wait(thread.thread_id, "agent", { input: INPUTS.agent });
     const afterOne = await client.threads.getHistory(thread.thread_id);
-    await client.runs.wait(thread.thread_id, "agent", { input: { messages: [{ type: "human", content: "Oslo" }] }, metadata: { pass: "second" } });
+    await client.runs.wait(thread.thread_id, "agent", {
+      input: { messages: [{ type: "human", content: "Oslo" }] },
+      metadata: { pass: "second" },
+    });
     const full = await client.threads.getHistory(thread.thread_id);
     const limited = await client.threads.getHistory(thread.thread_id, { limit: 3 });
     // The SDK types `before` as a checkpoint config; the official server validates it as a checkpoint id string.
     const lengthOr = async (options: Record<string, unknown>) =>
-      client.threads.getHistory(thread.thread_id, options as never).then((h) => h.length, (e: Error) => `error ${e.message.slice(0, 8)}`);
+      client.threads.getHistory(thread.thread_id, options as never).then(
+        (h) => h.length,
+        (e: Error) => `error ${e.message.slice(0, 8)}`,
+      );
     const before = await lengthOr({ before: full[2].checkpoint });
     const beforeId = await lengthOr({ before: full[2].checkpoint.checkpoint_id });
     const filtered = await client.threads.getHistory(thread.thread_id, { metadata: { pass: "second" } });
     const bySource = await client.threads.getHistory(thread.thread_id, { metadata: { source: "input" } });
     return {
-      counts: { afterOne: afterOne.length, full: full.length, limit3: limited.length, beforeThird: before, beforeThirdId: beforeId, metaPass: filtered.length, metaSourceInput: bySource.length },
+      counts: {
+        afterOne: afterOne.length,
+        full: full.length,
+        limit3: limited.length,
+        beforeThird: before,
+        beforeThirdId: beforeId,
+        metaPass: filtered.length,
+        metaSourceInput: bySource.length,
+      },
       sample: full[0],
     };
   },
@@ -253,7 +314,14 @@ cases.push({
     const after = await client.threads.getHistory(thread.thread_id);
     const done = await client.threads.get(thread.thread_id);
     return {
-      counts: { atInterrupt: atInterrupt.length, statusThen: waiting.status, next: state.next.join(","), tasks: state.tasks.length, afterResume: after.length, statusAfter: done.status },
+      counts: {
+        atInterrupt: atInterrupt.length,
+        statusThen: waiting.status,
+        next: state.next.join(","),
+        tasks: state.tasks.length,
+        afterResume: after.length,
+        statusAfter: done.status,
+      },
       sample: atInterrupt[0],
     };
   },
@@ -268,7 +336,10 @@ cases.push({
     await client.runs.wait(thread.thread_id, "nested", { input: INPUTS.nested });
     const history = await client.threads.getHistory(thread.thread_id);
     const state = await client.threads.getState(thread.thread_id, undefined, { subgraphs: true });
-    return { counts: { history: history.length, steps: (state.values as { steps: string[] }).steps.join(">") }, sample: history[0] };
+    return {
+      counts: { history: history.length, steps: (state.values as { steps: string[] }).steps.join(">") },
+      sample: history[0],
+    };
   },
   compare: compareCounts,
 });
@@ -282,16 +353,27 @@ cases.push({
     const history = await client.threads.getHistory(thread.thread_id);
     await client.threads.updateState(thread.thread_id, { values: { draft: "edited" } });
     const after = await client.threads.getHistory(thread.thread_id);
-    return { counts: { afterRun: history.length, afterUpdate: after.length, lastSource: String(after[0].metadata?.source) }, sample: after[0] };
+    return {
+      counts: { afterRun: history.length, afterUpdate: after.length, lastSource: String(after[0].metadata?.source) },
+      sample: after[0],
+    };
   },
   compare: compareCounts,
 });
 
 // Object shapes as the SDK returns them.
 const objectCase = (name: string, run: Scenario<unknown>) =>
-  cases.push({ section: "objects", name, run, compare: (ours: unknown, official: unknown) => ({ ...compareShapes(ours, official), ours: "", official: "" }) });
+  cases.push({
+    section: "objects",
+    name,
+    run,
+    compare: (ours: unknown, official: unknown) => ({ ...compareShapes(ours, official), ours: "", official: "" }),
+  });
 
-objectCase("assistant (system, agent)", async (client) => (await client.assistants.search({ graphId: "agent", metadata: { created_by: "system" } }))[0]);
+objectCase(
+  "assistant (system, agent)",
+  async (client) => (await client.assistants.search({ graphId: "agent", metadata: { created_by: "system" } }))[0],
+);
 objectCase("threads.create", (client) => client.threads.create());
 objectCase("thread after a run", async (client) => {
   const thread = await client.threads.create();
@@ -320,14 +402,22 @@ objectCase("threads.getState (agent)", async (client) => {
   return client.threads.getState(thread.thread_id);
 });
 objectCase("assistants.getGraph (agent)", async (client) => client.assistants.getGraph("agent"));
-objectCase("assistants.getSubgraphs (nested)", async (client) => Object.keys(await client.assistants.getSubgraphs("nested")));
+objectCase("assistants.getSubgraphs (nested)", async (client) =>
+  Object.keys(await client.assistants.getSubgraphs("nested")),
+);
 
 // Errors: raw HTTP, so the status and the exact body are visible.
 interface Answer {
   status: number;
   body: string;
 }
-async function call(server: RunningServer, method: string, path: string, body?: unknown, raw?: string): Promise<Answer> {
+async function call(
+  server: RunningServer,
+  method: string,
+  path: string,
+  body?: unknown,
+  raw?: string,
+): Promise<Answer> {
   const res = await fetch(new URL(path, server.url), {
     method,
     headers: body !== undefined || raw !== undefined ? { "content-type": "application/json" } : {},
@@ -354,7 +444,9 @@ function compareAnswers(ours: Answer, official: Answer): Outcome {
   return {
     match: ours.status === official.status && same,
     ...status,
-    details: same ? [] : [`body ours: ${ours.body.trim().slice(0, 200)}`, `body official: ${official.body.trim().slice(0, 200)}`],
+    details: same
+      ? []
+      : [`body ours: ${ours.body.trim().slice(0, 200)}`, `body official: ${official.body.trim().slice(0, 200)}`],
   };
 }
 const errorCase = (name: string, run: (server: RunningServer, client: Client) => Promise<Answer>) =>
@@ -362,12 +454,16 @@ const errorCase = (name: string, run: (server: RunningServer, client: Client) =>
 
 errorCase("GET unknown assistant", (s) => call(s, "GET", `/assistants/${randomUUID()}`));
 errorCase("POST /assistants without graph_id", (s) => call(s, "POST", "/assistants", {}));
-errorCase("POST /assistants with an unknown graph_id", (s) => call(s, "POST", "/assistants", { graph_id: "no_such_graph" }));
+errorCase("POST /assistants with an unknown graph_id", (s) =>
+  call(s, "POST", "/assistants", { graph_id: "no_such_graph" }),
+);
 errorCase("GET unknown thread", (s) => call(s, "GET", `/threads/${randomUUID()}`));
 errorCase("GET a thread id that is not a UUID", (s) => call(s, "GET", "/threads/not-a-uuid"));
 errorCase("DELETE unknown thread", (s) => call(s, "DELETE", `/threads/${randomUUID()}`));
 errorCase("GET state of an unknown thread", (s) => call(s, "GET", `/threads/${randomUUID()}/state`));
-errorCase("POST run on an unknown thread", (s) => call(s, "POST", `/threads/${randomUUID()}/runs`, { assistant_id: "pipeline", input: INPUTS.pipeline }));
+errorCase("POST run on an unknown thread", (s) =>
+  call(s, "POST", `/threads/${randomUUID()}/runs`, { assistant_id: "pipeline", input: INPUTS.pipeline }),
+);
 errorCase("POST run with an unknown assistant (graph name)", async (s, c) => {
   const thread = await c.threads.create();
   return call(s, "POST", `/threads/${thread.thread_id}/runs`, { assistant_id: "no_such_graph", input: {} });
@@ -391,7 +487,11 @@ errorCase("cancel unknown run", async (s, c) => {
 errorCase("busy thread: second run with multitask_strategy reject (we keep 409)", async (s, c) => {
   const thread = await c.threads.create();
   await c.runs.create(thread.thread_id, "pipeline", { input: { topic: "slow", delay_ms: 3000 } });
-  return call(s, "POST", `/threads/${thread.thread_id}/runs`, { assistant_id: "pipeline", input: INPUTS.pipeline, multitask_strategy: "reject" });
+  return call(s, "POST", `/threads/${thread.thread_id}/runs`, {
+    assistant_id: "pipeline",
+    input: INPUTS.pipeline,
+    multitask_strategy: "reject",
+  });
 });
 errorCase("busy thread: updateState while a run is in flight", async (s, c) => {
   const thread = await c.threads.create();
@@ -407,11 +507,18 @@ errorCase("run body with a number as assistant_id", async (s, c) => {
 errorCase("threads/search with a string limit", (s) => call(s, "POST", "/threads/search", { limit: "ten" }));
 errorCase("unknown stream_mode", async (s, c) => {
   const thread = await c.threads.create();
-  return call(s, "POST", `/threads/${thread.thread_id}/runs`, { assistant_id: "pipeline", input: INPUTS.pipeline, stream_mode: ["nope"] });
+  return call(s, "POST", `/threads/${thread.thread_id}/runs`, {
+    assistant_id: "pipeline",
+    input: INPUTS.pipeline,
+    stream_mode: ["nope"],
+  });
 });
 errorCase("runs/wait of a run that throws", async (s, c) => {
   const thread = await c.threads.create();
-  return call(s, "POST", `/threads/${thread.thread_id}/runs/wait`, { assistant_id: "pipeline", input: { topic: "fail" } });
+  return call(s, "POST", `/threads/${thread.thread_id}/runs/wait`, {
+    assistant_id: "pipeline",
+    input: { topic: "fail" },
+  });
 });
 errorCase("GET the run that threw", async (s, c) => {
   const thread = await c.threads.create();
@@ -436,7 +543,10 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function runAll(kind: ServerKind, server: RunningServer): Promise<Map<Case<unknown>, { value?: unknown; error?: string }>> {
+async function runAll(
+  kind: ServerKind,
+  server: RunningServer,
+): Promise<Map<Case<unknown>, { value?: unknown; error?: string }>> {
   const client = new Client({ apiUrl: server.url });
   const results = new Map<Case<unknown>, { value?: unknown; error?: string }>();
   for (const c of cases) {
@@ -451,7 +561,10 @@ async function runAll(kind: ServerKind, server: RunningServer): Promise<Map<Case
 }
 
 log("starting both servers on bench/compat/langgraph.json");
-const [ours, official] = await Promise.all([startServer("ours", await freePort(), CONFIG), startServer("official", await freePort(), CONFIG)]);
+const [ours, official] = await Promise.all([
+  startServer("ours", await freePort(), CONFIG),
+  startServer("official", await freePort(), CONFIG),
+]);
 let report = "";
 try {
   // One server at a time, so neither competes with the other for the 2 cores.
@@ -462,15 +575,28 @@ try {
     const a = resultsOurs.get(c)!;
     const b = resultsOfficial.get(c)!;
     if (!a.error && !b.error) return c.compare(a.value, b.value);
-    return { match: a.error === b.error, ours: a.error ? `threw: ${a.error}` : "ok", official: b.error ? `threw: ${b.error}` : "ok", details: [] };
+    return {
+      match: a.error === b.error,
+      ours: a.error ? `threw: ${a.error}` : "ok",
+      official: b.error ? `threw: ${b.error}` : "ok",
+      details: [],
+    };
   });
   // A key missing on one side in many cases (run metadata such as langgraph_version) is listed once, not per case.
   const recurringKey = (detail: string) => {
     const found = /only (ours|official): \$(\S*): /.exec(detail);
-    return found ? `${found[1]}:${found[2].replace(/\[\d+\]/g, "[]").split(".").slice(-2).join(".")}` : undefined;
+    return found
+      ? `${found[1]}:${found[2]
+          .replace(/\[\d+\]/g, "[]")
+          .split(".")
+          .slice(-2)
+          .join(".")}`
+      : undefined;
   };
   const casesPerKey = new Map<string, number>();
-  for (const o of outcomes) for (const key of new Set(o.details.map(recurringKey).filter(Boolean) as string[])) casesPerKey.set(key, (casesPerKey.get(key) ?? 0) + 1);
+  for (const o of outcomes)
+    for (const key of new Set(o.details.map(recurringKey).filter(Boolean) as string[]))
+      casesPerKey.set(key, (casesPerKey.get(key) ?? 0) + 1);
   const recurring = new Set([...casesPerKey].filter(([, n]) => n >= 3).map(([key]) => key));
   const isRecurring = (detail: string) => recurring.has(recurringKey(detail) ?? "");
 
@@ -480,7 +606,11 @@ try {
   cases.forEach((c, i) => {
     const outcome = outcomes[i];
     const own = outcome.details.filter((d) => !isRecurring(d));
-    const verdict = outcome.match ? "yes" : own.length === 0 && outcome.details.length > 0 ? "recurring keys only" : "**no**";
+    const verdict = outcome.match
+      ? "yes"
+      : own.length === 0 && outcome.details.length > 0
+        ? "recurring keys only"
+        : "**no**";
     if (outcome.match) matches++;
     const cell = (text: string) => text.replace(/\|/g, "\\|").slice(0, 90);
     rows.push(`| ${c.section} | ${cell(c.name)} | ${verdict} | ${cell(outcome.ours)} | ${cell(outcome.official)} |`);

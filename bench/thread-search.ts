@@ -53,8 +53,16 @@ for (const sortBy of ["updated_at", "created_at"] as const) {
   }
 }
 meter.take();
-const filtered = await store.search({ limit: 20, offset: 0, sortBy: "updated_at", sortOrder: "desc", metadata: { n: count - 30 } });
+const filtered = await store.search({
+  limit: 20,
+  offset: 0,
+  sortBy: "updated_at",
+  sortOrder: "desc",
+  metadata: { n: count - 30 },
+});
 const r = meter.take();
-console.log(`metadata filter matching one recent thread: ${filtered.length} found, ${r.itemsRead} items read (filters read until the page fills)`);
+console.log(
+  `metadata filter matching one recent thread: ${filtered.length} found, ${r.itemsRead} items read (filters read until the page fills)`,
+);
 client.destroy();
 await dynamo.close();

@@ -23,40 +23,55 @@ const getTime = tool(async () => new Date().toISOString(), {
   schema: z.object({}),
 });
 
-const text = (message: BaseMessage | undefined) => (typeof message?.content === "string" ? message.content : JSON.stringify(message?.content ?? ""));
+const text = (message: BaseMessage | undefined) =>
+  typeof message?.content === "string" ? message.content : JSON.stringify(message?.content ?? "");
 
 async function agent(state: typeof MessagesAnnotation.State, config: RunnableConfig) {
   const last = state.messages[state.messages.length - 1];
   const lastText = text(last);
   if (/\bfail\b/i.test(lastText)) throw new Error("The agent was asked to fail.");
   if (last?.getType() === "human" && /\btime\b/i.test(lastText)) {
-    return { messages: [new AIMessage({ content: "", tool_calls: [{ id: `call_${state.messages.length}`, name: "get_time", args: {} }] })] };
+    return {
+      messages: [
+        new AIMessage({
+          content: "",
+          tool_calls: [{ id: `call_${state.messages.length}`, name: "get_time", args: {} }],
+        }),
+      ],
+    };
   }
   const reply = last?.getType() === "tool" ? `It is ${lastText} right now.` : `You said: ${lastText}`;
   const model = new FakeListChatModel({ responses: [reply], sleep: /\bslow\b/i.test(lastText) ? 50 : undefined });
   // Stream, as a real agent would: tokens reach `messages` stream mode, and "slow" is slow in every mode.
   let message: AIMessageChunk | undefined;
-  for await (const chunk of await model.stream(state.messages, config)) message = message ? message.concat(chunk) : chunk;
+  for await (const chunk of await model.stream(state.messages, config))
+    message = message ? message.concat(chunk) : chunk;
   return { messages: [new AIMessage({ id: message?.id, content: message?.content ?? "" })] };
 }
 
 function approval(state: typeof MessagesAnnotation.State) {
   const answer = interrupt({ question: "Do you approve?", request: text(state.messages[state.messages.length - 1]) });
-  return { messages: [new AIMessage(answer === "yes" ? "Approved: done." : `Not approved (answer: ${JSON.stringify(answer)}).`)] };
+  return {
+    messages: [
+      new AIMessage(answer === "yes" ? "Approved: done." : `Not approved (answer: ${JSON.stringify(answer)}).`),
+    ],
+  };
 }
 
 export const graph = new StateGraph(MessagesAnnotation)
   .addNode("agent", agent)
   .addNode("tools", new ToolNode([getTime]))
   .addNode("approval", approval)
-  .addConditionalEdges(START, (state) => (/\bapprove\b/i.test(text(state.messages[state.messages.length - 1])) ? "approval" : "agent"), [
+  .addConditionalEdges(
+    START,
+    (state) => (/\bapprove\b/i.test(text(state.messages[state.messages.length - 1])) ? "approval" : "agent"),
+    ["agent", "approval"],
+  )
+  .addConditionalEdges(
     "agent",
-    "approval",
-  ])
-  .addConditionalEdges("agent", (state) => ((state.messages[state.messages.length - 1] as AIMessage).tool_calls?.length ? "tools" : END), [
-    "tools",
-    END,
-  ])
+    (state) => ((state.messages[state.messages.length - 1] as AIMessage).tool_calls?.length ? "tools" : END),
+    ["tools", END],
+  )
   .addEdge("tools", "agent")
   .addEdge("approval", END)
   .compile();

@@ -14,7 +14,10 @@ export const graph = new StateGraph(State)
   .addNode("remember", async (state, config: LangGraphRunnableConfig) => {
     if (!config.store) throw new Error("memory graph: no store was given to the graph");
     const namespace = ["notes", String(config.configurable?.user_id ?? "anonymous")];
-    if (state.note) await config.store.put(namespace, `note-${Date.now()}-${Math.random().toString(36).slice(2, 6)}`, { text: state.note });
+    if (state.note)
+      await config.store.put(namespace, `note-${Date.now()}-${Math.random().toString(36).slice(2, 6)}`, {
+        text: state.note,
+      });
     const items = await config.store.search(namespace, { limit: 100 });
     return { notes: items.map((item) => String(item.value.text)) };
   })

@@ -12,17 +12,33 @@ import { runDueCrons } from "../lib/services/crons.js";
 
 export { CRON_TICK_EVENT };
 
-export const handler = async (event: SQSEvent | unknown, context: Context): Promise<SQSBatchResponse | { started: number }> => {
+export const handler = async (
+  event: SQSEvent | unknown,
+  context: Context,
+): Promise<SQSBatchResponse | { started: number }> => {
   if (isCronTick(event)) {
     const platform = await getPlatform();
     // The sweep first: it is quick (one Query per lease shard when nothing expired), and crons may take a while.
     const swept = await sweepRuns(platform).catch((err: unknown) => {
-      console.error(JSON.stringify({ level: "error", msg: "run sweep failed", error: err instanceof Error ? err.message : String(err) }));
+      console.error(
+        JSON.stringify({
+          level: "error",
+          msg: "run sweep failed",
+          error: err instanceof Error ? err.message : String(err),
+        }),
+      );
       return undefined;
     });
     if (swept) console.log(JSON.stringify({ level: "info", msg: "run sweep", ...swept }));
     const started = await runDueCrons(platform);
-    console.log(JSON.stringify({ level: "info", msg: "cron tick", started: started.length, failed: started.filter((s) => s.error).length }));
+    console.log(
+      JSON.stringify({
+        level: "info",
+        msg: "cron tick",
+        started: started.length,
+        failed: started.filter((s) => s.error).length,
+      }),
+    );
     return { started: started.length };
   }
   return handleRunMessages(await getPlatform(), event as SQSEvent, context);

@@ -21,7 +21,9 @@ function timing(): TimingOptions | undefined {
   try {
     return JSON.parse(String(raw)) as TimingOptions;
   } catch {
-    throw new Error(`context timing must be a JSON object of milliseconds, e.g. '{"leaseMs":60000}', got ${String(raw)}`);
+    throw new Error(
+      `context timing must be a JSON object of milliseconds, e.g. '{"leaseMs":60000}', got ${String(raw)}`,
+    );
   }
 }
 
@@ -31,7 +33,10 @@ new LambdaGraphStack(app, context("stackName") ?? "LambdaGraph", {
   platform: {
     config: context("config") ?? "langgraph.json",
     auth: (context("auth") as ApiAuth | undefined) ?? "apiKey",
-    corsOrigins: context("corsOrigins")?.split(",").map((origin) => origin.trim()).filter(Boolean),
+    corsOrigins: context("corsOrigins")
+      ?.split(",")
+      .map((origin) => origin.trim())
+      .filter(Boolean),
     tables: { removalPolicy: context("removal") === "destroy" ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN },
     timing: timing(),
     graphSecrets: context("graphSecretsArn"),

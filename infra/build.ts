@@ -8,7 +8,10 @@ import { parseArgs } from "node:util";
 import { build } from "esbuild";
 import { ESBUILD, buildUiAssets, writeEntries, type FunctionName } from "./bundling.js";
 
-export async function buildFunctions(configPath: string, outDir: string): Promise<Record<FunctionName, { file: string; bytes: number }>> {
+export async function buildFunctions(
+  configPath: string,
+  outDir: string,
+): Promise<Record<FunctionName, { file: string; bytes: number }>> {
   const entries = writeEntries(resolve(configPath), resolve(outDir, "entries"));
   const result = {} as Record<FunctionName, { file: string; bytes: number }>;
   for (const name of ["api", "worker"] as const) {
@@ -34,7 +37,9 @@ export async function buildFunctions(configPath: string, outDir: string): Promis
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: { config: { type: "string", default: "langgraph.json" }, out: { type: "string", default: "dist" } } });
+  const { values } = parseArgs({
+    options: { config: { type: "string", default: "langgraph.json" }, out: { type: "string", default: "dist" } },
+  });
   const built = await buildFunctions(values.config!, values.out!);
   for (const [name, { file, bytes }] of Object.entries(built)) {
     console.log(`${name.padEnd(7)} ${(bytes / 1024 / 1024).toFixed(2)} MB  ${file}`);

@@ -61,15 +61,30 @@ export function writeEntries(configPath: string, outDir: string): Record<Functio
 function staticSchemas(config: LoadedConfig, outDir: string): Record<string, unknown> {
   const file = join(outDir, "static-schemas.json");
   if (!isFresh(file, config)) {
-    const specs = config.graphs.map(({ graphId, file: sourceFile, exportName, spec }) => ({ graphId, file: sourceFile, exportName, spec }));
-    const child = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "lib/graphs/static-schemas-cli.ts"), file], {
-      input: JSON.stringify(specs),
-      cwd: ROOT,
-      encoding: "utf8",
-    });
+    const specs = config.graphs.map(({ graphId, file: sourceFile, exportName, spec }) => ({
+      graphId,
+      file: sourceFile,
+      exportName,
+      spec,
+    }));
+    const child = spawnSync(
+      process.execPath,
+      ["--import", "tsx", join(ROOT, "lib/graphs/static-schemas-cli.ts"), file],
+      {
+        input: JSON.stringify(specs),
+        cwd: ROOT,
+        encoding: "utf8",
+      },
+    );
     if (child.status !== 0) {
       // The bundles still work: graphs whose state is zod or StateSchema describe themselves; the others have none.
-      console.warn(JSON.stringify({ level: "warn", msg: "could not read the graphs' schemas from their TypeScript types", error: child.stderr || child.error?.message }));
+      console.warn(
+        JSON.stringify({
+          level: "warn",
+          msg: "could not read the graphs' schemas from their TypeScript types",
+          error: child.stderr || child.error?.message,
+        }),
+      );
       return {};
     }
   }
@@ -87,7 +102,8 @@ export const ESBUILD = {
   external: ["@aws-sdk/*"],
   mainFields: ["module", "main"],
   // ESM bundles still meet CommonJS dependencies that call require().
-  banner: "import { createRequire as __lgCreateRequire } from 'node:module'; const require = __lgCreateRequire(import.meta.url);",
+  banner:
+    "import { createRequire as __lgCreateRequire } from 'node:module'; const require = __lgCreateRequire(import.meta.url);",
 };
 
 /**
@@ -106,6 +122,19 @@ export function uiCommandHooks(configPath: string) {
     beforeBundling: () => [],
     beforeInstall: () => [],
     afterBundling: (_inputDir: string, outputDir: string) =>
-      hasUi ? [[process.execPath, "--import", "tsx", join(ROOT, "lib/extensions/ui-build-cli.ts"), configPath, join(outputDir, "ui")].map((a) => JSON.stringify(a)).join(" ")] : [],
+      hasUi
+        ? [
+            [
+              process.execPath,
+              "--import",
+              "tsx",
+              join(ROOT, "lib/extensions/ui-build-cli.ts"),
+              configPath,
+              join(outputDir, "ui"),
+            ]
+              .map((a) => JSON.stringify(a))
+              .join(" "),
+          ]
+        : [],
   };
 }

@@ -11,7 +11,15 @@
  */
 import { CfnOutput, Duration, SecretValue, Stack } from "aws-cdk-lib";
 import type { Table, TableV2 } from "aws-cdk-lib/aws-dynamodb";
-import { Architecture, FunctionUrlAuthType, HttpMethod, InvokeMode, Runtime, type FunctionUrl, type FunctionUrlCorsOptions } from "aws-cdk-lib/aws-lambda";
+import {
+  Architecture,
+  FunctionUrlAuthType,
+  HttpMethod,
+  InvokeMode,
+  Runtime,
+  type FunctionUrl,
+  type FunctionUrlCorsOptions,
+} from "aws-cdk-lib/aws-lambda";
 import { CORS_ALLOW_HEADERS, CORS_EXPOSE_HEADERS, CORS_MAX_AGE_SECONDS } from "../lib/http/cors.js";
 import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from "aws-cdk-lib/aws-scheduler";
@@ -85,7 +93,10 @@ export class LangGraphPlatform extends Construct {
   constructor(scope: Construct, id: string, props: LangGraphPlatformProps = {}) {
     super(scope, id);
     const timeout = props.timeout ?? Duration.minutes(15);
-    const entries = writeEntries(resolve(props.config ?? "langgraph.json"), resolve(props.buildDir ?? ".lambdagraph/build"));
+    const entries = writeEntries(
+      resolve(props.config ?? "langgraph.json"),
+      resolve(props.buildDir ?? ".lambdagraph/build"),
+    );
 
     this.tables = new LangGraphTables(this, "Tables", props.tables);
     this.runQueue = new RunQueue(this, "RunQueue", { workerTimeout: timeout });
@@ -94,7 +105,8 @@ export class LangGraphPlatform extends Construct {
         ? Secret.fromSecretCompleteArn(this, "GraphSecrets", props.graphSecrets)
         : (props.graphSecrets ??
           new Secret(this, "GraphSecrets", {
-            description: "lambdagraph graph environment: a JSON object of variables (OPENAI_API_KEY, …) both functions set at cold start",
+            description:
+              "lambdagraph graph environment: a JSON object of variables (OPENAI_API_KEY, …) both functions set at cold start",
             secretStringValue: SecretValue.unsafePlainText("{}"), // no secret in it: the values are put after deploy
           }));
     const environment = {
@@ -117,7 +129,9 @@ export class LangGraphPlatform extends Construct {
         memorySize: props.memorySize ?? 1024,
         timeout,
         environment,
-        logGroup: new LogGroup(this, name === "api" ? "ApiLogs" : "WorkerLogs", { retention: props.logRetention ?? RetentionDays.ONE_MONTH }),
+        logGroup: new LogGroup(this, name === "api" ? "ApiLogs" : "WorkerLogs", {
+          retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+        }),
         bundling: {
           format: OutputFormat.ESM,
           target: ESBUILD.target,
@@ -142,13 +156,18 @@ export class LangGraphPlatform extends Construct {
     this.graphSecrets.grantRead(this.worker);
     this.runQueue.queue.grantSendMessages(this.api); // new runs
     this.runQueue.queue.grantSendMessages(this.worker); // the next enqueued run, and runs handed back
-    this.worker.addEventSource(new SqsEventSource(this.runQueue.queue, { batchSize: 1, reportBatchItemFailures: true }));
+    this.worker.addEventSource(
+      new SqsEventSource(this.runQueue.queue, { batchSize: 1, reportBatchItemFailures: true }),
+    );
     // Once a minute the worker starts the cron occurrences that are due (lib/services/crons.ts) and sends again the
     // runs whose lease ran out (lib/runs/sweep.ts: a crashed worker's run resumes within about two minutes).
     new Schedule(this, "CronTick", {
       description: "lambdagraph: start due cron runs, resume runs whose worker died",
       schedule: ScheduleExpression.rate(Duration.minutes(1)),
-      target: new LambdaInvoke(this.worker, { input: ScheduleTargetInput.fromObject(CRON_TICK_EVENT), retryAttempts: 0 }),
+      target: new LambdaInvoke(this.worker, {
+        input: ScheduleTargetInput.fromObject(CRON_TICK_EVENT),
+        retryAttempts: 0,
+      }),
     });
 
     const auth = props.auth ?? "apiKey";
@@ -167,7 +186,10 @@ export class LangGraphPlatform extends Construct {
     });
 
     const stack = Stack.of(this);
-    new CfnOutput(stack, "ApiUrl", { value: this.url.url, description: "Point the LangGraph SDK here: new Client({ apiUrl })" });
+    new CfnOutput(stack, "ApiUrl", {
+      value: this.url.url,
+      description: "Point the LangGraph SDK here: new Client({ apiUrl })",
+    });
     if (this.apiKey) {
       new CfnOutput(stack, "ApiKeySecretArn", {
         value: this.apiKey.secretArn,
@@ -176,14 +198,18 @@ export class LangGraphPlatform extends Construct {
     }
     new CfnOutput(stack, "GraphSecretsArn", {
       value: this.graphSecrets.secretArn,
-      description: "aws secretsmanager put-secret-value --secret-id <this> --secret-string '{\"OPENAI_API_KEY\":\"sk-...\"}'",
+      description:
+        'aws secretsmanager put-secret-value --secret-id <this> --secret-string \'{"OPENAI_API_KEY":"sk-..."}\'',
     });
     new CfnOutput(stack, "DeadLetterQueueUrl", { value: this.runQueue.deadLetterQueue.queueUrl });
   }
 }
 
 /** The function URL's CORS: the deploy's corsOrigins and langgraph.json's http.cors (lib/extensions/cors.ts). */
-function corsFor(origins: string[] | undefined, fromConfig: HttpCorsConfig | undefined): FunctionUrlCorsOptions | undefined {
+function corsFor(
+  origins: string[] | undefined,
+  fromConfig: HttpCorsConfig | undefined,
+): FunctionUrlCorsOptions | undefined {
   const cors = deploymentCors(origins, fromConfig);
   if (!cors) return undefined;
   return {

@@ -56,7 +56,8 @@ async function apiKeyDigest(env: NodeJS.ProcessEnv): Promise<Buffer | undefined>
 
 export async function platformFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<Platform> {
   const queueUrl = env[ENV.runQueueUrl];
-  if (!queueUrl) throw new Error(`lambdagraph: ${ENV.runQueueUrl} is not set (the CDK stack sets it for deployed functions)`);
+  if (!queueUrl)
+    throw new Error(`lambdagraph: ${ENV.runQueueUrl} is not set (the CDK stack sets it for deployed functions)`);
   const options = timingFromEnv(env); // the construct's `timing` prop; a bad value fails here, naming its variable
   const ttl = ttlFromEnv(env); // langgraph.json checkpointer.ttl / store.ttl, as the construct deployed them
   const graphs: GraphRegistry = bundledGraphs

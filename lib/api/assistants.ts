@@ -61,7 +61,13 @@ export async function count(req: Request, _params: Params, p: Platform): Promise
 
 export async function versions(req: Request, params: Params, p: Platform): Promise<Response> {
   const body = await parseBody(req, AssistantVersionsBody);
-  return json(await assistantVersions(p, params.assistant_id, { metadata: body.metadata, limit: body.limit ?? 10, offset: body.offset ?? 0 }));
+  return json(
+    await assistantVersions(p, params.assistant_id, {
+      metadata: body.metadata,
+      limit: body.limit ?? 10,
+      offset: body.offset ?? 0,
+    }),
+  );
 }
 
 export async function setLatest(req: Request, params: Params, p: Platform): Promise<Response> {
@@ -72,7 +78,12 @@ export async function setLatest(req: Request, params: Params, p: Platform): Prom
 export async function graph(req: Request, params: Params, p: Platform): Promise<Response> {
   const assistant = await getAssistant(p, params.assistant_id);
   const { xray } = parseQuery(req, GraphQuery);
-  const depth = xray === undefined || xray === "false" || xray === "0" ? false : xray === "true" || xray === "1" ? true : Number(xray);
+  const depth =
+    xray === undefined || xray === "false" || xray === "0"
+      ? false
+      : xray === "true" || xray === "1"
+        ? true
+        : Number(xray);
   return json(await p.graphs.drawable(assistant.graph_id, depth, graphReadConfig(assistant)));
 }
 
@@ -84,5 +95,7 @@ export async function schemas(_req: Request, params: Params, p: Platform): Promi
 export async function subgraphs(req: Request, params: Params, p: Platform): Promise<Response> {
   const assistant = await getAssistant(p, params.assistant_id);
   const { recurse } = parseQuery(req, SubgraphsQuery);
-  return json(await p.graphs.subgraphs(assistant.graph_id, params.namespace, flag(recurse), graphReadConfig(assistant)));
+  return json(
+    await p.graphs.subgraphs(assistant.graph_id, params.namespace, flag(recurse), graphReadConfig(assistant)),
+  );
 }

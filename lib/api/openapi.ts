@@ -29,7 +29,12 @@ const tag = (path: string) => {
 };
 
 function operation(route: Route<unknown>): Schema {
-  const pathParams = [...route.path.matchAll(/:(\w+)/g)].map((m) => ({ name: m[1], in: "path", required: true, schema: { type: "string" } }));
+  const pathParams = [...route.path.matchAll(/:(\w+)/g)].map((m) => ({
+    name: m[1],
+    in: "path",
+    required: true,
+    schema: { type: "string" },
+  }));
   const query = route.query ? jsonSchema(route.query) : undefined;
   const queryParams = Object.entries((query?.properties ?? {}) as Record<string, Schema>).map(([name, schema]) => ({
     name,
@@ -46,10 +51,15 @@ function operation(route: Route<unknown>): Schema {
   if (route.body || route.query) responses["422"] = { description: "Validation error: `detail[].loc` names the field" };
   return {
     operationId: `${route.method.toLowerCase()}${route.path.replace(/[/:]+(\w)/g, (_m, c: string) => `_${c}`)}`,
-    summary: route.handler.name && route.handler.name !== "handler" ? summary(route.handler.name) : `${route.method} ${route.path}`,
+    summary:
+      route.handler.name && route.handler.name !== "handler"
+        ? summary(route.handler.name)
+        : `${route.method} ${route.path}`,
     tags: [tag(route.path)],
     parameters: [...pathParams, ...queryParams],
-    ...(route.body ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(route.body) } } } } : {}),
+    ...(route.body
+      ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(route.body) } } } }
+      : {}),
     responses,
   };
 }
@@ -63,7 +73,11 @@ export function openApiDocument(routes: Route<unknown>[], version: string): Sche
   }
   return {
     openapi: "3.1.0",
-    info: { title: "lambdagraph", version, description: "The LangGraph Platform API, serverless on AWS and local with npm start." },
+    info: {
+      title: "lambdagraph",
+      version,
+      description: "The LangGraph Platform API, serverless on AWS and local with npm start.",
+    },
     paths,
   };
 }
@@ -83,7 +97,9 @@ export function docsPage(document: Schema): string {
         `<section id="${escape(op.operationId as string)}"><h3><span class="m">${method.toUpperCase()}</span> <code>${escape(path)}</code></h3>` +
           `<p>${escape(op.summary as string)} · <em>${escape((op.tags as string[])[0])}</em></p>` +
           (params ? `<ul>${params}</ul>` : "") +
-          (body ? `<details><summary>Request body</summary><pre>${escape(JSON.stringify(body.content["application/json"].schema, null, 2))}</pre></details>` : "") +
+          (body
+            ? `<details><summary>Request body</summary><pre>${escape(JSON.stringify(body.content["application/json"].schema, null, 2))}</pre></details>`
+            : "") +
           `</section>`,
       );
     }

@@ -45,12 +45,32 @@ export const routes: Route<Platform>[] = [
   { method: "GET", path: "/assistants/:assistant_id", handler: assistants.get },
   { method: "PATCH", path: "/assistants/:assistant_id", handler: assistants.patch, body: A.AssistantPatchBody },
   { method: "DELETE", path: "/assistants/:assistant_id", handler: assistants.remove, query: A.DeleteAssistantQuery },
-  { method: "POST", path: "/assistants/:assistant_id/versions", handler: assistants.versions, body: A.AssistantVersionsBody },
-  { method: "POST", path: "/assistants/:assistant_id/latest", handler: assistants.setLatest, body: A.AssistantLatestBody },
+  {
+    method: "POST",
+    path: "/assistants/:assistant_id/versions",
+    handler: assistants.versions,
+    body: A.AssistantVersionsBody,
+  },
+  {
+    method: "POST",
+    path: "/assistants/:assistant_id/latest",
+    handler: assistants.setLatest,
+    body: A.AssistantLatestBody,
+  },
   { method: "GET", path: "/assistants/:assistant_id/graph", handler: assistants.graph, query: A.GraphQuery },
   { method: "GET", path: "/assistants/:assistant_id/schemas", handler: assistants.schemas },
-  { method: "GET", path: "/assistants/:assistant_id/subgraphs", handler: assistants.subgraphs, query: A.SubgraphsQuery },
-  { method: "GET", path: "/assistants/:assistant_id/subgraphs/:namespace", handler: assistants.subgraphs, query: A.SubgraphsQuery },
+  {
+    method: "GET",
+    path: "/assistants/:assistant_id/subgraphs",
+    handler: assistants.subgraphs,
+    query: A.SubgraphsQuery,
+  },
+  {
+    method: "GET",
+    path: "/assistants/:assistant_id/subgraphs/:namespace",
+    handler: assistants.subgraphs,
+    query: A.SubgraphsQuery,
+  },
 
   { method: "PUT", path: "/store/items", handler: store.putItem, body: S.StorePutBody },
   { method: "GET", path: "/store/items", handler: store.getItem, query: S.StoreGetQuery },
@@ -69,14 +89,24 @@ export const routes: Route<Platform>[] = [
   { method: "DELETE", path: "/threads/:thread_id", handler: threads.remove },
   { method: "GET", path: "/threads/:thread_id/state", handler: threads.state, query: T.StateQuery },
   { method: "POST", path: "/threads/:thread_id/state", handler: threads.update, body: T.StateUpdateBody },
-  { method: "POST", path: "/threads/:thread_id/state/checkpoint", handler: threads.stateAtCheckpoint, body: T.StateAtCheckpointBody },
+  {
+    method: "POST",
+    path: "/threads/:thread_id/state/checkpoint",
+    handler: threads.stateAtCheckpoint,
+    body: T.StateAtCheckpointBody,
+  },
   { method: "GET", path: "/threads/:thread_id/state/:checkpoint_id", handler: threads.state, query: T.StateQuery },
   { method: "GET", path: "/threads/:thread_id/history", handler: threads.history, query: T.HistoryQuery },
   { method: "GET", path: "/threads/:thread_id/stream", handler: threads.joinStream, query: T.ThreadStreamQuery },
   { method: "POST", path: "/threads/:thread_id/history", handler: threads.history, body: T.HistoryBody },
   // The thread-centric protocol (SDK: client.threads.stream), over HTTP/SSE.
   { method: "POST", path: "/threads/:thread_id/commands", handler: protocol.protocolCommand, body: P.ProtocolCommand },
-  { method: "POST", path: "/threads/:thread_id/stream/events", handler: protocol.protocolEventStream, body: P.EventStreamRequest },
+  {
+    method: "POST",
+    path: "/threads/:thread_id/stream/events",
+    handler: protocol.protocolEventStream,
+    body: P.EventStreamRequest,
+  },
 
   { method: "POST", path: "/runs", handler: runs.createBackgroundRun, body: R.RunCreateBody },
   { method: "POST", path: "/runs/stream", handler: runs.createStreamedRun, body: R.RunCreateBody },
@@ -99,8 +129,18 @@ export const routes: Route<Platform>[] = [
   { method: "DELETE", path: "/threads/:thread_id/runs/:run_id", handler: runs.deleteRun },
   { method: "POST", path: "/threads/:thread_id/runs/:run_id/cancel", handler: runs.cancel, query: R.CancelQuery },
   { method: "GET", path: "/threads/:thread_id/runs/:run_id/join", handler: runs.join },
-  { method: "GET", path: "/threads/:thread_id/runs/:run_id/stream", handler: runs.joinStream, query: R.JoinStreamQuery },
-  { method: "POST", path: "/threads/:thread_id/runs/:run_id/stream", handler: runs.joinStream, query: R.JoinStreamQuery },
+  {
+    method: "GET",
+    path: "/threads/:thread_id/runs/:run_id/stream",
+    handler: runs.joinStream,
+    query: R.JoinStreamQuery,
+  },
+  {
+    method: "POST",
+    path: "/threads/:thread_id/runs/:run_id/stream",
+    handler: runs.joinStream,
+    query: R.JoinStreamQuery,
+  },
 ];
 
 /**
@@ -118,7 +158,11 @@ export function createApp(bundled?: () => Extensions | undefined): (req: Request
 }
 
 function appFor(p: Platform, ext: Extensions): (req: Request) => Promise<Response> {
-  const table = [...(ext.truncate ? internalRoutes : []), ...enabledRoutes(routes, ext.http), ...(ext.uiDir ? uiRoutes<Platform>(ext.uiDir) : [])];
+  const table = [
+    ...(ext.truncate ? internalRoutes : []),
+    ...enabledRoutes(routes, ext.http),
+    ...(ext.uiDir ? uiRoutes<Platform>(ext.uiDir) : []),
+  ];
   const router = createRouter(table);
   const served = ext.httpApp ? mountHttpApp(ext.httpApp, (r) => router(r, p)) : (r: Request) => router(r, p);
   const api = async (req: Request) => rejectWithoutKey(req, p.apiKeyDigest) ?? served(req);

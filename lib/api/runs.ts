@@ -8,8 +8,23 @@ import type { Platform } from "../platform.js";
 import { runRequestOf, type RunKwargs } from "../runs/kwargs.js";
 import { streamModeOf } from "../runs/stream-graph.js";
 import { clientEventData } from "../serialization/checkpoint-payloads.js";
-import { CancelManyBody, CancelQuery, JoinStreamQuery, RunBatchBody, RunCreateBody, RunListQuery } from "../schemas/runs.js";
-import { cancelRun, createRun, createStatelessRun, deleteRun as deleteRunService, followRun, getRunOr404, waitForRun } from "../services/runs.js";
+import {
+  CancelManyBody,
+  CancelQuery,
+  JoinStreamQuery,
+  RunBatchBody,
+  RunCreateBody,
+  RunListQuery,
+} from "../schemas/runs.js";
+import {
+  cancelRun,
+  createRun,
+  createStatelessRun,
+  deleteRun as deleteRunService,
+  followRun,
+  getRunOr404,
+  waitForRun,
+} from "../services/runs.js";
 import { getState } from "../services/state.js";
 import { getThreadOr404 } from "../services/threads.js";
 import { FINAL_STATUSES, publicRun, type StoredRun } from "../stores/run-store.js";
@@ -30,7 +45,8 @@ export async function createBackgroundRun(req: Request, params: Params, p: Platf
 export async function createBatch(req: Request, _params: Params, p: Platform): Promise<Response> {
   const bodies = await parseBody(req, RunBatchBody);
   const runs: StoredRun[] = [];
-  for (const body of bodies) runs.push(await createStatelessRun(p, body, { onDisconnect: "continue", request: runRequestOf(req) }));
+  for (const body of bodies)
+    runs.push(await createStatelessRun(p, body, { onDisconnect: "continue", request: runRequestOf(req) }));
   return json(runs.map(publicRun));
 }
 
@@ -75,7 +91,10 @@ export async function cancel(req: Request, params: Params, p: Platform): Promise
   const q = parseQuery(req, CancelQuery);
   const run = await getRunOr404(p, params.thread_id, params.run_id);
   if (!(await cancelRun(p, run, q.action ?? "interrupt"))) {
-    throw new HttpError(409, `Run ${run.run_id} is not cancellable: its status is ${(await p.runs.get(run.thread_id, run.run_id))?.status ?? "deleted"}`);
+    throw new HttpError(
+      409,
+      `Run ${run.run_id} is not cancellable: its status is ${(await p.runs.get(run.thread_id, run.run_id))?.status ?? "deleted"}`,
+    );
   }
   if (q.wait === "1" || q.wait === "true") {
     await waitForRun(p, run, req.signal);
@@ -109,7 +128,10 @@ export async function cancelMany(req: Request, _params: Params, p: Platform): Pr
 
 export async function join(req: Request, params: Params, p: Platform): Promise<Response> {
   const run = await getRunOr404(p, params.thread_id, params.run_id);
-  return keepAliveJson((signal) => finalOutput(p, run, signal), { heartbeatMs: p.options.heartbeatMs, signal: req.signal });
+  return keepAliveJson((signal) => finalOutput(p, run, signal), {
+    heartbeatMs: p.options.heartbeatMs,
+    signal: req.signal,
+  });
 }
 
 /**
@@ -167,7 +189,11 @@ function runStream(
         // The log's `end` marker tells readers the run has finished; on the wire a stream ends by closing, as on
         // the official server (the SDK would hand an `end` event to user code).
         if (event.event === "end" || (options.only && !options.only(event.event))) continue;
-        yield formatSseEvent({ event: event.event, data: clientEventData(event.event, event.data), id: String(event.id) });
+        yield formatSseEvent({
+          event: event.event,
+          data: clientEventData(event.event, event.data),
+          id: String(event.id),
+        });
       }
       completed = !disconnected;
     } finally {

@@ -4,7 +4,13 @@ import { HttpError } from "../http/errors.js";
 import { json, parseBody, parseQuery } from "../http/json.js";
 import type { Params } from "../http/router.js";
 import type { Platform } from "../platform.js";
-import { StoreDeleteBody, StoreGetQuery, StoreNamespacesBody, StorePutBody, StoreSearchBody } from "../schemas/store.js";
+import {
+  StoreDeleteBody,
+  StoreGetQuery,
+  StoreNamespacesBody,
+  StorePutBody,
+  StoreSearchBody,
+} from "../schemas/store.js";
 import { StoreLimitError } from "../stores/kv-store.js";
 
 export async function putItem(req: Request, _params: Params, p: Platform): Promise<Response> {
@@ -16,7 +22,9 @@ export async function putItem(req: Request, _params: Params, p: Platform): Promi
 /** The item, or `null` (200) when there is none: what the official servers answer and the SDK's getItem expects. */
 export async function getItem(req: Request, _params: Params, p: Platform): Promise<Response> {
   const query = parseQuery(req, StoreGetQuery);
-  const item: Item | null = await asBadInput(p.store.get(query.namespace, query.key, { refreshTtl: query.refresh_ttl }));
+  const item: Item | null = await asBadInput(
+    p.store.get(query.namespace, query.key, { refreshTtl: query.refresh_ttl }),
+  );
   return json(item && wireItem(item));
 }
 

@@ -2,13 +2,40 @@
 import { json, parseBody, parseQuery, readJson } from "../http/json.js";
 import type { Params } from "../http/router.js";
 import type { Platform } from "../platform.js";
-import { HistoryBody, HistoryQuery, StateAtCheckpointBody, StatePatchBody, StateQuery, ThreadStreamQuery, StateUpdateBody, ThreadCountBody, ThreadCreateBody, ThreadPatchBody, ThreadPruneBody, ThreadSearchBody } from "../schemas/threads.js";
+import {
+  HistoryBody,
+  HistoryQuery,
+  StateAtCheckpointBody,
+  StatePatchBody,
+  StateQuery,
+  ThreadStreamQuery,
+  StateUpdateBody,
+  ThreadCountBody,
+  ThreadCreateBody,
+  ThreadPatchBody,
+  ThreadPruneBody,
+  ThreadSearchBody,
+} from "../schemas/threads.js";
 import { createThreadWithHistory, getHistory, getState, updateState } from "../services/state.js";
-import { copyThread, countThreads, deleteThread, getThreadOr404, patchThread, pruneThreads, publicThread, searchThreads } from "../services/threads.js";
+import {
+  copyThread,
+  countThreads,
+  deleteThread,
+  getThreadOr404,
+  patchThread,
+  pruneThreads,
+  publicThread,
+  searchThreads,
+} from "../services/threads.js";
 import { HttpError } from "../http/errors.js";
 import { formatSseEvent, sseResponse } from "../http/sse.js";
 import { abortBeforeDeadline } from "../http/invocation-deadline.js";
-import { followThread, threadStreamPart, type ThreadPosition, type ThreadStreamMode } from "../services/thread-stream.js";
+import {
+  followThread,
+  threadStreamPart,
+  type ThreadPosition,
+  type ThreadStreamMode,
+} from "../services/thread-stream.js";
 
 const flag = (value: string | undefined) => value === "true" || value === "1";
 
@@ -75,7 +102,8 @@ export async function prune(req: Request, _params: Params, p: Platform): Promise
 export async function patchState(req: Request, params: Params, p: Platform): Promise<Response> {
   const body = await parseBody(req, StatePatchBody);
   await getThreadOr404(p, params.thread_id);
-  if (!(await p.checkpointer.patchLatestMetadata(params.thread_id, body.metadata))) throw new HttpError(404, "Thread has no state to patch");
+  if (!(await p.checkpointer.patchLatestMetadata(params.thread_id, body.metadata)))
+    throw new HttpError(404, "Thread has no state to patch");
   return new Response(null, { status: 204 });
 }
 
@@ -95,7 +123,11 @@ export async function joinStream(req: Request, params: Params, p: Platform): Pro
   const stopDeadline = abortBeforeDeadline(abort); // ends cleanly before the function's timeout; the client rejoins
   async function* events(): AsyncGenerator<string> {
     try {
-      for await (const event of followThread(p, params.thread_id, { after, from: lastEventId === "-" ? "start" : undefined, signal: abort.signal })) {
+      for await (const event of followThread(p, params.thread_id, {
+        after,
+        from: lastEventId === "-" ? "start" : undefined,
+        signal: abort.signal,
+      })) {
         const part = await threadStreamPart(p, params.thread_id, event, modes);
         if (part) yield formatSseEvent({ ...part, id: `${event.run_id}:${event.id}` });
       }
@@ -104,7 +136,11 @@ export async function joinStream(req: Request, params: Params, p: Platform): Pro
       abort.abort();
     }
   }
-  return sseResponse(events(), { location: `/threads/${params.thread_id}/stream` }, { heartbeatMs: p.options.heartbeatMs, onCancel: () => abort.abort() });
+  return sseResponse(
+    events(),
+    { location: `/threads/${params.thread_id}/stream` },
+    { heartbeatMs: p.options.heartbeatMs, onCancel: () => abort.abort() },
+  );
 }
 
 function threadPosition(lastEventId: string): ThreadPosition {

@@ -113,7 +113,11 @@ export class DynamoDBSaver extends BaseCheckpointSaver {
     let head: Item | undefined;
     if (checkpointId) {
       const result = await this.client.send(
-        new GetCommand({ TableName: this.table, Key: { pk: threadId, sk: headSk(ns, checkpointId) }, ConsistentRead: true }),
+        new GetCommand({
+          TableName: this.table,
+          Key: { pk: threadId, sk: headSk(ns, checkpointId) },
+          ConsistentRead: true,
+        }),
       );
       head = result.Item;
     } else {
@@ -155,7 +159,11 @@ export class DynamoDBSaver extends BaseCheckpointSaver {
   }
 
   /** Checkpoint heads newest first: one thread (and namespace) by Query, or every thread by Scan. */
-  private async *heads(threadId: string | undefined, ns: string | undefined, beforeId: string | undefined): AsyncGenerator<Item> {
+  private async *heads(
+    threadId: string | undefined,
+    ns: string | undefined,
+    beforeId: string | undefined,
+  ): AsyncGenerator<Item> {
     if (threadId === undefined) {
       const all: Item[] = [];
       const scan = paginateScan(
@@ -219,11 +227,19 @@ export class DynamoDBSaver extends BaseCheckpointSaver {
   }
 
   /** Checkpoints of format v < 4 kept pending sends as writes to TASKS on the parent; newer ones as a channel. */
-  private async migratePendingSends(checkpoint: Checkpoint, threadId: string, ns: string, parentId: string): Promise<void> {
+  private async migratePendingSends(
+    checkpoint: Checkpoint,
+    threadId: string,
+    ns: string,
+    parentId: string,
+  ): Promise<void> {
     const parentWrites = await this.readWrites(threadId, ns, parentId);
-    checkpoint.channel_values[TASKS] = parentWrites.filter(([, channel]) => channel === TASKS).map(([, , value]) => value);
+    checkpoint.channel_values[TASKS] = parentWrites
+      .filter(([, channel]) => channel === TASKS)
+      .map(([, , value]) => value);
     const versions = Object.values(checkpoint.channel_versions);
-    checkpoint.channel_versions[TASKS] = versions.length > 0 ? maxChannelVersion(...versions) : this.getNextVersion(undefined);
+    checkpoint.channel_versions[TASKS] =
+      versions.length > 0 ? maxChannelVersion(...versions) : this.getNextVersion(undefined);
   }
 
   /** The decoded parts of an item with `data` (chunk 0), `n` chunks, `gen` and `z`; chunks >= 1 under `chunkPrefix<gen>#`. */
@@ -233,7 +249,9 @@ export class DynamoDBSaver extends BaseCheckpointSaver {
     if (n > 1) {
       const rest = await this.queryAll(item.pk, `${chunkPrefix}${item.gen}#`);
       if (rest.length !== n - 1) {
-        throw new Error(`Checkpoint item ${item.pk} ${item.sk}: expected ${n - 1} chunks of generation ${item.gen}, found ${rest.length}`);
+        throw new Error(
+          `Checkpoint item ${item.pk} ${item.sk}: expected ${n - 1} chunks of generation ${item.gen}, found ${rest.length}`,
+        );
       }
       for (const chunk of rest) chunks.push(Buffer.from(chunk.data as Uint8Array));
     }
@@ -241,10 +259,17 @@ export class DynamoDBSaver extends BaseCheckpointSaver {
   }
 
   /** Values that `loc` places in other items: blob items, and the earlier heads that inline them. */
-  private async readValuesElsewhere(threadId: string, ns: string, selfId: string, loc: Loc): Promise<Record<string, unknown>> {
+  private async readValuesElsewhere(
+    threadId: string,
+    ns: string,
+    selfId: string,
+    loc: Loc,
+  ): Promise<Record<string, unknown>> {
     const wanted = Object.entries(loc).filter(([, [, source]]) => source !== selfId);
     if (wanted.length === 0) return {};
-    const sks = new Set(wanted.map(([channel, [version, source]]) => (source === "" ? blobSk(ns, channel, version) : headSk(ns, source))));
+    const sks = new Set(
+      wanted.map(([channel, [version, source]]) => (source === "" ? blobSk(ns, channel, version) : headSk(ns, source))),
+    );
     const items = new Map((await this.batchGet(threadId, [...sks])).map((item) => [item.sk as string, item]));
     const partsBySk = new Map<string, Promise<Part[]>>();
     const partsOf = (sk: string) => {
@@ -325,10 +350,21 @@ export class DynamoDBSaver extends BaseCheckpointSaver {
 
   // ---------------------------------------------------------------- writes
 
-  async put(config: RunnableConfig, checkpoint: Checkpoint, metadata: CheckpointMetadata, newVersions: ChannelVersions): Promise<RunnableConfig> {
+  async put(
+    config: RunnableConfig,
+    checkpoint: Checkpoint,
+    metadata: CheckpointMetadata,
+    newVersions: ChannelVersions,
+  ): Promise<RunnableConfig> {
     const runId: string | undefined = config.configurable?.run_id;
     if (runId && this.fenced.has(runId)) {
-      return { configurable: { thread_id: config.configurable?.thread_id, checkpoint_ns: config.configurable?.checkpoint_ns ?? "", checkpoint_id: checkpoint.id } };
+      return {
+        configurable: {
+          thread_id: config.configurable?.thread_id,
+          checkpoint_ns: config.configurable?.checkpoint_ns ?? "",
+          checkpoint_id: checkpoint.id,
+        },
+      };
     }
     return this.track(runId, this.putCheckpoint(config, checkpoint, metadata, newVersions));
   }
@@ -353,7 +389,8 @@ export class DynamoDBSaver extends BaseCheckpointSaver {
     // metadata also takes the run's config (configurable keys, then config.metadata: graph, assistant, the run's
     // own metadata), so history can be filtered by them.
     const runId = config.configurable?.run_id;
-    const merged = typeof runId === "string" ? ({ ...runConfigMetadata(config), ...metadata } as CheckpointMetadata) : metadata;
+    const merged =
+      typeof runId === "string" ? ({ ...runConfigMetadata(config), ...metadata } as CheckpointMetadata) : metadata;
     const stored = typeof runId === "string" && !("run_id" in merged) ? { ...merged, run_id: runId } : merged;
     const parts: Part[] = [await this.dump("checkpoint", copy), await this.dump("metadata", stored)];
     const loc: Loc = {};
@@ -376,14 +413,22 @@ export class DynamoDBSaver extends BaseCheckpointSaver {
         loc[channel] = [version, copy.id, expiresAt ?? 0];
       } else {
         const sk = blobSk(ns, channel, version);
-        blobWrites.push(this.writePayload({ pk: threadId, sk }, `bx#${sk.slice(3)}#`, [{ ...part, name: "value" }], {}, expiresAt));
+        blobWrites.push(
+          this.writePayload({ pk: threadId, sk }, `bx#${sk.slice(3)}#`, [{ ...part, name: "value" }], {}, expiresAt),
+        );
         loc[channel] = [version, "", expiresAt ?? 0];
       }
     }
     await Promise.all(blobWrites);
     const attributes: Item = { loc };
     if (parent) attributes.parent = parent;
-    await this.writePayload({ pk: threadId, sk: headSk(ns, copy.id) }, `cx#${keyPart(ns)}#${keyPart(copy.id)}#`, parts, attributes, expiresAt);
+    await this.writePayload(
+      { pk: threadId, sk: headSk(ns, copy.id) },
+      `cx#${keyPart(ns)}#${keyPart(copy.id)}#`,
+      parts,
+      attributes,
+      expiresAt,
+    );
     this.rememberLoc(threadId, ns, copy.id, loc);
     return { configurable: { thread_id: threadId, checkpoint_ns: ns, checkpoint_id: copy.id } };
   }
@@ -409,7 +454,12 @@ export class DynamoDBSaver extends BaseCheckpointSaver {
     return this.track(runId, this.storeWrites(config, writes, taskId, taskPath));
   }
 
-  private async storeWrites(config: RunnableConfig, writes: PendingWrite[], taskId: string, taskPath?: string): Promise<void> {
+  private async storeWrites(
+    config: RunnableConfig,
+    writes: PendingWrite[],
+    taskId: string,
+    taskPath?: string,
+  ): Promise<void> {
     const threadId = requireString(config.configurable?.thread_id, "thread_id");
     const ns: string = config.configurable?.checkpoint_ns ?? "";
     const checkpointId = requireString(config.configurable?.checkpoint_id, "checkpoint_id");
@@ -432,9 +482,13 @@ export class DynamoDBSaver extends BaseCheckpointSaver {
     await Promise.all([
       // Regular writes are kept as first written (a retried task must not replace them) ...
       regular.length > 0 &&
-        this.writePayload(itemKey(firstRegular!), chunkPrefix(firstRegular!), regular, attributes, expiresAt, { ifAbsent: true }),
+        this.writePayload(itemKey(firstRegular!), chunkPrefix(firstRegular!), regular, attributes, expiresAt, {
+          ifAbsent: true,
+        }),
       // ... special ones (errors, interrupts, resumes) are replaced by the latest.
-      ...special.map(({ idx, part }) => this.writePayload(itemKey(idx), chunkPrefix(idx), [part], attributes, expiresAt)),
+      ...special.map(({ idx, part }) =>
+        this.writePayload(itemKey(idx), chunkPrefix(idx), [part], attributes, expiresAt),
+      ),
     ]);
   }
 
@@ -445,7 +499,11 @@ export class DynamoDBSaver extends BaseCheckpointSaver {
   async copyThread(fromThreadId: string, toThreadId: string): Promise<void> {
     const items = await this.queryAll(fromThreadId, "");
     items.sort((a, b) => Number(String(a.sk).startsWith("cp#")) - Number(String(b.sk).startsWith("cp#")));
-    await batchWrite(this.client, this.table, items.map((item) => ({ PutRequest: { Item: { ...item, pk: toThreadId } } })));
+    await batchWrite(
+      this.client,
+      this.table,
+      items.map((item) => ({ PutRequest: { Item: { ...item, pk: toThreadId } } })),
+    );
   }
 
   /**
@@ -458,9 +516,15 @@ export class DynamoDBSaver extends BaseCheckpointSaver {
     const latest = await this.getTuple(config);
     if (!latest) return;
     const before = (await this.queryAll(threadId, "", "pk, sk")) as Key[];
-    await this.put(config, latest.checkpoint, latest.metadata ?? ({} as CheckpointMetadata), latest.checkpoint.channel_versions);
+    await this.put(
+      config,
+      latest.checkpoint,
+      latest.metadata ?? ({} as CheckpointMetadata),
+      latest.checkpoint.channel_versions,
+    );
     const byTask = new Map<string, PendingWrite[]>();
-    for (const [taskId, channel, value] of latest.pendingWrites ?? []) byTask.set(taskId, [...(byTask.get(taskId) ?? []), [channel, value]]);
+    for (const [taskId, channel, value] of latest.pendingWrites ?? [])
+      byTask.set(taskId, [...(byTask.get(taskId) ?? []), [channel, value]]);
     const at = { configurable: { ...config.configurable, checkpoint_id: latest.checkpoint.id } };
     for (const [taskId, writes] of byTask) await this.putWrites(at, writes, taskId);
     const stale = before.filter((key) => {
@@ -476,7 +540,12 @@ export class DynamoDBSaver extends BaseCheckpointSaver {
     const latest = await this.getTuple(config);
     if (!latest) return false;
     // Written again whole (every channel in newVersions): the head replaces itself, so it must not point at itself.
-    await this.put(config, latest.checkpoint, { ...latest.metadata, ...patch } as CheckpointMetadata, latest.checkpoint.channel_versions);
+    await this.put(
+      config,
+      latest.checkpoint,
+      { ...latest.metadata, ...patch } as CheckpointMetadata,
+      latest.checkpoint.channel_versions,
+    );
     return true;
   }
 
@@ -487,7 +556,11 @@ export class DynamoDBSaver extends BaseCheckpointSaver {
   /** Deletes items of one thread, heads first, so no reader finds a checkpoint whose chunks are already gone. */
   private async deleteKeys(threadId: string, keys: Key[]): Promise<void> {
     keys.sort((a, b) => Number(!a.sk.startsWith("cp#")) - Number(!b.sk.startsWith("cp#")));
-    await batchWrite(this.client, this.table, keys.map((Key) => ({ DeleteRequest: { Key } })));
+    await batchWrite(
+      this.client,
+      this.table,
+      keys.map((Key) => ({ DeleteRequest: { Key } })),
+    );
     for (const key of [...this.recentLocs.keys()]) if (key.startsWith(`${threadId}\u0000`)) this.recentLocs.delete(key);
   }
 
@@ -604,7 +677,8 @@ export class DynamoDBSaver extends BaseCheckpointSaver {
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 /** An item whose `expires_at` has passed (DynamoDB TTL removes it later). */
-const isExpired = (item: Item) => typeof item.expires_at === "number" && item.expires_at > 0 && item.expires_at <= nowSeconds();
+const isExpired = (item: Item) =>
+  typeof item.expires_at === "number" && item.expires_at > 0 && item.expires_at <= nowSeconds();
 
 function headSk(ns: string, checkpointId: string): string {
   return `cp#${keyPart(ns)}#${keyPart(checkpointId)}`;
@@ -632,13 +706,17 @@ const NOT_METADATA = new Set(["checkpoint_ns", "checkpoint_id", "run_id", "threa
 
 /** What of a config goes into checkpoint metadata: configurable keys (see NOT_METADATA), then `config.metadata`. */
 function runConfigMetadata(config: RunnableConfig): Record<string, unknown> {
-  const configurable = Object.entries(config.configurable ?? {}).filter(([key, value]) => !key.startsWith("__") && !NOT_METADATA.has(key) && value !== undefined);
+  const configurable = Object.entries(config.configurable ?? {}).filter(
+    ([key, value]) => !key.startsWith("__") && !NOT_METADATA.has(key) && value !== undefined,
+  );
   return { ...Object.fromEntries(configurable), ...config.metadata };
 }
 
 function requireString(value: unknown, field: string): string {
   if (typeof value !== "string" || value === "") {
-    throw new Error(`DynamoDBSaver: config.configurable.${field} must be a non-empty string (got ${JSON.stringify(value)})`);
+    throw new Error(
+      `DynamoDBSaver: config.configurable.${field} must be a non-empty string (got ${JSON.stringify(value)})`,
+    );
   }
   return value;
 }

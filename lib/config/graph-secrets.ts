@@ -19,7 +19,9 @@ export function parseGraphSecrets(text: string | undefined, secretId: string): R
   try {
     json = JSON.parse(text);
   } catch {
-    throw new Error(`lambdagraph: the graph secret ${secretId} must hold a JSON object of environment variables, e.g. {"OPENAI_API_KEY": "sk-..."}`);
+    throw new Error(
+      `lambdagraph: the graph secret ${secretId} must hold a JSON object of environment variables, e.g. {"OPENAI_API_KEY": "sk-..."}`,
+    );
   }
   const parsed = SecretVariables.safeParse(json);
   if (!parsed.success) {
@@ -27,7 +29,10 @@ export function parseGraphSecrets(text: string | undefined, secretId: string): R
     throw new Error(`lambdagraph: the graph secret ${secretId} must map variable names to strings: ${issues}`);
   }
   const bad = Object.keys(parsed.data).filter((name) => !VARIABLE_NAME.test(name));
-  if (bad.length > 0) throw new Error(`lambdagraph: the graph secret ${secretId} has keys that are not environment variable names: ${bad.join(", ")}`);
+  if (bad.length > 0)
+    throw new Error(
+      `lambdagraph: the graph secret ${secretId} has keys that are not environment variable names: ${bad.join(", ")}`,
+    );
   return parsed.data;
 }
 

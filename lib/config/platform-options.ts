@@ -16,7 +16,10 @@ export function timingFromEnv(env: NodeJS.ProcessEnv = process.env): TimingOptio
     const text = env[name];
     if (text === undefined || text === "") continue;
     const parsed = Milliseconds.safeParse(text);
-    if (!parsed.success) throw new Error(`lambdagraph: ${name} must be a positive whole number of milliseconds, got ${JSON.stringify(text)}`);
+    if (!parsed.success)
+      throw new Error(
+        `lambdagraph: ${name} must be a positive whole number of milliseconds, got ${JSON.stringify(text)}`,
+      );
     options[option] = parsed.data;
   }
   return options;
@@ -28,7 +31,10 @@ export function timingToEnv(options: TimingOptions): Record<string, string> {
   for (const [option, value] of Object.entries(options) as [TimingOption, number | undefined][]) {
     if (value === undefined) continue;
     if (!(option in OPTION_ENV)) throw new Error(`LangGraphPlatform: unknown timing option ${option}`);
-    if (!Number.isInteger(value) || value <= 0) throw new Error(`LangGraphPlatform: timing.${option} must be a positive whole number of milliseconds, got ${value}`);
+    if (!Number.isInteger(value) || value <= 0)
+      throw new Error(
+        `LangGraphPlatform: timing.${option} must be a positive whole number of milliseconds, got ${value}`,
+      );
     env[OPTION_ENV[option]] = String(value);
   }
   return env;

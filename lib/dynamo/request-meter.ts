@@ -21,7 +21,15 @@ export class RequestMeter {
   private reading: MeterReading = RequestMeter.empty();
 
   static empty(): MeterReading {
-    return { requests: 0, byOperation: {}, readUnits: 0, writeUnits: 0, requestBytes: 0, itemsWrittenByTable: {}, itemsRead: 0 };
+    return {
+      requests: 0,
+      byOperation: {},
+      readUnits: 0,
+      writeUnits: 0,
+      requestBytes: 0,
+      itemsWrittenByTable: {},
+      itemsRead: 0,
+    };
   }
 
   attach(client: DynamoDBDocumentClient): this {
@@ -64,10 +72,12 @@ export class RequestMeter {
   }
 
   private countReads(operation: string, output: Record<string, any>): void {
-    if (operation === "Query" || operation === "Scan") this.reading.itemsRead += output.ScannedCount ?? output.Count ?? 0;
+    if (operation === "Query" || operation === "Scan")
+      this.reading.itemsRead += output.ScannedCount ?? output.Count ?? 0;
     else if (/^Get(Item)?$/.test(operation)) this.reading.itemsRead += output.Item ? 1 : 0;
     else if (/^BatchGet(Item)?$/.test(operation)) {
-      for (const items of Object.values((output.Responses ?? {}) as Record<string, unknown[]>)) this.reading.itemsRead += items.length;
+      for (const items of Object.values((output.Responses ?? {}) as Record<string, unknown[]>))
+        this.reading.itemsRead += items.length;
     }
   }
 
@@ -77,7 +87,8 @@ export class RequestMeter {
     };
     if (/^(PutItem|UpdateItem|DeleteItem)$/.test(operation)) add(String(input.TableName), 1);
     if (operation === "BatchWriteItem") {
-      for (const [table, requests] of Object.entries((input.RequestItems ?? {}) as Record<string, unknown[]>)) add(table, requests.length);
+      for (const [table, requests] of Object.entries((input.RequestItems ?? {}) as Record<string, unknown[]>))
+        add(table, requests.length);
     }
   }
 

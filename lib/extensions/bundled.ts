@@ -16,7 +16,9 @@ export function registerExtensions(options: {
 }): void {
   registered = {
     http: options.http,
-    httpApp: options.httpApp ? checkedHttpApp(options.httpApp.module[options.httpApp.exportName], options.httpApp.spec) : undefined,
+    httpApp: options.httpApp
+      ? checkedHttpApp(options.httpApp.module[options.httpApp.exportName], options.httpApp.spec)
+      : undefined,
     uiDir: options.uiDir,
   };
 }

@@ -39,5 +39,8 @@ export type UiBuildConfig = z.infer<typeof UiBuildConfig>;
 export function splitModuleSpec(spec: string): { modulePath: string; exportName: string } {
   const colon = spec.lastIndexOf(":");
   const hasExport = colon > 1; // not a Windows drive letter
-  return { modulePath: hasExport ? spec.slice(0, colon) : spec, exportName: hasExport ? spec.slice(colon + 1) : "default" };
+  return {
+    modulePath: hasExport ? spec.slice(0, colon) : spec,
+    exportName: hasExport ? spec.slice(colon + 1) : "default",
+  };
 }

@@ -10,7 +10,10 @@ const DEFAULT_METHODS = ["GET", "HEAD", "PUT", "POST", "DELETE", "PATCH", "QUERY
 /** The official server adds these to `expose_headers` when a list is given without them (the SDK reads them). */
 export const REQUIRED_EXPOSE_HEADERS = ["content-location", "x-pagination-total"];
 
-export function withConfiguredCors(app: (req: Request) => Promise<Response>, cors: HttpCorsConfig): (req: Request) => Promise<Response> {
+export function withConfiguredCors(
+  app: (req: Request) => Promise<Response>,
+  cors: HttpCorsConfig,
+): (req: Request) => Promise<Response> {
   const regex = cors.allow_origin_regex ? new RegExp(cors.allow_origin_regex) : undefined;
   const anyOrigin = !regex && (cors.allow_origins === undefined || cors.allow_origins.includes("*"));
   const allowOrigin = (origin: string): string | undefined => {
@@ -34,7 +37,11 @@ export function withConfiguredCors(app: (req: Request) => Promise<Response>, cor
       if (methods) common.set("access-control-allow-methods", methods);
       const allowHeaders = cors.allow_headers?.length
         ? cors.allow_headers.join(",")
-        : req.headers.get("access-control-request-headers")?.split(",").map((h) => h.trim()).join(",");
+        : req.headers
+            .get("access-control-request-headers")
+            ?.split(",")
+            .map((h) => h.trim())
+            .join(",");
       if (allowHeaders) {
         common.set("access-control-allow-headers", allowHeaders);
         common.append("vary", "Access-Control-Request-Headers");
@@ -74,15 +81,23 @@ export interface DeploymentCors {
 
 const FUNCTION_URL_METHODS = new Set(["GET", "PUT", "HEAD", "POST", "DELETE", "PATCH", "OPTIONS", "*"]);
 
-export function deploymentCors(corsOrigins: string[] | undefined, cors: HttpCorsConfig | undefined): DeploymentCors | undefined {
+export function deploymentCors(
+  corsOrigins: string[] | undefined,
+  cors: HttpCorsConfig | undefined,
+): DeploymentCors | undefined {
   if (!corsOrigins?.length && !cors) return undefined;
-  if (corsOrigins?.includes("*")) throw new Error('LangGraphPlatform: corsOrigins "*" would let any site call your API; list the origins');
+  if (corsOrigins?.includes("*"))
+    throw new Error('LangGraphPlatform: corsOrigins "*" would let any site call your API; list the origins');
   const origins = corsOrigins?.length ? corsOrigins : cors?.allow_origins;
   if (!corsOrigins?.length && cors?.allow_origin_regex) {
-    throw new Error("langgraph.json http.cors.allow_origin_regex: a function URL takes a list of origins; list them in allow_origins (or deploy with -c corsOrigins=…)");
+    throw new Error(
+      "langgraph.json http.cors.allow_origin_regex: a function URL takes a list of origins; list them in allow_origins (or deploy with -c corsOrigins=…)",
+    );
   }
   if (!origins?.length || origins.includes("*")) {
-    throw new Error('langgraph.json http.cors: a deployment answers CORS for listed origins only, never "*"; list them in allow_origins (or deploy with -c corsOrigins=…)');
+    throw new Error(
+      'langgraph.json http.cors: a deployment answers CORS for listed origins only, never "*"; list them in allow_origins (or deploy with -c corsOrigins=…)',
+    );
   }
   const methods = (cors?.allow_methods ?? ["*"]).map((m) => m.toUpperCase()).filter((m) => FUNCTION_URL_METHODS.has(m));
   return {

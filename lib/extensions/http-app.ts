@@ -46,7 +46,10 @@ export function checkedHttpApp(value: unknown, spec: string): HonoLike {
 }
 
 /** The user's app first; whatever it passes on (`next()`, or no route of its own) goes to `builtIn`. */
-export function mountHttpApp(userApp: HonoLike, builtIn: (req: Request) => Promise<Response>): (req: Request) => Promise<Response> {
+export function mountHttpApp(
+  userApp: HonoLike,
+  builtIn: (req: Request) => Promise<Response>,
+): (req: Request) => Promise<Response> {
   const Hono = userApp.constructor as new () => HonoLike;
   const outer = new Hono();
   outer.route("/", userApp);

@@ -21,7 +21,9 @@ export async function localExtensions(
 ): Promise<{ extensions: Extensions; close(): void }> {
   const extensions: Extensions = {
     http: config.http,
-    truncate: truncator(deps.client, deps.tables, (id) => deps.graphs.ids().some((graphId) => defaultAssistantId(graphId) === id)),
+    truncate: truncator(deps.client, deps.tables, (id) =>
+      deps.graphs.ids().some((graphId) => defaultAssistantId(graphId) === id),
+    ),
   };
   if (config.http?.app) extensions.httpApp = await loadHttpApp(config.http.app, config.dir);
   let uiDir: string | undefined;

@@ -12,5 +12,6 @@ export function bindLoopbackFetch(app: (req: Request) => Promise<Response>): voi
 
 /** The app bound in this process (undefined where none is served: the worker function on AWS). */
 export function loopbackFetch(): ((input: string, init?: RequestInit) => Promise<Response>) | undefined {
-  return (globalThis as Record<symbol, unknown>)[FETCH] as ((input: string, init?: RequestInit) => Promise<Response>) | undefined;
+  return (globalThis as Record<symbol, unknown>)[FETCH] as
+    ((input: string, init?: RequestInit) => Promise<Response>) | undefined;
 }

@@ -13,7 +13,8 @@ export function routeGroup(path: string): RouteGroup | undefined {
   if (first === "assistants") return "assistants";
   if (first === "store") return "store";
   if (first === "runs") return "runs";
-  if (first === "threads") return third === "runs" || third === "commands" || third === "stream" ? runsOrThreads(path) : "threads";
+  if (first === "threads")
+    return third === "runs" || third === "commands" || third === "stream" ? runsOrThreads(path) : "threads";
   if (["ok", "info", "openapi.json", "docs"].includes(first ?? "")) return "meta";
   return undefined;
 }
@@ -26,7 +27,8 @@ function runsOrThreads(path: string): RouteGroup {
 export function enabledRoutes<Ctx>(routes: Route<Ctx>[], http: HttpConfig | undefined): Route<Ctx>[] {
   if (!http) return routes;
   const disabled = new Set<RouteGroup>();
-  for (const group of ["meta", "assistants", "threads", "runs", "store"] as const) if (http[`disable_${group}`]) disabled.add(group);
+  for (const group of ["meta", "assistants", "threads", "runs", "store"] as const)
+    if (http[`disable_${group}`]) disabled.add(group);
   if (disabled.size === 0) return routes;
   return routes.filter((route) => {
     const group = routeGroup(route.path);

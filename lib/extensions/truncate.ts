@@ -37,7 +37,12 @@ export function truncator(
   };
 }
 
-async function emptyTable(client: DynamoDBDocumentClient, table: string, id: TableId, keep: (pk: string) => boolean): Promise<void> {
+async function emptyTable(
+  client: DynamoDBDocumentClient,
+  table: string,
+  id: TableId,
+  keep: (pk: string) => boolean,
+): Promise<void> {
   const pkName = TABLES[id].partitionKey.name;
   const skName = TABLES[id].sortKey?.name;
   const keyNames = skName ? [pkName, skName] : [pkName];

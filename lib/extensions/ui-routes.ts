@@ -51,11 +51,15 @@ export function uiRoutes<Ctx>(uiDir: string): Route<Ctx>[] {
         const host = req.headers.get("host") ?? new URL(req.url).host;
         const local = ["localhost", "127.0.0.1"].some((h) => host === h || host.startsWith(`${h}:`));
         const base = `${local ? "http:" : ""}//${host}/ui/${graph_id}`;
-        const html = assets.filter((f) => extname(f) === ".css").map((f) => `<link rel="stylesheet" href="${base}/${f}" />`);
+        const html = assets
+          .filter((f) => extname(f) === ".css")
+          .map((f) => `<link rel="stylesheet" href="${base}/${f}" />`);
         const js = assets.find((f) => extname(f) === ".js");
         if (js) {
           const global = `__LGUI_${graph_id.replace(/[^a-zA-Z0-9]/g, "_")}`;
-          html.push(`<script src="${base}/${js}" onload='${global}.render(${JSON.stringify(name)}, "{{shadowRootId}}")'></script>`);
+          html.push(
+            `<script src="${base}/${js}" onload='${global}.render(${JSON.stringify(name)}, "{{shadowRootId}}")'></script>`,
+          );
         }
         return text(html.join("\n"), 200); // text/plain, as the official server answers (the SDK reads .text())
       },
@@ -72,4 +76,5 @@ export function uiRoutes<Ctx>(uiDir: string): Route<Ctx>[] {
   ];
 }
 
-const text = (body: string, status: number) => new Response(body, { status, headers: { "content-type": "text/plain; charset=UTF-8" } });
+const text = (body: string, status: number) =>
+  new Response(body, { status, headers: { "content-type": "text/plain; charset=UTF-8" } });

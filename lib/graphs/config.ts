@@ -8,7 +8,10 @@ import { CheckpointerTtl, StoreTtl, type DataTtl } from "../config/ttl.js";
 export const LangGraphConfig = z
   .object({
     graphs: z
-      .record(z.string().min(1), z.union([z.string().min(1), z.object({ path: z.string().min(1), description: z.string().optional() })]))
+      .record(
+        z.string().min(1),
+        z.union([z.string().min(1), z.object({ path: z.string().min(1), description: z.string().optional() })]),
+      )
       .refine((g) => Object.keys(g).length > 0, "at least one graph is required"),
     env: z.union([z.string(), z.record(z.string(), z.string())]).optional(),
     http: HttpConfig.optional(),
@@ -133,7 +136,16 @@ export function loadConfig(path: string): LoadedConfig {
       }),
     );
   }
-  return { path: file, dir, graphs, unhonoured, http: parsed.data.http, ui: parsed.data.ui, uiConfig: parsed.data.ui_config, ttl: { checkpointer: parsed.data.checkpointer?.ttl, store: parsed.data.store?.ttl } };
+  return {
+    path: file,
+    dir,
+    graphs,
+    unhonoured,
+    http: parsed.data.http,
+    ui: parsed.data.ui,
+    uiConfig: parsed.data.ui_config,
+    ttl: { checkpointer: parsed.data.checkpointer?.ttl, store: parsed.data.store?.ttl },
+  };
 }
 
 /** `env` as a .env file path or an object: sets variables that are not set already. */

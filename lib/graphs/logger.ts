@@ -31,7 +31,8 @@ export type SdkLogger = Record<keyof typeof SEVERITY, LogMethod>;
 
 /** Where the lines go: stdout (stderr for error and warn), which Lambda sends to CloudWatch. */
 export type LogSink = (level: string, line: string) => void;
-const consoleSink: LogSink = (level, line) => (SEVERITY[level] <= SEVERITY.warn ? console.error(line) : console.log(line));
+const consoleSink: LogSink = (level, line) =>
+  SEVERITY[level] <= SEVERITY.warn ? console.error(line) : console.log(line);
 
 export function createSdkLogger(options: { level?: string; sink?: LogSink } = {}): SdkLogger {
   const threshold = SEVERITY[options.level ?? process.env.LOG_LEVEL ?? "debug"] ?? SEVERITY.debug;
@@ -39,7 +40,8 @@ export function createSdkLogger(options: { level?: string; sink?: LogSink } = {}
   const logger = {} as SdkLogger;
   for (const level of Object.keys(SEVERITY)) {
     logger[level] = (message, ...meta) => {
-      if (SEVERITY[level] <= threshold) sink(level, JSON.stringify({ level, ...entryOf(message, meta), ...graphContext() }, jsonSafe));
+      if (SEVERITY[level] <= threshold)
+        sink(level, JSON.stringify({ level, ...entryOf(message, meta), ...graphContext() }, jsonSafe));
       return logger;
     };
   }
@@ -76,7 +78,8 @@ function graphContext(): Record<string, unknown> {
   }
   if (!metadata) return {};
   const context: Record<string, unknown> = {};
-  for (const key of ["langgraph_node", "run_id", "thread_id", "graph_id"]) if (metadata[key] != null) context[key] = metadata[key];
+  for (const key of ["langgraph_node", "run_id", "thread_id", "graph_id"])
+    if (metadata[key] != null) context[key] = metadata[key];
   return context;
 }
 

@@ -20,7 +20,9 @@ export type CompiledGraph = Pregel<any, any, any, any, any, any>;
 
 /** Why a graph is wanted, as the official server tells a factory (its `ServerRuntime`). */
 export type AccessContext = "threads.create_run" | "threads.read" | "threads.update" | "assistants.read";
-type ServerRuntime = { accessContext: "threads.create_run"; executionRuntime: { context: unknown } } | { accessContext: Exclude<AccessContext, "threads.create_run">; executionRuntime: null };
+type ServerRuntime =
+  | { accessContext: "threads.create_run"; executionRuntime: { context: unknown } }
+  | { accessContext: Exclude<AccessContext, "threads.create_run">; executionRuntime: null };
 export type GraphFactory = (config: RunnableConfig, runtime: ServerRuntime) => unknown;
 
 export interface GetGraphOptions {
@@ -45,7 +47,12 @@ export interface GraphRegistry {
   drawable(graphId: string, xray?: boolean | number, config?: RunnableConfig): Promise<unknown>;
   schemas(graphId: string, config?: RunnableConfig): Promise<Record<string, unknown>>;
   /** The graph's subgraphs (under `namespace`, all levels with `recurse`), each with its schemas, by namespace. */
-  subgraphs(graphId: string, namespace?: string, recurse?: boolean, config?: RunnableConfig): Promise<Record<string, unknown>>;
+  subgraphs(
+    graphId: string,
+    namespace?: string,
+    recurse?: boolean,
+    config?: RunnableConfig,
+  ): Promise<Record<string, unknown>>;
 }
 
 /** A graph as loaded: one shared instance, or a factory called per use. */
@@ -60,13 +67,18 @@ export async function loadGraphs(configPath: string): Promise<GraphRegistry> {
   const config = loadConfig(configPath); // applies langgraph.json `env` first: graphs and LANGGRAPH_CONFIG read it
   const graphs = new Map<string, LoadedGraph>();
   for (const spec of config.graphs) graphs.set(spec.graphId, await loadGraph(spec));
-  return registryOf(graphs, { info: infoOf(config.graphs.map((g) => g.graphId)), staticSchemas: lazyStaticSchemas(config) });
+  return registryOf(graphs, {
+    info: infoOf(config.graphs.map((g) => g.graphId)),
+    staticSchemas: lazyStaticSchemas(config),
+  });
 }
 
 /** Each graph's default config and context (LANGGRAPH_CONFIG). */
 export function infoOf(graphIds: string[], env: NodeJS.ProcessEnv = process.env): Record<string, GraphInfo> {
   const defaults = graphDefaultsFromEnv(env);
-  return Object.fromEntries(graphIds.filter((graphId) => defaults[graphId]).map((graphId) => [graphId, defaults[graphId]]));
+  return Object.fromEntries(
+    graphIds.filter((graphId) => defaults[graphId]).map((graphId) => [graphId, defaults[graphId]]),
+  );
 }
 
 /** A registry over graphs already in hand (for embedding and tests). */
@@ -84,7 +96,9 @@ export function registryOf(graphs: Map<string, LoadedGraph>, options: RegistryOp
     const config = (typeof opts.config === "function" ? await opts.config() : opts.config) ?? { configurable: {} };
     const access = opts.access ?? "assistants.read";
     const runtime: ServerRuntime =
-      access === "threads.create_run" ? { accessContext: access, executionRuntime: { context: opts.context } } : { accessContext: access, executionRuntime: null };
+      access === "threads.create_run"
+        ? { accessContext: access, executionRuntime: { context: opts.context } }
+        : { accessContext: access, executionRuntime: null };
     let made: unknown;
     try {
       made = await graph(config, runtime);
@@ -110,13 +124,17 @@ export function registryOf(graphs: Map<string, LoadedGraph>, options: RegistryOp
       // wrapped around it (`compiled.getState = …bind(compiled)`), which a copy would leave without one.
       // A shared instance is shallow-copied: the copy shares nodes and channels (read-only at run time) but has its
       // own checkpointer/store.
-      const copy = isFactory(loaded(graphId)) ? graph : (Object.assign(Object.create(Object.getPrototypeOf(graph)), graph) as CompiledGraph);
+      const copy = isFactory(loaded(graphId))
+        ? graph
+        : (Object.assign(Object.create(Object.getPrototypeOf(graph)), graph) as CompiledGraph);
       if (opts.checkpointer) copy.checkpointer = opts.checkpointer;
       if (opts.store) copy.store = opts.store;
       return copy;
     },
     async drawable(graphId, xray, config = {}) {
-      const graph = (await resolve(graphId, { config })) as unknown as { getGraphAsync(c: RunnableConfig & { xray?: boolean | number }): Promise<{ toJSON(): unknown }> };
+      const graph = (await resolve(graphId, { config })) as unknown as {
+        getGraphAsync(c: RunnableConfig & { xray?: boolean | number }): Promise<{ toJSON(): unknown }>;
+      };
       return (await graph.getGraphAsync({ ...config, xray })).toJSON();
     },
     async schemas(graphId, config = {}) {
@@ -160,17 +178,31 @@ export interface BundledGraph {
  * each graph file statically (so esbuild bundles it) and passes the modules here. LANGGRAPH_CONFIG in the
  * function's environment, when set, wins over the defaults the build saw.
  */
-export async function registryFromModules(modules: Record<string, BundledGraph>, env: NodeJS.ProcessEnv = process.env): Promise<GraphRegistry> {
+export async function registryFromModules(
+  modules: Record<string, BundledGraph>,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<GraphRegistry> {
   const graphs = new Map<string, LoadedGraph>();
   for (const [graphId, { module, exportName }] of Object.entries(modules)) {
-    graphs.set(graphId, await graphFromModule({ graphId, exportName, file: `(bundled ${graphId})`, spec: `${graphId}:${exportName}` }, module));
+    graphs.set(
+      graphId,
+      await graphFromModule(
+        { graphId, exportName, file: `(bundled ${graphId})`, spec: `${graphId}:${exportName}` },
+        module,
+      ),
+    );
   }
   const schemas = Object.fromEntries(Object.entries(modules).map(([graphId, m]) => [graphId, m.schemas]));
-  return registryOf(graphs, { info: env.LANGGRAPH_CONFIG ? infoOf(Object.keys(modules), env) : builtDefaults(modules), staticSchemas: precomputedSchemas(schemas) });
+  return registryOf(graphs, {
+    info: env.LANGGRAPH_CONFIG ? infoOf(Object.keys(modules), env) : builtDefaults(modules),
+    staticSchemas: precomputedSchemas(schemas),
+  });
 }
 
 function builtDefaults(modules: Record<string, BundledGraph>): Record<string, GraphInfo> {
-  return Object.fromEntries(Object.entries(modules).flatMap(([graphId, { defaults }]) => (defaults ? [[graphId, defaults]] : [])));
+  return Object.fromEntries(
+    Object.entries(modules).flatMap(([graphId, { defaults }]) => (defaults ? [[graphId, defaults]] : [])),
+  );
 }
 
 async function graphFromModule(spec: GraphSpec, module: Record<string, unknown>): Promise<LoadedGraph> {
@@ -182,7 +214,9 @@ async function graphFromModule(spec: GraphSpec, module: Record<string, unknown>)
   try {
     value = await exported; // `export const graph = (async () => workflow.compile())()`
   } catch (err) {
-    throw new Error(`${where}: export "${spec.exportName}" is a Promise that rejected: ${(err as Error).message}`, { cause: err });
+    throw new Error(`${where}: export "${spec.exportName}" is a Promise that rejected: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   return asCompiledGraph(value, `${where}: export "${spec.exportName}"`);
 }

@@ -10,7 +10,12 @@
  */
 import { toJsonSchema } from "@langchain/core/utils/json_schema";
 import { isZodSchemaV3, isZodSchemaV4 } from "@langchain/core/utils/types";
-import { getConfigTypeSchema, getInputTypeSchema, getOutputTypeSchema, getUpdateTypeSchema } from "@langchain/langgraph/zod/schema";
+import {
+  getConfigTypeSchema,
+  getInputTypeSchema,
+  getOutputTypeSchema,
+  getUpdateTypeSchema,
+} from "@langchain/langgraph/zod/schema";
 
 export interface GraphSchema {
   state?: unknown;
@@ -74,7 +79,11 @@ function fromStateSchema(builder: Builder): GraphSchema | undefined {
   if (!isStateSchema(state) && !isStateSchema(input) && !isStateSchema(output)) return undefined;
   const result: GraphSchema = {
     state: isStateSchema(state) ? state.getJsonSchema() : undefined,
-    input: isStateSchema(input) ? input.getInputJsonSchema() : input === PARTIAL_STATE && isStateSchema(state) ? state.getInputJsonSchema() : undefined,
+    input: isStateSchema(input)
+      ? input.getInputJsonSchema()
+      : input === PARTIAL_STATE && isStateSchema(state)
+        ? state.getInputJsonSchema()
+        : undefined,
     output: isStateSchema(output) ? output.getJsonSchema() : undefined,
     config: undefined, // StateSchema graphs declare no config schema
   };

@@ -24,10 +24,14 @@ export function precomputedSchemas(schemas: Record<string, StaticSchemas | undef
  * Schemas computed on first request, for all graphs in one compiler run, then kept — in memory, and in
  * `cacheFile` while it is newer than the sources (see isFresh), so the next start reads them back.
  */
-export function lazyStaticSchemas(config: Pick<LoadedConfig, "path" | "graphs">, cacheFile = defaultCacheFile(config.path)): StaticSchemaSource {
+export function lazyStaticSchemas(
+  config: Pick<LoadedConfig, "path" | "graphs">,
+  cacheFile = defaultCacheFile(config.path),
+): StaticSchemaSource {
   let all: Promise<Record<string, StaticSchemas | undefined>> | undefined;
   const compute = async () => {
-    if (isFresh(cacheFile, config)) return JSON.parse(readFileSync(cacheFile, "utf8")) as Record<string, StaticSchemas | undefined>;
+    if (isFresh(cacheFile, config))
+      return JSON.parse(readFileSync(cacheFile, "utf8")) as Record<string, StaticSchemas | undefined>;
     const schemas = await extractStaticSchemas(config.graphs);
     mkdirSync(dirname(cacheFile), { recursive: true });
     const partial = `${cacheFile}.${process.pid}.tmp`;
@@ -38,7 +42,11 @@ export function lazyStaticSchemas(config: Pick<LoadedConfig, "path" | "graphs">,
   return async (graphId) => {
     all ??= compute().catch((err: unknown) => {
       console.warn(
-        JSON.stringify({ level: "warn", msg: "could not read graph schemas from their TypeScript types", error: err instanceof Error ? err.message : String(err) }),
+        JSON.stringify({
+          level: "warn",
+          msg: "could not read graph schemas from their TypeScript types",
+          error: err instanceof Error ? err.message : String(err),
+        }),
       );
       return {};
     });
@@ -48,7 +56,12 @@ export function lazyStaticSchemas(config: Pick<LoadedConfig, "path" | "graphs">,
 
 /** Under the working directory's .lambdagraph/ (where npm start keeps its data), one file per langgraph.json. */
 function defaultCacheFile(configPath: string): string {
-  return join(process.cwd(), ".lambdagraph", "cache", `static-schemas-${createHash("sha256").update(configPath).digest("hex").slice(0, 16)}.json`);
+  return join(
+    process.cwd(),
+    ".lambdagraph",
+    "cache",
+    `static-schemas-${createHash("sha256").update(configPath).digest("hex").slice(0, 16)}.json`,
+  );
 }
 
 /**
@@ -60,7 +73,14 @@ export function isFresh(file: string, config: Pick<LoadedConfig, "path" | "graph
   if (!existsSync(file)) return false;
   const savedAt = statSync(file).mtimeMs;
   const folders = [...new Set(config.graphs.map((g) => dirname(g.file)))];
-  const sources = [config.path, ...folders.flatMap((folder) => readdirSync(folder).filter((f) => /\.[cm]?[jt]sx?$/.test(f)).map((f) => join(folder, f)))];
+  const sources = [
+    config.path,
+    ...folders.flatMap((folder) =>
+      readdirSync(folder)
+        .filter((f) => /\.[cm]?[jt]sx?$/.test(f))
+        .map((f) => join(folder, f)),
+    ),
+  ];
   return sources.every((source) => statSync(source).mtimeMs <= savedAt);
 }
 
@@ -71,6 +91,8 @@ export async function extractStaticSchemas(specs: GraphSpec[]): Promise<Record<s
   const extractor = "@langchain/langgraph-api/schema";
   const { getStaticGraphSchema } = (await import(extractor)) as typeof import("@langchain/langgraph-api/schema");
   const timeoutMs = Number(process.env.LANGGRAPH_SCHEMA_RESOLVE_TIMEOUT_MS) || 120_000;
-  const input = Object.fromEntries(specs.map((spec) => [spec.graphId, { sourceFile: spec.file, exportSymbol: spec.exportName }]));
+  const input = Object.fromEntries(
+    specs.map((spec) => [spec.graphId, { sourceFile: spec.file, exportSymbol: spec.exportName }]),
+  );
   return (await getStaticGraphSchema(input, { timeoutMs })) as Record<string, StaticSchemas | undefined>;
 }

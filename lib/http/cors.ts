@@ -3,7 +3,13 @@
  * 127.0.0.1); a deployment configures its allow-list on the function URL instead (LangGraphPlatform `cors`).
  */
 /** What the SDK sends and reads; the CDK construct gives the same lists to the function URL's CORS. */
-export const CORS_ALLOW_HEADERS = ["content-type", "x-api-key", "last-event-id", "authorization", "x-auth-scheme"] as const;
+export const CORS_ALLOW_HEADERS = [
+  "content-type",
+  "x-api-key",
+  "last-event-id",
+  "authorization",
+  "x-auth-scheme",
+] as const;
 export const CORS_EXPOSE_HEADERS = ["content-location", "location"] as const;
 export const CORS_MAX_AGE_SECONDS = 600;
 

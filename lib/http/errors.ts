@@ -54,8 +54,17 @@ function logUnhandled(err: unknown): void {
 }
 
 /** A validation failure as the API reports it: each issue's `loc` is where (`body`, `query`) and the field's path. */
-export function validationDetail(err: ZodError, where: "body" | "query"): { detail: { loc: string[]; msg: string; type: string }[] } {
-  return { detail: err.issues.map((issue) => ({ loc: [where, ...issue.path.map(String)], msg: issue.message, type: issue.code })) };
+export function validationDetail(
+  err: ZodError,
+  where: "body" | "query",
+): { detail: { loc: string[]; msg: string; type: string }[] } {
+  return {
+    detail: err.issues.map((issue) => ({
+      loc: [where, ...issue.path.map(String)],
+      msg: issue.message,
+      type: issue.code,
+    })),
+  };
 }
 
 function jsonError(status: number, body: unknown): Response {

@@ -2,7 +2,10 @@ import { ZodError, type z } from "zod";
 import { HttpError, validationDetail } from "./errors.js";
 
 export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body ?? null), { status, headers: { "content-type": "application/json", ...headers } });
+  return new Response(JSON.stringify(body ?? null), {
+    status,
+    headers: { "content-type": "application/json", ...headers },
+  });
 }
 
 /** The request's JSON body; an empty body reads as `{}`. Invalid JSON throws a SyntaxError (→ 422). */

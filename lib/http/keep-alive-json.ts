@@ -13,7 +13,12 @@ const NEWLINE = new TextEncoder().encode("\n");
 
 export async function keepAliveJson(
   answer: (signal: AbortSignal) => Promise<unknown>,
-  options: { heartbeatMs: number; headers?: Record<string, string>; signal?: AbortSignal; onDisconnect?: () => Promise<void> },
+  options: {
+    heartbeatMs: number;
+    headers?: Record<string, string>;
+    signal?: AbortSignal;
+    onDisconnect?: () => Promise<void>;
+  },
 ): Promise<Response> {
   const abort = new AbortController();
   options.signal?.addEventListener("abort", () => abort.abort(), { once: true }); // (AbortSignal.any needs Node 20.3)
@@ -22,7 +27,10 @@ export async function keepAliveJson(
     (error: unknown) => ({ error }),
   );
   let timer: NodeJS.Timeout | undefined;
-  const early = await Promise.race([result, new Promise<"late">((resolve) => (timer = setTimeout(() => resolve("late"), options.heartbeatMs)))]);
+  const early = await Promise.race([
+    result,
+    new Promise<"late">((resolve) => (timer = setTimeout(() => resolve("late"), options.heartbeatMs))),
+  ]);
   clearTimeout(timer);
   if (early !== "late") {
     if ("error" in early) throw early.error;

@@ -59,8 +59,11 @@ export function streamingHandler(app: App): StreamifyHandler<LambdaFunctionURLEv
   return async (event: LambdaFunctionURLEvent, responseStream: Writable, context: Context) => {
     // Streams that follow a thread end before the function's timeout (lib/http/invocation-deadline.ts).
     const request = () => app(requestFromEvent(event));
-    const remaining = typeof context?.getRemainingTimeInMillis === "function" ? context.getRemainingTimeInMillis() : undefined;
-    const response = await (remaining === undefined ? request() : withInvocationDeadline(Date.now() + remaining, request));
+    const remaining =
+      typeof context?.getRemainingTimeInMillis === "function" ? context.getRemainingTimeInMillis() : undefined;
+    const response = await (remaining === undefined
+      ? request()
+      : withInvocationDeadline(Date.now() + remaining, request));
     await writeResponseToStream(response, responseStream);
   };
 }

@@ -10,7 +10,13 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 // One request's or one run's stray error is logged, not fatal to the server and every other run. (The causes are
 // fixed where found — see lib/local/http-server.ts, lib/stream/event-log.ts — this is the net under them.)
 const logStray = (kind: string) => (err: unknown) =>
-  console.error(JSON.stringify({ level: "error", msg: kind, error: err instanceof Error ? (err.stack ?? err.message) : String(err) }));
+  console.error(
+    JSON.stringify({
+      level: "error",
+      msg: kind,
+      error: err instanceof Error ? (err.stack ?? err.message) : String(err),
+    }),
+  );
 process.on("unhandledRejection", logStray("unhandled rejection"));
 process.on("uncaughtException", logStray("uncaught exception"));
 

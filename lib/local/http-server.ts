@@ -47,7 +47,11 @@ export async function startLocalServer(options: {
   };
 }
 
-async function serve(handler: StreamifyHandler<LambdaFunctionURLEvent, void>, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function serve(
+  handler: StreamifyHandler<LambdaFunctionURLEvent, void>,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const stream = new PreludeWritable(res);
   // The client went away: later writes fail (as on Lambda, where nothing else tells the function).
   res.on("close", () => {
@@ -81,11 +85,24 @@ async function serve(handler: StreamifyHandler<LambdaFunctionURLEvent, void>, re
 /** Errors that only mean the client closed its connection. */
 function isClientGone(err: Error): boolean {
   const code = (err as NodeJS.ErrnoException).code;
-  return code === "EPIPE" || code === "ECONNRESET" || code === "ERR_STREAM_DESTROYED" || code === "ERR_STREAM_PREMATURE_CLOSE" || code === "ERR_STREAM_WRITE_AFTER_END";
+  return (
+    code === "EPIPE" ||
+    code === "ECONNRESET" ||
+    code === "ERR_STREAM_DESTROYED" ||
+    code === "ERR_STREAM_PREMATURE_CLOSE" ||
+    code === "ERR_STREAM_WRITE_AFTER_END"
+  );
 }
 
 function logError(msg: string, err: unknown): void {
-  console.error(JSON.stringify({ level: "error", msg, error: err instanceof Error ? err.message : String(err), code: (err as NodeJS.ErrnoException | undefined)?.code }));
+  console.error(
+    JSON.stringify({
+      level: "error",
+      msg,
+      error: err instanceof Error ? err.message : String(err),
+      code: (err as NodeJS.ErrnoException | undefined)?.code,
+    }),
+  );
 }
 
 async function toEvent(req: IncomingMessage): Promise<LambdaFunctionURLEvent> {
@@ -165,7 +182,11 @@ class PreludeWritable extends Writable {
         return callback();
       }
       this.head = undefined;
-      const prelude = JSON.parse(buffered.subarray(0, end).toString("utf8")) as { statusCode?: number; headers?: Record<string, string>; cookies?: string[] };
+      const prelude = JSON.parse(buffered.subarray(0, end).toString("utf8")) as {
+        statusCode?: number;
+        headers?: Record<string, string>;
+        cookies?: string[];
+      };
       const headers: Record<string, string | string[]> = { ...(prelude.headers ?? {}) };
       if (prelude.cookies?.length) headers["set-cookie"] = prelude.cookies;
       this.res.writeHead(prelude.statusCode ?? 200, headers);

@@ -17,8 +17,10 @@ import { ensureDefaultAssistants } from "../services/assistants.js";
 import { runDueCrons } from "../services/crons.js";
 import { sweepRuns, type SweepOptions } from "../runs/sweep.js";
 
-const logTickError = (err: unknown) => console.error(JSON.stringify({ level: "error", msg: "cron tick failed", error: String(err) }));
-const logSweepError = (err: unknown) => console.error(JSON.stringify({ level: "error", msg: "run sweep failed", error: String(err) }));
+const logTickError = (err: unknown) =>
+  console.error(JSON.stringify({ level: "error", msg: "cron tick failed", error: String(err) }));
+const logSweepError = (err: unknown) =>
+  console.error(JSON.stringify({ level: "error", msg: "run sweep failed", error: String(err) }));
 const logSweep = (report: { found: number }) => {
   if (report.found > 0) console.log(JSON.stringify({ level: "info", msg: "run sweep", ...report }));
 };
@@ -84,7 +86,8 @@ export async function startLocal(options: LocalOptions): Promise<LocalSystem> {
   const { handler } = await import("../../functions/api.js");
   const server = await startLocalServer({ handler, port: options.port, host: options.host, staticDir: options.webDir });
   const cronTickMs = options.cronTickMs ?? 5_000;
-  const cronTimer = cronTickMs > 0 ? setInterval(() => void runDueCrons(platform).catch(logTickError), cronTickMs) : undefined;
+  const cronTimer =
+    cronTickMs > 0 ? setInterval(() => void runDueCrons(platform).catch(logTickError), cronTickMs) : undefined;
   cronTimer?.unref();
   const sweep = (sweepOptions: SweepOptions) => sweepRuns(platform, sweepOptions).then(logSweep, logSweepError);
   const sweepMs = options.sweepMs ?? 10_000;

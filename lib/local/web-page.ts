@@ -29,6 +29,10 @@ export async function ensureWebPage(outDir = WEB_DIST): Promise<string | undefin
   } catch {
     return existsSync(index) ? outDir : undefined;
   }
-  await vite.build({ configFile: join(WEB_ROOT, "vite.config.ts"), build: { outDir, emptyOutDir: true }, logLevel: "error" });
+  await vite.build({
+    configFile: join(WEB_ROOT, "vite.config.ts"),
+    build: { outDir, emptyOutDir: true },
+    logLevel: "error",
+  });
   return outDir;
 }

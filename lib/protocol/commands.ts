@@ -20,7 +20,14 @@ import { getThreadOr404 } from "../services/threads.js";
 import type { StoredRun } from "../stores/run-store.js";
 import type { Thread } from "../stores/thread-store.js";
 import type { ProtocolCommand } from "./schemas.js";
-import { AgentGetTreeParams, InputRespondParams, ListCheckpointsParams, RunStartParams, StateForkParams, StateGetParams } from "./schemas.js";
+import {
+  AgentGetTreeParams,
+  InputRespondParams,
+  ListCheckpointsParams,
+  RunStartParams,
+  StateForkParams,
+  StateGetParams,
+} from "./schemas.js";
 import { converterFor } from "./stream.js";
 
 export type ErrorCode =
@@ -40,7 +47,15 @@ export type CommandResponse =
   | { type: "error"; id: number | null; error: ErrorCode; message: string };
 
 /** What a protocol run streams into the event log: every mode a protocol channel is made from (see convert.ts). */
-export const PROTOCOL_STREAM_MODES: StreamMode[] = ["values", "updates", "messages-tuple", "tools", "custom", "tasks", "checkpoints"];
+export const PROTOCOL_STREAM_MODES: StreamMode[] = [
+  "values",
+  "updates",
+  "messages-tuple",
+  "tools",
+  "custom",
+  "tasks",
+  "checkpoints",
+];
 
 class CommandError extends Error {
   constructor(
@@ -51,7 +66,11 @@ class CommandError extends Error {
   }
 }
 
-type Handler = (p: Platform, threadId: string, params: Record<string, unknown>) => Promise<{ result: Record<string, unknown>; meta?: Record<string, unknown> }>;
+type Handler = (
+  p: Platform,
+  threadId: string,
+  params: Record<string, unknown>,
+) => Promise<{ result: Record<string, unknown>; meta?: Record<string, unknown> }>;
 
 const HANDLERS: Record<string, Handler> = {
   "run.start": runStart,
@@ -72,17 +91,23 @@ const HANDLERS: Record<string, Handler> = {
  *   has no inbound channel from the API. Start a run instead (queued with multitask_strategy "enqueue").
  */
 const NOT_SUPPORTED: Record<string, string> = {
-  "subscription.subscribe": "Subscriptions are connection-scoped over HTTP: open POST /threads/{thread_id}/stream/events with the filter.",
-  "subscription.unsubscribe": "Subscriptions are connection-scoped over HTTP: close the POST /threads/{thread_id}/stream/events connection.",
-  "subscription.reconnect": "Reconnect by reopening POST /threads/{thread_id}/stream/events with `since` (the last seq received).",
-  "input.inject": "Input cannot be injected into a running graph here (it runs in a separate worker); start a run instead.",
+  "subscription.subscribe":
+    "Subscriptions are connection-scoped over HTTP: open POST /threads/{thread_id}/stream/events with the filter.",
+  "subscription.unsubscribe":
+    "Subscriptions are connection-scoped over HTTP: close the POST /threads/{thread_id}/stream/events connection.",
+  "subscription.reconnect":
+    "Reconnect by reopening POST /threads/{thread_id}/stream/events with `since` (the last seq received).",
+  "input.inject":
+    "Input cannot be injected into a running graph here (it runs in a separate worker); start a run instead.",
 };
 
 export async function handleCommand(p: Platform, threadId: string, command: ProtocolCommand): Promise<CommandResponse> {
   const handler = HANDLERS[command.method];
   if (!handler) {
     const reason = NOT_SUPPORTED[command.method];
-    return reason ? error(command.id, "not_supported", reason) : error(command.id, "unknown_command", `Unknown protocol command: ${command.method}`);
+    return reason
+      ? error(command.id, "not_supported", reason)
+      : error(command.id, "unknown_command", `Unknown protocol command: ${command.method}`);
   }
   try {
     const { result, meta } = await handler(p, threadId, command.params ?? {});
@@ -114,12 +139,16 @@ async function inputRespond(p: Platform, threadId: string, raw: Record<string, u
   const thread = await p.threads.get(threadId);
   if (!thread) throw new CommandError("no_such_run", "Thread not found");
   const pending = new Set(pendingInterrupts(thread));
-  if (pending.size === 0) throw new CommandError("invalid_argument", "input.respond can only be used while the thread is interrupted.");
+  if (pending.size === 0)
+    throw new CommandError("invalid_argument", "input.respond can only be used while the thread is interrupted.");
   const responses: { interrupt_id: string; response: unknown }[] =
-    "responses" in params && Array.isArray(params.responses) ? params.responses : [{ interrupt_id: params.interrupt_id as string, response: params.response }];
+    "responses" in params && Array.isArray(params.responses)
+      ? params.responses
+      : [{ interrupt_id: params.interrupt_id as string, response: params.response }];
   const resume: Record<string, unknown> = {};
   for (const { interrupt_id, response } of responses) {
-    if (!pending.has(interrupt_id)) throw new CommandError("no_such_interrupt", `No pending interrupt ${interrupt_id} on thread ${threadId}`);
+    if (!pending.has(interrupt_id))
+      throw new CommandError("no_such_interrupt", `No pending interrupt ${interrupt_id} on thread ${threadId}`);
     resume[interrupt_id] = response;
   }
   const assistantId = thread.metadata.assistant_id;
@@ -127,9 +156,15 @@ async function inputRespond(p: Platform, threadId: string, raw: Record<string, u
   const config = (params.config ?? {}) as Record<string, unknown> & { configurable?: Record<string, unknown> };
   await startRun(p, threadId, {
     assistant_id: assistantId,
-    command: { resume, ...(params.update !== undefined ? { update: params.update } : {}), ...(params.goto !== undefined ? { goto: params.goto } : {}) },
+    command: {
+      resume,
+      ...(params.update !== undefined ? { update: params.update } : {}),
+      ...(params.goto !== undefined ? { goto: params.goto } : {}),
+    },
     // strict_resume: LangGraph refuses a resume whose ids match no pending interrupt, instead of ignoring it.
-    config: (params.strict_resume ? { ...config, configurable: { ...config.configurable, __pregel_strict_resume: true } } : config) as RunCreateBody["config"],
+    config: (params.strict_resume
+      ? { ...config, configurable: { ...config.configurable, __pregel_strict_resume: true } }
+      : config) as RunCreateBody["config"],
     metadata: params.metadata,
     multitask_strategy: "enqueue",
   });
@@ -139,7 +174,9 @@ async function inputRespond(p: Platform, threadId: string, raw: Record<string, u
 async function stateGet(p: Platform, threadId: string, raw: Record<string, unknown>) {
   const params = parse(StateGetParams, raw);
   const checkpointNs = (params.namespace ?? []).join("|");
-  const state = (await getState(p, threadId, { checkpoint: checkpointNs ? { checkpoint_ns: checkpointNs } : undefined })) as {
+  const state = (await getState(p, threadId, {
+    checkpoint: checkpointNs ? { checkpoint_ns: checkpointNs } : undefined,
+  })) as {
     values: Record<string, unknown> | null;
     checkpoint: { checkpoint_id: string | null; checkpoint_ns?: string } | null;
   };
@@ -148,7 +185,9 @@ async function stateGet(p: Platform, threadId: string, raw: Record<string, unkno
   return {
     result: {
       values: keys ? Object.fromEntries(Object.entries(values).filter(([key]) => keys.includes(key))) : values,
-      ...(state.checkpoint?.checkpoint_id ? { checkpoint: { id: state.checkpoint.checkpoint_id, ns: state.checkpoint.checkpoint_ns ?? "" } } : {}),
+      ...(state.checkpoint?.checkpoint_id
+        ? { checkpoint: { id: state.checkpoint.checkpoint_id, ns: state.checkpoint.checkpoint_ns ?? "" } }
+        : {}),
     },
   };
 }
@@ -160,7 +199,11 @@ async function listCheckpoints(p: Platform, threadId: string, raw: Record<string
     limit: params.limit ?? 10,
     before: params.before ?? undefined,
     checkpoint: checkpointNs ? { checkpoint_ns: checkpointNs } : undefined,
-  })) as { checkpoint: { checkpoint_id: string }; created_at: string | null; metadata: Record<string, unknown> | null }[];
+  })) as {
+    checkpoint: { checkpoint_id: string };
+    created_at: string | null;
+    metadata: Record<string, unknown> | null;
+  }[];
   return {
     result: {
       checkpoints: history.map((state) => {
@@ -183,7 +226,8 @@ async function stateFork(p: Platform, threadId: string, raw: Record<string, unkn
   const params = parse(StateForkParams, raw);
   const thread = await getThreadOr404(p, threadId);
   const assistantId = thread.metadata.assistant_id;
-  if (typeof assistantId !== "string") throw new CommandError("no_such_checkpoint", "The thread has no checkpoints yet.");
+  if (typeof assistantId !== "string")
+    throw new CommandError("no_such_checkpoint", "The thread has no checkpoints yet.");
   await getState(p, threadId, { checkpoint: { checkpoint_id: params.checkpoint_id } }); // 404 → no_such_checkpoint
   const run = await startRun(p, threadId, {
     assistant_id: assistantId,
@@ -202,16 +246,27 @@ async function agentGetTree(p: Platform, threadId: string, raw: Record<string, u
   let run: StoredRun | undefined;
   if (params.run_id) run = await getRunOr404(p, threadId, params.run_id).catch(() => undefined);
   else run = (await p.runs.list(threadId, { limit: 1, offset: 0 }))[0];
-  if (!run) throw new CommandError("no_such_run", params.run_id ? `Run ${params.run_id} not found` : "The thread has no runs.");
+  if (!run)
+    throw new CommandError("no_such_run", params.run_id ? `Run ${params.run_id} not found` : "The thread has no runs.");
   const converter = converterFor(run, 0);
-  for (const event of await p.events.read(run.run_id, -1)) converter.convert(event, event.event === "end" ? run.status : undefined);
+  for (const event of await p.events.read(run.run_id, -1))
+    converter.convert(event, event.event === "end" ? run.status : undefined);
   return { result: { tree: converter.tree() } };
 }
 
 /** A protocol run: the request the worker needs, with the stream modes every protocol channel is made from. */
-function startRun(p: Platform, threadId: string, body: Omit<RunCreateBody, "stream_mode" | "stream_subgraphs" | "if_not_exists">): Promise<StoredRun> {
+function startRun(
+  p: Platform,
+  threadId: string,
+  body: Omit<RunCreateBody, "stream_mode" | "stream_subgraphs" | "if_not_exists">,
+): Promise<StoredRun> {
   // Validated as POST /threads/{id}/runs validates its body (a ZodError answers invalid_argument).
-  const request = RunCreateBody.parse({ ...body, stream_mode: PROTOCOL_STREAM_MODES, stream_subgraphs: true, if_not_exists: "create" });
+  const request = RunCreateBody.parse({
+    ...body,
+    stream_mode: PROTOCOL_STREAM_MODES,
+    stream_subgraphs: true,
+    if_not_exists: "create",
+  });
   return createRun(p, threadId, request, { onDisconnect: "continue" });
 }
 
@@ -220,7 +275,9 @@ function pendingInterrupts(thread: Thread | undefined): string[] {
   if (!thread || thread.status !== "interrupted") return [];
   return Object.values(thread.interrupts ?? {})
     .flat()
-    .flatMap((i) => (i && typeof i === "object" && typeof (i as { id?: unknown }).id === "string" ? [(i as { id: string }).id] : []));
+    .flatMap((i) =>
+      i && typeof i === "object" && typeof (i as { id?: unknown }).id === "string" ? [(i as { id: string }).id] : [],
+    );
 }
 
 function parse<S extends z.ZodType>(schema: S, params: Record<string, unknown>): z.infer<S> {
@@ -237,7 +294,8 @@ function error(id: number | null, code: ErrorCode, message: string): CommandResp
 /** A failure as the protocol's error: what the REST API answers with a 4xx status, under the closest code. */
 function errorFrom(id: number, err: unknown): CommandResponse {
   if (err instanceof CommandError) return error(id, err.code, err.message);
-  if (err instanceof ZodError) return error(id, "invalid_argument", err.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
+  if (err instanceof ZodError)
+    return error(id, "invalid_argument", err.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
   if (err instanceof HttpError) {
     if (err.status === 404 && /checkpoint/i.test(err.message)) return error(id, "no_such_checkpoint", err.message);
     if (err.status === 404 && /run not found/i.test(err.message)) return error(id, "no_such_run", err.message);
@@ -245,7 +303,12 @@ function errorFrom(id: number, err: unknown): CommandResponse {
     if (err.status < 500) return error(id, "invalid_argument", err.message);
   }
   console.error(
-    JSON.stringify({ level: "error", msg: "protocol command failed", error: err instanceof Error ? err.message : String(err), stack: err instanceof Error ? err.stack : undefined }),
+    JSON.stringify({
+      level: "error",
+      msg: "protocol command failed",
+      error: err instanceof Error ? err.message : String(err),
+      stack: err instanceof Error ? err.stack : undefined,
+    }),
   );
   return error(id, "unknown_error", "Internal Server Error");
 }

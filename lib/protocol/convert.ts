@@ -119,13 +119,19 @@ export class RunConverter {
             this.requestInput(e, ns, interruptsOf(values));
             continue;
           }
-          this.finishMessages(e, (m) => (sameNamespace(m.ns, ns) && m.node === node) || isTaskOf(m.ns, ns, (s) => segmentName(s) === node));
+          this.finishMessages(
+            e,
+            (m) => (sameNamespace(m.ns, ns) && m.node === node) || isTaskOf(m.ns, ns, (s) => segmentName(s) === node),
+          );
           this.emit(e, "updates", ns, { node, values: isRecord(values) ? values : {} }, node);
-          for (const child of this.openChildren(ns, (s) => segmentName(s) === node)) this.setStatus(e, child, "completed");
+          for (const child of this.openChildren(ns, (s) => segmentName(s) === node))
+            this.setStatus(e, child, "completed");
         }
         break;
       case "messages":
-        this.messages.consume(data, ns, `${this.run.run_id}:${event.id}`, (at, message, node) => this.emit(e, "messages", at, message, node));
+        this.messages.consume(data, ns, `${this.run.run_id}:${event.id}`, (at, message, node) =>
+          this.emit(e, "messages", at, message, node),
+        );
         break;
       case "tools": {
         const tool = toolData(data);
@@ -141,7 +147,8 @@ export class RunConverter {
         if (done) {
           const segment = `${done.name}:${done.id}`;
           this.finishMessages(e, (m) => isTaskOf(m.ns, ns, (s) => s === segment));
-          for (const child of this.openChildren(ns, (s) => s === segment)) this.setStatus(e, child, done.failed ? "failed" : "completed");
+          for (const child of this.openChildren(ns, (s) => s === segment))
+            this.setStatus(e, child, done.failed ? "failed" : "completed");
         }
         break;
       }
@@ -205,7 +212,13 @@ export class RunConverter {
 
   private openChildren(parent: Namespace, segment: (s: string) => boolean): Namespace[] {
     return [...this.namespaces.values()]
-      .filter((c) => c.status === "started" && c.ns.length === parent.length + 1 && startsWith(c.ns, parent) && segment(c.ns[parent.length]))
+      .filter(
+        (c) =>
+          c.status === "started" &&
+          c.ns.length === parent.length + 1 &&
+          startsWith(c.ns, parent) &&
+          segment(c.ns[parent.length]),
+      )
       .map((c) => c.ns);
   }
 
@@ -213,15 +226,24 @@ export class RunConverter {
     const entry = this.namespaces.get(namespaceKey(ns));
     if (!entry) return;
     entry.status = status;
-    this.emit(e, "lifecycle", ns, { event: status, graph_name: entry.graph_name, ...(error !== undefined ? { error } : {}) });
+    this.emit(e, "lifecycle", ns, {
+      event: status,
+      graph_name: entry.graph_name,
+      ...(error !== undefined ? { error } : {}),
+    });
   }
 
   /** The run's terminal status: every namespace still open, then the root. */
   private end(e: Emission, status: AgentStatus, error?: string): void {
-    for (const entry of this.namespaces.values()) if (entry.status === "started") this.setStatus(e, entry.ns, status, error);
+    for (const entry of this.namespaces.values())
+      if (entry.status === "started") this.setStatus(e, entry.ns, status, error);
     this.rootStatus = status;
     this.terminal = true;
-    this.emit(e, "lifecycle", [], { event: status, graph_name: this.run.graph_id, ...(error !== undefined ? { error } : {}) });
+    this.emit(e, "lifecycle", [], {
+      event: status,
+      graph_name: this.run.graph_id,
+      ...(error !== undefined ? { error } : {}),
+    });
   }
 
   private requestInput(e: Emission, ns: Namespace, interrupts: { interrupt_id: string; payload: unknown }[]): void {
@@ -258,11 +280,16 @@ function terminalStatus(status: RunStatus | null | undefined, interruptsRequeste
 function interruptsOf(value: unknown): { interrupt_id: string; payload: unknown }[] {
   const list = Array.isArray(value) ? value : [];
   return list.flatMap((entry) =>
-    isRecord(entry) && typeof entry.id === "string" ? [{ interrupt_id: entry.id, payload: "value" in entry ? entry.value : undefined }] : [],
+    isRecord(entry) && typeof entry.id === "string"
+      ? [{ interrupt_id: entry.id, payload: "value" in entry ? entry.value : undefined }]
+      : [],
   );
 }
 
-function splitInterrupts(value: unknown): { values: unknown; interrupts: { interrupt_id: string; payload: unknown }[] } {
+function splitInterrupts(value: unknown): {
+  values: unknown;
+  interrupts: { interrupt_id: string; payload: unknown }[];
+} {
   if (!isRecord(value) || !("__interrupt__" in value)) return { values: value, interrupts: [] };
   const { __interrupt__: raw, ...values } = value;
   return { values, interrupts: interruptsOf(raw) };
@@ -271,7 +298,8 @@ function splitInterrupts(value: unknown): { values: unknown; interrupts: { inter
 /** LangGraph's checkpoints-mode payload (the whole checkpoint) → the protocol's envelope. */
 function checkpointEnvelope(value: unknown): Record<string, unknown> | undefined {
   if (!isRecord(value)) return undefined;
-  const idOf = (config: unknown) => (isRecord(config) && isRecord(config.configurable) ? config.configurable.checkpoint_id : undefined);
+  const idOf = (config: unknown) =>
+    isRecord(config) && isRecord(config.configurable) ? config.configurable.checkpoint_id : undefined;
   const id = idOf(value.config);
   if (typeof id !== "string") return undefined;
   const parent = idOf(value.parentConfig) ?? idOf(value.parent_config);
@@ -291,9 +319,18 @@ function toolData(value: unknown): Record<string, unknown> | undefined {
   const toolCallId = typeof id === "string" ? id : "";
   switch (value.event) {
     case "on_tool_start":
-      return { event: "tool-started", tool_call_id: toolCallId, tool_name: typeof value.name === "string" ? value.name : "tool", input: value.input };
+      return {
+        event: "tool-started",
+        tool_call_id: toolCallId,
+        tool_name: typeof value.name === "string" ? value.name : "tool",
+        input: value.input,
+      };
     case "on_tool_event":
-      return { event: "tool-output-delta", tool_call_id: toolCallId, delta: typeof value.data === "string" ? value.data : JSON.stringify(value.data ?? null) };
+      return {
+        event: "tool-output-delta",
+        tool_call_id: toolCallId,
+        delta: typeof value.data === "string" ? value.data : JSON.stringify(value.data ?? null),
+      };
     case "on_tool_end":
       return { event: "tool-finished", tool_call_id: toolCallId, output: value.output };
     case "on_tool_error": {
@@ -308,7 +345,8 @@ function toolData(value: unknown): Record<string, unknown> | undefined {
 
 /** A task-result payload of tasks mode (`{id, name, result, error}`), for a real node (not `__start__` …). */
 function taskResult(value: unknown): { id: string; name: string; failed: boolean } | undefined {
-  if (!isRecord(value) || !("result" in value) || typeof value.id !== "string" || typeof value.name !== "string") return undefined;
+  if (!isRecord(value) || !("result" in value) || typeof value.id !== "string" || typeof value.name !== "string")
+    return undefined;
   if (value.name.startsWith("__")) return undefined;
   return { id: value.id, name: value.name, failed: value.error != null };
 }

@@ -86,5 +86,7 @@ export function matchesFilter(filter: EventFilter, event: ProtocolEvent): boolea
   const depth = filter.depth;
   const ns = event.params.namespace;
   if (!namespaces || namespaces.length === 0) return depth == null || ns.length <= depth;
-  return namespaces.some((prefix) => isPrefixMatch(ns, prefix) && (depth == null || ns.length - prefix.length <= depth));
+  return namespaces.some(
+    (prefix) => isPrefixMatch(ns, prefix) && (depth == null || ns.length - prefix.length <= depth),
+  );
 }

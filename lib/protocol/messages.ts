@@ -40,7 +40,13 @@ export interface OpenMessage {
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
-const ROLES: Record<string, string> = { human: "human", user: "human", system: "system", tool: "tool", function: "tool" };
+const ROLES: Record<string, string> = {
+  human: "human",
+  user: "human",
+  system: "system",
+  tool: "tool",
+  function: "tool",
+};
 
 export class MessageConverter {
   private readonly open = new Map<string, OpenMessage>();
@@ -53,7 +59,10 @@ export class MessageConverter {
     if (type === "remove") return;
     const metadata = isRecord(meta) ? meta : {};
     const node = typeof metadata.langgraph_node === "string" ? metadata.langgraph_node : undefined;
-    const ns = typeof metadata.langgraph_checkpoint_ns === "string" ? fromCheckpointNs(metadata.langgraph_checkpoint_ns) : eventNs;
+    const ns =
+      typeof metadata.langgraph_checkpoint_ns === "string"
+        ? fromCheckpointNs(metadata.langgraph_checkpoint_ns)
+        : eventNs;
     const id = typeof message.id === "string" && message.id !== "" ? message.id : fallbackId;
     const isChunk = "tool_call_chunks" in message || type.endsWith("Chunk");
     const streaming = this.open.get(id);
@@ -75,7 +84,8 @@ export class MessageConverter {
         } else if (isRecord(part)) {
           const text = textOf(part);
           if (text) this.append(m, text.kind, text.value, emit);
-          else if (!TOOL_PART_TYPES.has(String(part.type)) && typeof part.type === "string") this.standalone(m, part as Block, emit);
+          else if (!TOOL_PART_TYPES.has(String(part.type)) && typeof part.type === "string")
+            this.standalone(m, part as Block, emit);
         }
       }
     }
@@ -101,14 +111,28 @@ export class MessageConverter {
     }
   }
 
-  private start(id: string, ns: Namespace, node: string | undefined, message: Record<string, unknown>, meta: Record<string, unknown>, emit: EmitMessage) {
+  private start(
+    id: string,
+    ns: Namespace,
+    node: string | undefined,
+    message: Record<string, unknown>,
+    meta: Record<string, unknown>,
+    emit: EmitMessage,
+  ) {
     const m: OpenMessage = { id, ns, node, blocks: [] };
     this.open.set(id, m);
     emit(ns, startData(id, message, meta), node);
     return m;
   }
 
-  private whole(id: string, ns: Namespace, node: string | undefined, message: Record<string, unknown>, meta: Record<string, unknown>, emit: EmitMessage) {
+  private whole(
+    id: string,
+    ns: Namespace,
+    node: string | undefined,
+    message: Record<string, unknown>,
+    meta: Record<string, unknown>,
+    emit: EmitMessage,
+  ) {
     emit(ns, startData(id, message, meta), node);
     blocksOf(message).forEach((block, index) => {
       emit(ns, { event: "content-block-start", run_id: id, index, content: startBlockOf(block) }, node);
@@ -121,7 +145,12 @@ export class MessageConverter {
   }
 
   private append(m: OpenMessage, kind: "text" | "reasoning", value: string, emit: EmitMessage) {
-    const index = this.activate(m, kind, () => (kind === "text" ? { type: "text", text: "" } : { type: "reasoning", reasoning: "" }), emit);
+    const index = this.activate(
+      m,
+      kind,
+      () => (kind === "text" ? { type: "text", text: "" } : { type: "reasoning", reasoning: "" }),
+      emit,
+    );
     const block = m.blocks[index];
     block[kind] = `${(block[kind] as string | undefined) ?? ""}${value}`;
     const delta = kind === "text" ? { type: "text-delta", text: value } : { type: "reasoning-delta", reasoning: value };
@@ -133,23 +162,36 @@ export class MessageConverter {
     const id = typeof chunk.id === "string" ? chunk.id : null;
     const name = typeof chunk.name === "string" ? chunk.name : null;
     const current = m.active === undefined ? undefined : m.blocks[m.active];
-    const continues = current?.type === "tool_call_chunk" && m.toolKey === key && !(id && current.id && id !== current.id);
+    const continues =
+      current?.type === "tool_call_chunk" && m.toolKey === key && !(id && current.id && id !== current.id);
     if (!continues) {
       this.finishActive(m, emit);
       m.active = m.blocks.length;
       m.toolKey = key;
       m.blocks.push({ type: "tool_call_chunk", id, name, args: "" });
-      emit(m.ns, { event: "content-block-start", run_id: m.id, index: m.active, content: { ...m.blocks[m.active] } }, m.node);
+      emit(
+        m.ns,
+        { event: "content-block-start", run_id: m.id, index: m.active, content: { ...m.blocks[m.active] } },
+        m.node,
+      );
     } else if ((id && !current.id) || (name && !current.name)) {
       if (id) current.id = id;
       if (name) current.name = name;
       const fields = { type: "tool_call_chunk", ...(id ? { id } : {}), ...(name ? { name } : {}) };
-      emit(m.ns, { event: "content-block-delta", run_id: m.id, index: m.active, delta: { type: "block-delta", fields } }, m.node);
+      emit(
+        m.ns,
+        { event: "content-block-delta", run_id: m.id, index: m.active, delta: { type: "block-delta", fields } },
+        m.node,
+      );
     }
     const index = m.active!;
     if (typeof chunk.args === "string" && chunk.args !== "") {
       m.blocks[index].args = `${m.blocks[index].args as string}${chunk.args}`;
-      emit(m.ns, { event: "content-block-delta", run_id: m.id, index, delta: { type: "tool-call-delta", args: chunk.args } }, m.node);
+      emit(
+        m.ns,
+        { event: "content-block-delta", run_id: m.id, index, delta: { type: "tool-call-delta", args: chunk.args } },
+        m.node,
+      );
     }
   }
 
@@ -168,7 +210,11 @@ export class MessageConverter {
     this.finishActive(m, emit);
     m.active = m.blocks.length;
     m.blocks.push(fresh());
-    emit(m.ns, { event: "content-block-start", run_id: m.id, index: m.active, content: { ...m.blocks[m.active] } }, m.node);
+    emit(
+      m.ns,
+      { event: "content-block-start", run_id: m.id, index: m.active, content: { ...m.blocks[m.active] } },
+      m.node,
+    );
     return m.active;
   }
 
@@ -192,13 +238,20 @@ export class MessageConverter {
 const TOOL_PART_TYPES = new Set(["tool_use", "input_json_delta", "tool_call_chunk", "tool_call"]);
 
 function textOf(part: Record<string, unknown>): { kind: "text" | "reasoning"; value: string } | undefined {
-  if (part.type === "text" && typeof part.text === "string") return part.text ? { kind: "text", value: part.text } : undefined;
-  if (part.type === "reasoning" && typeof part.reasoning === "string") return part.reasoning ? { kind: "reasoning", value: part.reasoning } : undefined;
-  if (part.type === "thinking" && typeof part.thinking === "string") return part.thinking ? { kind: "reasoning", value: part.thinking } : undefined;
+  if (part.type === "text" && typeof part.text === "string")
+    return part.text ? { kind: "text", value: part.text } : undefined;
+  if (part.type === "reasoning" && typeof part.reasoning === "string")
+    return part.reasoning ? { kind: "reasoning", value: part.reasoning } : undefined;
+  if (part.type === "thinking" && typeof part.thinking === "string")
+    return part.thinking ? { kind: "reasoning", value: part.thinking } : undefined;
   return undefined;
 }
 
-function startData(id: string, message: Record<string, unknown>, meta: Record<string, unknown>): Record<string, unknown> {
+function startData(
+  id: string,
+  message: Record<string, unknown>,
+  meta: Record<string, unknown>,
+): Record<string, unknown> {
   const type = typeof message.type === "string" ? message.type : "ai";
   const role = ROLES[type] ?? "ai";
   const metadata = Object.fromEntries(
@@ -234,16 +287,32 @@ function blocksOf(message: Record<string, unknown>): Block[] {
         if (part !== "") blocks.push({ type: "text", text: part });
       } else if (isRecord(part) && typeof part.type === "string") {
         const text = textOf(part);
-        if (text) blocks.push(text.kind === "text" ? { type: "text", text: text.value } : { type: "reasoning", reasoning: text.value });
+        if (text)
+          blocks.push(
+            text.kind === "text" ? { type: "text", text: text.value } : { type: "reasoning", reasoning: text.value },
+          );
         else if (!TOOL_PART_TYPES.has(part.type)) blocks.push(part as Block);
       }
     }
   }
   for (const call of Array.isArray(message.tool_calls) ? message.tool_calls : []) {
-    if (isRecord(call)) blocks.push({ type: "tool_call", id: call.id ?? null, name: call.name ?? "", args: isRecord(call.args) ? call.args : {} });
+    if (isRecord(call))
+      blocks.push({
+        type: "tool_call",
+        id: call.id ?? null,
+        name: call.name ?? "",
+        args: isRecord(call.args) ? call.args : {},
+      });
   }
   for (const call of Array.isArray(message.invalid_tool_calls) ? message.invalid_tool_calls : []) {
-    if (isRecord(call)) blocks.push({ type: "invalid_tool_call", id: call.id ?? null, name: call.name ?? null, args: call.args ?? null, error: call.error ?? null });
+    if (isRecord(call))
+      blocks.push({
+        type: "invalid_tool_call",
+        id: call.id ?? null,
+        name: call.name ?? null,
+        args: call.args ?? null,
+        error: call.error ?? null,
+      });
   }
   return blocks;
 }
@@ -252,7 +321,8 @@ function blocksOf(message: Record<string, unknown>): Block[] {
 function startBlockOf(block: Block): Block {
   if (block.type === "text") return { type: "text", text: "" };
   if (block.type === "reasoning") return { type: "reasoning", reasoning: "" };
-  if (block.type === "tool_call") return { type: "tool_call_chunk", id: block.id ?? null, name: block.name ?? null, args: "" };
+  if (block.type === "tool_call")
+    return { type: "tool_call_chunk", id: block.id ?? null, name: block.name ?? null, args: "" };
   return block;
 }
 
@@ -273,7 +343,13 @@ function finalBlock(block: Block): Block {
   } catch {
     // not JSON: an invalid call, below
   }
-  return { type: "invalid_tool_call", id: block.id ?? null, name: block.name ?? null, args: raw, error: "Malformed args." };
+  return {
+    type: "invalid_tool_call",
+    id: block.id ?? null,
+    name: block.name ?? null,
+    args: raw,
+    error: "Malformed args.",
+  };
 }
 
 function addUsage(total: Usage | undefined, next: Usage): Usage {

@@ -16,7 +16,8 @@ export function isPrefixMatch(ns: Namespace, prefix: Namespace): boolean {
 }
 
 /** Exact prefix (no name matching): `ns` is `prefix` or below it. */
-export const startsWith = (ns: Namespace, prefix: Namespace): boolean => prefix.length <= ns.length && prefix.every((s, i) => ns[i] === s);
+export const startsWith = (ns: Namespace, prefix: Namespace): boolean =>
+  prefix.length <= ns.length && prefix.every((s, i) => ns[i] === s);
 
 export const sameNamespace = (a: Namespace, b: Namespace): boolean => a.length === b.length && startsWith(a, b);
 
@@ -29,4 +30,5 @@ export function parseEventName(name: string): { mode: string; namespace: Namespa
 }
 
 /** A checkpoint namespace string (`a:1|b:2`) → its segments. */
-export const fromCheckpointNs = (checkpointNs: string): Namespace => (checkpointNs === "" ? [] : checkpointNs.split("|"));
+export const fromCheckpointNs = (checkpointNs: string): Namespace =>
+  checkpointNs === "" ? [] : checkpointNs.split("|");

@@ -12,7 +12,17 @@ const Json = z.record(z.string(), z.unknown());
 const Namespace = z.array(z.string());
 
 /** The channels a client can ask for; `custom:<name>` selects one named custom stream. */
-export const CHANNELS = ["values", "updates", "messages", "tools", "lifecycle", "input", "checkpoints", "tasks", "custom"] as const;
+export const CHANNELS = [
+  "values",
+  "updates",
+  "messages",
+  "tools",
+  "lifecycle",
+  "input",
+  "checkpoints",
+  "tasks",
+  "custom",
+] as const;
 export const Channel = z.union([z.enum(CHANNELS), z.string().regex(/^custom:.+$/, "a channel, or custom:<name>")]);
 export type Channel = z.infer<typeof Channel>;
 
@@ -59,9 +69,16 @@ const RespondExtras = {
 
 /** input.respond: one interrupt (InputRespondOne) or several at one checkpoint (InputRespondMany). */
 export const InputRespondParams = z.union([
-  z.looseObject({ interrupt_id: z.string().min(1), response: z.unknown(), namespace: Namespace.nullish(), ...RespondExtras }),
   z.looseObject({
-    responses: z.array(z.looseObject({ interrupt_id: z.string().min(1), response: z.unknown(), namespace: Namespace.nullish() })).min(1),
+    interrupt_id: z.string().min(1),
+    response: z.unknown(),
+    namespace: Namespace.nullish(),
+    ...RespondExtras,
+  }),
+  z.looseObject({
+    responses: z
+      .array(z.looseObject({ interrupt_id: z.string().min(1), response: z.unknown(), namespace: Namespace.nullish() }))
+      .min(1),
     ...RespondExtras,
   }),
 ]);
@@ -74,6 +91,10 @@ export const ListCheckpointsParams = z.looseObject({
   before: z.string().nullish(),
 });
 
-export const StateForkParams = z.looseObject({ checkpoint_id: z.string().min(1), input: z.unknown().optional(), config: Json.nullish() });
+export const StateForkParams = z.looseObject({
+  checkpoint_id: z.string().min(1),
+  input: z.unknown().optional(),
+  config: Json.nullish(),
+});
 
 export const AgentGetTreeParams = z.looseObject({ run_id: z.string().nullish() });

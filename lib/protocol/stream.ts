@@ -28,8 +28,17 @@ import { answeredInterrupts, RunConverter } from "./convert.js";
 import { matchesFilter, positionOf, type EventFilter, type ProtocolEvent } from "./events.js";
 import type { EventStreamRequest } from "./schemas.js";
 
-export async function* threadEvents(p: Platform, threadId: string, request: EventStreamRequest, signal: AbortSignal): AsyncGenerator<ProtocolEvent> {
-  const filter: EventFilter = { channels: new Set(request.channels), namespaces: request.namespaces, depth: request.depth };
+export async function* threadEvents(
+  p: Platform,
+  threadId: string,
+  request: EventStreamRequest,
+  signal: AbortSignal,
+): AsyncGenerator<ProtocolEvent> {
+  const filter: EventFilter = {
+    channels: new Set(request.channels),
+    namespaces: request.namespaces,
+    depth: request.depth,
+  };
   const since = request.since ?? undefined;
   const runs = new RunPositions(p, threadId);
   const all = await runs.load();
@@ -40,9 +49,11 @@ export async function* threadEvents(p: Platform, threadId: string, request: Even
   const after = start ? { run_id: start.run_id, id: -1 } : undefined;
   for await (const event of followThread(p, threadId, { after, signal })) {
     if (converter?.runId !== event.run_id) converter = await runs.converter(event.run_id);
-    const finalStatus = event.event === "end" ? ((await p.runs.get(threadId, event.run_id))?.status ?? null) : undefined;
+    const finalStatus =
+      event.event === "end" ? ((await p.runs.get(threadId, event.run_id))?.status ?? null) : undefined;
     for (const protocolEvent of converter.convert(event, finalStatus)) {
-      if ((since === undefined || protocolEvent.seq > since) && matchesFilter(filter, protocolEvent)) yield protocolEvent;
+      if ((since === undefined || protocolEvent.seq > since) && matchesFilter(filter, protocolEvent))
+        yield protocolEvent;
     }
   }
 }

@@ -2,5 +2,9 @@
 export const CRON_TICK_EVENT = { lambdagraph: "cron-tick" } as const;
 
 export function isCronTick(event: unknown): boolean {
-  return typeof event === "object" && event !== null && (event as { lambdagraph?: unknown }).lambdagraph === CRON_TICK_EVENT.lambdagraph;
+  return (
+    typeof event === "object" &&
+    event !== null &&
+    (event as { lambdagraph?: unknown }).lambdagraph === CRON_TICK_EVENT.lambdagraph
+  );
 }

@@ -16,16 +16,32 @@ export async function dispatchNewRun(p: Platform, run: StoredRun): Promise<boole
     await p.queue.send(startMessage(run));
     return true;
   } catch (err) {
-    console.error(JSON.stringify({ level: "error", msg: "run message not sent", run_id: run.run_id, thread_id: run.thread_id, error: err instanceof Error ? err.message : String(err) }));
+    console.error(
+      JSON.stringify({
+        level: "error",
+        msg: "run message not sent",
+        run_id: run.run_id,
+        thread_id: run.thread_id,
+        error: err instanceof Error ? err.message : String(err),
+      }),
+    );
   }
   try {
     const error = { error: "QueueUnavailable", message: "The run could not be queued" };
     if (!(await p.runs.finish(run.thread_id, run.run_id, "error", now(), { from: ["pending"], error }))) return true; // a worker has it
     await p.runs.delete(run.thread_id, run.run_id);
-    if (await p.threads.release(run.thread_id, run.run_id, { status: "idle", now: now() })) await promoteNext(p, run.thread_id);
+    if (await p.threads.release(run.thread_id, run.run_id, { status: "idle", now: now() }))
+      await promoteNext(p, run.thread_id);
   } catch (err) {
     // The run's lease runs out and the sweep takes it from there (lib/runs/sweep.ts).
-    console.error(JSON.stringify({ level: "error", msg: "withdrawing an unsent run failed", run_id: run.run_id, error: err instanceof Error ? err.message : String(err) }));
+    console.error(
+      JSON.stringify({
+        level: "error",
+        msg: "withdrawing an unsent run failed",
+        run_id: run.run_id,
+        error: err instanceof Error ? err.message : String(err),
+      }),
+    );
   }
   return false;
 }

@@ -58,8 +58,18 @@ export function configurableHeaders(headers: Headers): Record<string, string> {
   return copied;
 }
 
-export function kwargsFrom(body: RunCreateBody, defaultDisconnect: "cancel" | "continue", graphId: string, request?: RunRequest): RunKwargs {
-  const modes = body.stream_mode == null ? ["values" as const] : Array.isArray(body.stream_mode) ? body.stream_mode : [body.stream_mode];
+export function kwargsFrom(
+  body: RunCreateBody,
+  defaultDisconnect: "cancel" | "continue",
+  graphId: string,
+  request?: RunRequest,
+): RunKwargs {
+  const modes =
+    body.stream_mode == null
+      ? ["values" as const]
+      : Array.isArray(body.stream_mode)
+        ? body.stream_mode
+        : [body.stream_mode];
   const config = { ...(body.config ?? {}) };
   const checkpointId = body.checkpoint_id ?? (body.checkpoint?.checkpoint_id as string | undefined);
   if (checkpointId) config.configurable = { ...(config.configurable ?? {}), checkpoint_id: checkpointId };

@@ -38,7 +38,14 @@ export class InProcessQueue implements RunQueue {
     const delivery = new Promise<void>((resolve) => setImmediate(resolve))
       .then(() => consume(copy))
       .catch((err) => {
-        console.error(JSON.stringify({ level: "error", msg: "run message failed", run_id: copy.run_id, error: String(err?.stack ?? err) }));
+        console.error(
+          JSON.stringify({
+            level: "error",
+            msg: "run message failed",
+            run_id: copy.run_id,
+            error: String(err?.stack ?? err),
+          }),
+        );
       })
       .finally(() => this.inFlight.delete(delivery));
     this.inFlight.add(delivery);

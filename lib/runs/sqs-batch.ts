@@ -8,9 +8,18 @@ import { z } from "zod";
 import type { Platform } from "../platform.js";
 import { executeRun } from "./worker.js";
 
-const RunMessageBody = z.object({ run_id: z.string().min(1), thread_id: z.string().min(1), attempt: z.number().int().optional(), not_before: z.number().optional() });
+const RunMessageBody = z.object({
+  run_id: z.string().min(1),
+  thread_id: z.string().min(1),
+  attempt: z.number().int().optional(),
+  not_before: z.number().optional(),
+});
 
-export async function handleRunMessages(p: Platform, event: SQSEvent, context: Pick<Context, "getRemainingTimeInMillis">): Promise<SQSBatchResponse> {
+export async function handleRunMessages(
+  p: Platform,
+  event: SQSEvent,
+  context: Pick<Context, "getRemainingTimeInMillis">,
+): Promise<SQSBatchResponse> {
   const failures: { itemIdentifier: string }[] = [];
   for (const record of event.Records) {
     if (failures.length > 0 && record.eventSourceARN?.endsWith(".fifo")) {
@@ -22,7 +31,12 @@ export async function handleRunMessages(p: Platform, event: SQSEvent, context: P
       await executeRun(p, message, { remainingMs: () => context.getRemainingTimeInMillis() });
     } catch (err) {
       console.error(
-        JSON.stringify({ level: "error", msg: "run message failed", messageId: record.messageId, error: err instanceof Error ? err.message : String(err) }),
+        JSON.stringify({
+          level: "error",
+          msg: "run message failed",
+          messageId: record.messageId,
+          error: err instanceof Error ? err.message : String(err),
+        }),
       );
       failures.push({ itemIdentifier: record.messageId });
     }

@@ -27,7 +27,12 @@ export function sqsMessage(queueUrl: string, message: RunMessage) {
   const ownGroup = `sweep:${message.run_id}:${Date.now()}`;
   return {
     QueueUrl: queueUrl,
-    MessageBody: JSON.stringify({ run_id: message.run_id, thread_id: message.thread_id, attempt: message.attempt ?? 0, not_before: message.not_before }),
+    MessageBody: JSON.stringify({
+      run_id: message.run_id,
+      thread_id: message.thread_id,
+      attempt: message.attempt ?? 0,
+      not_before: message.not_before,
+    }),
     ...(fifo && message.redispatch
       ? { MessageGroupId: ownGroup, MessageDeduplicationId: ownGroup }
       : fifo

@@ -38,7 +38,12 @@ type Chunk = [string[], string, unknown];
 const name = (mode: string, ns: string[] | undefined) => (ns && ns.length > 0 ? `${mode}|${ns.join("|")}` : mode);
 
 /** A LangGraph chunk as the API event the client asked for (`messages` is `messages-tuple`'s), else undefined. */
-function apiEvent(wanted: ReadonlySet<string>, ns: string[] | undefined, mode: string, data: unknown): ApiStreamEvent | undefined {
+function apiEvent(
+  wanted: ReadonlySet<string>,
+  ns: string[] | undefined,
+  mode: string,
+  data: unknown,
+): ApiStreamEvent | undefined {
   if (mode === "messages") return wanted.has("messages-tuple") ? { event: name("messages", ns), data } : undefined;
   if (!wanted.has(mode)) return undefined;
   if (mode === "debug") return { event: name(mode, ns), data: debugChunk(data) };
@@ -58,9 +63,15 @@ export function streamModeOf(event: string): StreamMode | undefined {
   return modes.includes(mode) ? (mode as StreamMode) : undefined;
 }
 
-export async function* streamGraph(graph: CompiledGraph, input: unknown, options: GraphStreamOptions): AsyncGenerator<ApiStreamEvent> {
+export async function* streamGraph(
+  graph: CompiledGraph,
+  input: unknown,
+  options: GraphStreamOptions,
+): AsyncGenerator<ApiStreamEvent> {
   const wanted = new Set<string>(options.modes);
-  const libModes = new Set<string>([...wanted].filter((m) => m !== "events" && m !== "messages-tuple" && m !== "messages"));
+  const libModes = new Set<string>(
+    [...wanted].filter((m) => m !== "events" && m !== "messages-tuple" && m !== "messages"),
+  );
   // Always LangGraph's `messages` mode (its chunks dropped unless `messages-tuple` was asked for): its handler makes
   // chat models stream, as they always do on the official server (which runs graphs through streamEvents), so
   // what a model returns is the same there and here (an AIMessageChunk with a `run-…` id).
@@ -89,8 +100,16 @@ export async function* streamGraph(graph: CompiledGraph, input: unknown, options
 
   const partial: Record<string, BaseMessageChunk> = {};
   const completed = new Set<string>();
-  const events = graph.streamEvents(input, { ...common, version: "v2", runId: options.runId } as Parameters<CompiledGraph["streamEvents"]>[1]);
-  for await (const event of events as AsyncIterable<{ event: string; run_id: string; tags?: string[]; metadata?: unknown; data: { chunk?: unknown } }>) {
+  const events = graph.streamEvents(input, { ...common, version: "v2", runId: options.runId } as Parameters<
+    CompiledGraph["streamEvents"]
+  >[1]);
+  for await (const event of events as AsyncIterable<{
+    event: string;
+    run_id: string;
+    tags?: string[];
+    metadata?: unknown;
+    data: { chunk?: unknown };
+  }>) {
     if (event.tags?.includes("langsmith:hidden")) continue;
     const isRootChunk = event.event === "on_chain_stream" && (options.subgraphs || event.run_id === options.runId);
     if (isRootChunk) {
@@ -101,7 +120,9 @@ export async function* streamGraph(graph: CompiledGraph, input: unknown, options
       if (mode === "values" && (!ns || ns.length === 0)) options.onStep?.();
       if (wanted.has("messages") && mode === "values") {
         const messages = (data as { messages?: unknown })?.messages;
-        const fresh = (Array.isArray(messages) ? messages : []).filter((m: { id?: string }) => m?.id && !completed.has(m.id));
+        const fresh = (Array.isArray(messages) ? messages : []).filter(
+          (m: { id?: string }) => m?.id && !completed.has(m.id),
+        );
         for (const m of fresh) completed.add(m.id);
         if (fresh.length > 0) yield { event: "messages/complete", data: fresh };
       }

@@ -59,7 +59,13 @@ export async function sweepRuns(p: Platform, options: SweepOptions = {}): Promis
       } catch (err) {
         report.failed++;
         console.error(
-          JSON.stringify({ level: "error", msg: "sweep failed for run", run_id: found.run_id, thread_id: found.thread_id, error: err instanceof Error ? err.message : String(err) }),
+          JSON.stringify({
+            level: "error",
+            msg: "sweep failed for run",
+            run_id: found.run_id,
+            thread_id: found.thread_id,
+            error: err instanceof Error ? err.message : String(err),
+          }),
         );
       }
     }
@@ -75,7 +81,8 @@ export async function sweepRuns(p: Platform, options: SweepOptions = {}): Promis
 const MISSING_INDEX_MESSAGE =
   "The runs table has no by_lease index (an earlier version created it): runs whose worker died are not resumed. Under npm start, use a new --data-dir; on AWS, deploy the stack (it adds the index).";
 let warnedMissingIndex = false;
-const isMissingIndex = (err: unknown) => err instanceof Error && err.name === "ValidationException" && /specified index/i.test(err.message);
+const isMissingIndex = (err: unknown) =>
+  err instanceof Error && err.name === "ValidationException" && /specified index/i.test(err.message);
 
 async function sweepRun(p: Platform, found: StoredRun, options: SweepOptions): Promise<SweepAction> {
   // The index is eventually consistent, and a worker may have renewed the lease meanwhile: read the run itself.
@@ -99,7 +106,9 @@ async function sweepRun(p: Platform, found: StoredRun, options: SweepOptions): P
     return "promoted";
   }
   const holder = await p.runs.get(run.thread_id, thread.active_run);
-  const holderGone = holder ? FINAL_STATUSES.has(holder.status) : options.orphaned || at - Date.parse(thread.updated_at) > UNSTORED_HOLDER_MS;
+  const holderGone = holder
+    ? FINAL_STATUSES.has(holder.status)
+    : options.orphaned || at - Date.parse(thread.updated_at) > UNSTORED_HOLDER_MS;
   if (holderGone) {
     const next = await p.runs.nextPending(run.thread_id);
     if (next && (await p.threads.handOver(run.thread_id, thread.active_run, next.run_id, now()))) {

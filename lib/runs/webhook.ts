@@ -59,10 +59,27 @@ export function isPrivateAddress(address: string): boolean {
   const v4 = address.startsWith("::ffff:") ? address.slice(7) : address;
   if (isIP(v4) === 4) {
     const [a, b] = v4.split(".").map(Number);
-    return a === 0 || a === 10 || a === 127 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
+    return (
+      a === 0 ||
+      a === 10 ||
+      a === 127 ||
+      (a === 169 && b === 254) ||
+      (a === 172 && b >= 16 && b <= 31) ||
+      (a === 192 && b === 168) ||
+      (a === 100 && b >= 64 && b <= 127)
+    );
   }
   const v6 = address.toLowerCase();
-  return v6 === "::" || v6 === "::1" || v6.startsWith("fe8") || v6.startsWith("fe9") || v6.startsWith("fea") || v6.startsWith("feb") || v6.startsWith("fc") || v6.startsWith("fd");
+  return (
+    v6 === "::" ||
+    v6 === "::1" ||
+    v6.startsWith("fe8") ||
+    v6.startsWith("fe9") ||
+    v6.startsWith("fea") ||
+    v6.startsWith("feb") ||
+    v6.startsWith("fc") ||
+    v6.startsWith("fd")
+  );
 }
 
 /**
@@ -73,7 +90,10 @@ export const guardedLookup: LookupFunction = (hostname, options, callback) => {
   dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
     if (err) return callback(err, "", 0);
     if (addresses.length === 0 || addresses.some((a) => isPrivateAddress(a.address))) {
-      const refused = Object.assign(new Error(`webhook host ${hostname} is a private, loopback or link-local address`), { code: "EPRIVATEADDRESS" });
+      const refused = Object.assign(
+        new Error(`webhook host ${hostname} is a private, loopback or link-local address`),
+        { code: "EPRIVATEADDRESS" },
+      );
       return callback(refused, "", 0);
     }
     if (options.all) return (callback as unknown as (e: null, all: LookupAddress[]) => void)(null, addresses);
@@ -82,14 +102,23 @@ export const guardedLookup: LookupFunction = (hostname, options, callback) => {
 };
 
 /** POSTs `payload`; resolves with the outcome (never throws). */
-export async function sendWebhook(raw: string, payload: unknown, options: WebhookOptions, target: WebhookTarget = {}): Promise<{ ok: boolean; status?: number; error?: string }> {
+export async function sendWebhook(
+  raw: string,
+  payload: unknown,
+  options: WebhookOptions,
+  target: WebhookTarget = {},
+): Promise<{ ok: boolean; status?: number; error?: string }> {
   const problem = webhookUrlProblem(raw);
   if (problem) return { ok: false, error: problem };
   const body = JSON.stringify(payload);
   const app = isPath(raw) ? loopbackFetch() : undefined;
   if (app) return withRetries(options, () => postInProcess(app, raw, body, options));
   const url = isPath(raw) ? (target.base ? pathOn(raw, target.base) : undefined) : new URL(raw);
-  if (!url) return { ok: false, error: `webhook ${raw} is a path, and this process neither serves the API nor knows its origin` };
+  if (!url)
+    return {
+      ok: false,
+      error: `webhook ${raw} is a path, and this process neither serves the API nor knows its origin`,
+    };
   const host = url.hostname.replace(/^\[|\]$/g, "");
   // An address in the URL is never looked up: check it here. A name is checked as it is resolved to connect.
   if (!options.allowPrivate && isIP(host) && isPrivateAddress(host)) {
@@ -98,7 +127,10 @@ export async function sendWebhook(raw: string, payload: unknown, options: Webhoo
   return withRetries(options, () => post(url, body, options));
 }
 
-async function withRetries(options: WebhookOptions, send: () => Promise<number>): Promise<{ ok: boolean; status?: number; error?: string }> {
+async function withRetries(
+  options: WebhookOptions,
+  send: () => Promise<number>,
+): Promise<{ ok: boolean; status?: number; error?: string }> {
   let last: { ok: boolean; status?: number; error?: string } = { ok: false };
   for (let attempt = 1; attempt <= options.attempts; attempt++) {
     if (attempt > 1) await new Promise((r) => setTimeout(r, Math.min(5_000, 200 * 2 ** attempt)));
@@ -115,8 +147,18 @@ async function withRetries(options: WebhookOptions, send: () => Promise<number>)
 }
 
 /** One POST to our own app, in process (through the key check and the user's http.app, as any request). */
-async function postInProcess(app: (input: string, init?: RequestInit) => Promise<Response>, path: string, body: string, options: WebhookOptions): Promise<number> {
-  const res = await app(path, { method: "POST", body, headers: { "content-type": "application/json", "user-agent": "lambdagraph-webhook" }, signal: AbortSignal.timeout(options.timeoutMs) });
+async function postInProcess(
+  app: (input: string, init?: RequestInit) => Promise<Response>,
+  path: string,
+  body: string,
+  options: WebhookOptions,
+): Promise<number> {
+  const res = await app(path, {
+    method: "POST",
+    body,
+    headers: { "content-type": "application/json", "user-agent": "lambdagraph-webhook" },
+    signal: AbortSignal.timeout(options.timeoutMs),
+  });
   await res.body?.cancel().catch(() => undefined); // the answer's body is not read
   return res.status;
 }
@@ -129,7 +171,11 @@ function post(url: URL, body: string, options: WebhookOptions): Promise<number> 
       url,
       {
         method: "POST",
-        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), "user-agent": "lambdagraph-webhook" },
+        headers: {
+          "content-type": "application/json",
+          "content-length": Buffer.byteLength(body),
+          "user-agent": "lambdagraph-webhook",
+        },
         lookup: options.allowPrivate ? undefined : guardedLookup,
         signal: AbortSignal.timeout(options.timeoutMs),
       },

@@ -45,7 +45,8 @@ export const DELETED_THREAD_EVENTS_TTL_SECONDS = 24 * 60 * 60;
 
 export async function executeRun(p: Platform, message: RunMessage, invocation: Invocation = {}): Promise<Outcome> {
   // after_seconds: wait here (a cancel meanwhile finishes the pending run, so the claim below then fails).
-  if (message.not_before && message.not_before > Date.now()) await new Promise((r) => setTimeout(r, message.not_before! - Date.now()));
+  if (message.not_before && message.not_before > Date.now())
+    await new Promise((r) => setTimeout(r, message.not_before! - Date.now()));
   const claimed = await p.runs.claim(message.thread_id, message.run_id, now(), p.options.leaseMs);
   if (!claimed) {
     await releaseIfAbandoned(p, message);
@@ -76,7 +77,13 @@ export async function executeRun(p: Platform, message: RunMessage, invocation: I
   };
   try {
     if (!resumed) writer.append("metadata", { run_id: run.run_id, attempt: run.attempt });
-    graph = await p.graphs.get(graphId, { checkpointer: p.checkpointer, store: p.store, config, access: "threads.create_run", context: kwargs.context });
+    graph = await p.graphs.get(graphId, {
+      checkpointer: p.checkpointer,
+      store: p.store,
+      config,
+      access: "threads.create_run",
+      context: kwargs.context,
+    });
     const continuing = resumed && (await startedBefore(p, run));
     const input = continuing ? null : inputOf(kwargs);
     const events = streamGraph(graph, input, {
@@ -89,7 +96,8 @@ export async function executeRun(p: Platform, message: RunMessage, invocation: I
       interruptAfter: kwargs.interrupt_after,
       context: kwargs.context,
       onStep: () => {
-        if (invocation.remainingMs && invocation.remainingMs() < p.options.handBackAtStepMs) controller.abort("handback");
+        if (invocation.remainingMs && invocation.remainingMs() < p.options.handBackAtStepMs)
+          controller.abort("handback");
       },
     });
     // A graph resumed from a checkpoint first re-emits the state it restored: readers already have it.
@@ -139,7 +147,9 @@ export async function executeRun(p: Platform, message: RunMessage, invocation: I
       await p.runs.finish(run.thread_id, run.run_id, status, now(), { error, attempt: run.attempt });
     }
     // The final state is read as a state read is (a factory builds the graph for "threads.read", as officially).
-    const reader = graph && (() => p.graphs.get(graphId, { checkpointer: p.checkpointer, store: p.store, config, access: "threads.read" }));
+    const reader =
+      graph &&
+      (() => p.graphs.get(graphId, { checkpointer: p.checkpointer, store: p.store, config, access: "threads.read" }));
     await finishThread(p, run, reader, status);
   } finally {
     appendHeld();
@@ -176,11 +186,16 @@ async function afterRun(
       values: thread?.values ?? null,
       ...(outcome.error !== undefined ? { error: outcome.error } : {}),
     };
-    const result = await sendWebhook(kwargs.webhook, payload, {
-      allowPrivate: p.options.webhookAllowPrivate,
-      timeoutMs: p.options.webhookTimeoutMs,
-      attempts: p.options.webhookAttempts,
-    }, { base: kwargs.webhook_base });
+    const result = await sendWebhook(
+      kwargs.webhook,
+      payload,
+      {
+        allowPrivate: p.options.webhookAllowPrivate,
+        timeoutMs: p.options.webhookTimeoutMs,
+        attempts: p.options.webhookAttempts,
+      },
+      { base: kwargs.webhook_base },
+    );
     if (!result.ok) logError("webhook failed", run, new Error(result.error ?? `HTTP ${result.status}`));
   }
   if (kwargs.on_completion === "delete") {
@@ -192,7 +207,9 @@ async function afterRun(
 }
 
 function inputOf(kwargs: RunKwargs): unknown {
-  return kwargs.command ? new Command(kwargs.command as ConstructorParameters<typeof Command>[0]) : (kwargs.input ?? null);
+  return kwargs.command
+    ? new Command(kwargs.command as ConstructorParameters<typeof Command>[0])
+    : (kwargs.input ?? null);
 }
 
 /** Whether an earlier attempt of the run got as far as checkpointing (then the graph resumes from there). */
@@ -205,7 +222,12 @@ async function startedBefore(p: Platform, run: StoredRun): Promise<boolean> {
  * The thread after the run: `error` if the run failed; `interrupted` if the graph stopped with tasks still to
  * run (an interrupt); else `idle`. Values and interrupts are copied onto the thread item for listings.
  */
-async function finishThread(p: Platform, run: StoredRun, reader: (() => Promise<CompiledGraph>) | undefined, runStatus: RunStatus): Promise<void> {
+async function finishThread(
+  p: Platform,
+  run: StoredRun,
+  reader: (() => Promise<CompiledGraph>) | undefined,
+  runStatus: RunStatus,
+): Promise<void> {
   // A cancelled run leaves the thread idle, with no values or interrupts recorded (as the official server does).
   if (runStatus === "interrupted") {
     await p.threads.release(run.thread_id, run.run_id, { status: "idle", values: null, interrupts: {}, now: now() });
@@ -232,7 +254,11 @@ async function finishThread(p: Platform, run: StoredRun, reader: (() => Promise<
  * Gives a free thread to its oldest pending run and sends that run to the queue. If the send fails, the run keeps
  * the thread and its lease runs out: the sweep sends it again (lib/runs/sweep.ts).
  */
-export async function promoteNext(p: Platform, threadId: string, options: { redispatch?: boolean } = {}): Promise<void> {
+export async function promoteNext(
+  p: Platform,
+  threadId: string,
+  options: { redispatch?: boolean } = {},
+): Promise<void> {
   const next = await p.runs.nextPending(threadId);
   if (!next) return;
   if ((await p.threads.acquire(threadId, next.run_id, now(), runMetadata(next))) === "acquired") {
@@ -260,27 +286,30 @@ export async function releaseIfAbandoned(p: Platform, message: RunMessage): Prom
 function watch(p: Platform, run: StoredRun, controller: AbortController, invocation: Invocation): () => void {
   let leaseUntil = run.lease_until ?? Date.now() + p.options.leaseMs;
   let busy = false;
-  const timer = setInterval(async () => {
-    if (busy || controller.signal.aborted) return;
-    busy = true;
-    try {
-      if (invocation.remainingMs && invocation.remainingMs() < p.options.handBackNowMs) {
-        controller.abort("handback");
-        return;
+  const timer = setInterval(
+    async () => {
+      if (busy || controller.signal.aborted) return;
+      busy = true;
+      try {
+        if (invocation.remainingMs && invocation.remainingMs() < p.options.handBackNowMs) {
+          controller.abort("handback");
+          return;
+        }
+        const current = await p.runs.get(run.thread_id, run.run_id);
+        if (current?.cancel && !controller.signal.aborted) controller.abort(current.cancel);
+        if (leaseUntil - Date.now() < (p.options.leaseMs * 2) / 3) {
+          const next = Date.now() + p.options.leaseMs;
+          if (await p.runs.renewLease(run.thread_id, run.run_id, run.attempt, next)) leaseUntil = next;
+          else if (!controller.signal.aborted) controller.abort("lost");
+        }
+      } catch {
+        // A failed read or renewal is retried on the next tick.
+      } finally {
+        busy = false;
       }
-      const current = await p.runs.get(run.thread_id, run.run_id);
-      if (current?.cancel && !controller.signal.aborted) controller.abort(current.cancel);
-      if (leaseUntil - Date.now() < (p.options.leaseMs * 2) / 3) {
-        const next = Date.now() + p.options.leaseMs;
-        if (await p.runs.renewLease(run.thread_id, run.run_id, run.attempt, next)) leaseUntil = next;
-        else if (!controller.signal.aborted) controller.abort("lost");
-      }
-    } catch {
-      // A failed read or renewal is retried on the next tick.
-    } finally {
-      busy = false;
-    }
-  }, Math.min(p.options.cancelPollMs, p.options.leaseMs / 3));
+    },
+    Math.min(p.options.cancelPollMs, p.options.leaseMs / 3),
+  );
   timer.unref();
   return () => clearInterval(timer);
 }
@@ -291,7 +320,11 @@ export function runMetadata(run: { assistant_id: string; kwargs: Record<string, 
 }
 
 /** What the official server tells graphs (and tracing) about itself in every run's metadata. */
-const SERVER_METADATA = { langgraph_version: langgraphVersion(), langgraph_plan: "developer", langgraph_host: "self-hosted" };
+const SERVER_METADATA = {
+  langgraph_version: langgraphVersion(),
+  langgraph_plan: "developer",
+  langgraph_host: "self-hosted",
+};
 
 function langgraphVersion(): string {
   try {

@@ -1,7 +1,18 @@
 import { z } from "zod";
 
 const Json = z.record(z.string(), z.unknown());
-const AssistantField = z.enum(["assistant_id", "graph_id", "config", "context", "metadata", "name", "description", "version", "created_at", "updated_at"]);
+const AssistantField = z.enum([
+  "assistant_id",
+  "graph_id",
+  "config",
+  "context",
+  "metadata",
+  "name",
+  "description",
+  "version",
+  "created_at",
+  "updated_at",
+]);
 
 export const AssistantCreateBody = z.object({
   assistant_id: z.string().uuid().nullish(),

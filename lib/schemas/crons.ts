@@ -40,7 +40,9 @@ export const CronSearchBody = z.object({
   metadata: Json.nullish(),
   limit: z.number().int().min(1).max(1000).nullish(),
   offset: z.number().int().min(0).nullish(),
-  sort_by: z.enum(["cron_id", "assistant_id", "thread_id", "next_run_date", "end_time", "created_at", "updated_at"]).nullish(),
+  sort_by: z
+    .enum(["cron_id", "assistant_id", "thread_id", "next_run_date", "end_time", "created_at", "updated_at"])
+    .nullish(),
   sort_order: z.enum(["asc", "desc"]).nullish(),
   select: z.array(z.string()).nullish(),
 });

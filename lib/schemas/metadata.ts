@@ -27,7 +27,10 @@ export const MapMetadata = z.record(z.string(), z.unknown()).superRefine((metada
     if (typeof value === "number") {
       const magnitude = Math.abs(value);
       if (magnitude > Number.MAX_SAFE_INTEGER || (magnitude !== 0 && magnitude < MIN_MAGNITUDE)) {
-        problem(path, `metadata numbers must be 0 or between ${MIN_MAGNITUDE} and ${Number.MAX_SAFE_INTEGER} in magnitude, got ${value}`);
+        problem(
+          path,
+          `metadata numbers must be 0 or between ${MIN_MAGNITUDE} and ${Number.MAX_SAFE_INTEGER} in magnitude, got ${value}`,
+        );
       }
       return true;
     }
@@ -43,7 +46,10 @@ export const MapMetadata = z.record(z.string(), z.unknown()).superRefine((metada
         return false;
       }
       if (Buffer.byteLength(k) > MAX_KEY_BYTES) {
-        problem([...path, `${k.slice(0, 40)}…`], `metadata keys hold at most ${MAX_KEY_BYTES} bytes, got ${Buffer.byteLength(k)}`);
+        problem(
+          [...path, `${k.slice(0, 40)}…`],
+          `metadata keys hold at most ${MAX_KEY_BYTES} bytes, got ${Buffer.byteLength(k)}`,
+        );
         return false;
       }
       return visit(v, [...path, k], depth + 1);

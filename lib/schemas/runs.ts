@@ -3,7 +3,18 @@ import { MapMetadata } from "./metadata.js";
 
 /** Request bodies of the run endpoints, as LangGraph Platform clients send them (snake_case). */
 
-export const StreamMode = z.enum(["values", "updates", "messages", "messages-tuple", "events", "debug", "custom", "tasks", "checkpoints", "tools"]);
+export const StreamMode = z.enum([
+  "values",
+  "updates",
+  "messages",
+  "messages-tuple",
+  "events",
+  "debug",
+  "custom",
+  "tasks",
+  "checkpoints",
+  "tools",
+]);
 export type StreamMode = z.infer<typeof StreamMode>;
 
 const Json = z.record(z.string(), z.unknown());
@@ -74,5 +85,8 @@ export const CancelManyBody = z
     run_ids: z.array(z.string()).min(1).nullish(),
     status: z.enum(["pending", "running", "all"]).nullish(),
   })
-  .refine((b) => !!b.thread_id !== !!b.status, { message: "give either thread_id (with optional run_ids) or status", path: ["thread_id"] })
+  .refine((b) => !!b.thread_id !== !!b.status, {
+    message: "give either thread_id (with optional run_ids) or status",
+    path: ["thread_id"],
+  })
   .refine((b) => !b.run_ids || !!b.thread_id, { message: "run_ids needs thread_id", path: ["run_ids"] });

@@ -24,7 +24,10 @@ export type StorePutBody = z.infer<typeof StorePutBody>;
 
 /** GET /store/items?namespace=a.b&key=k&refresh_ttl=true */
 export const StoreGetQuery = z.object({
-  namespace: z.string().transform((joined) => joined.split(".")).pipe(Namespace),
+  namespace: z
+    .string()
+    .transform((joined) => joined.split("."))
+    .pipe(Namespace),
   key: z.string(),
   refresh_ttl: z
     .string()

@@ -64,7 +64,10 @@ export const HistoryBody = z.object({
 });
 
 /** POST /threads/{id}/state/checkpoint. */
-export const StateAtCheckpointBody = z.object({ checkpoint: CheckpointRef.nullish(), subgraphs: z.boolean().nullish() });
+export const StateAtCheckpointBody = z.object({
+  checkpoint: CheckpointRef.nullish(),
+  subgraphs: z.boolean().nullish(),
+});
 
 /** PATCH /threads/{id}/state: metadata merged into the latest checkpoint's. */
 export const StatePatchBody = z.object({ metadata: Json });

@@ -9,5 +9,7 @@ export function containsJson(value: unknown, filter: unknown): boolean {
     return Array.isArray(value) && filter.every((wanted) => value.some((item) => containsJson(item, wanted)));
   }
   if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
-  return Object.entries(filter).every(([key, wanted]) => key in value && containsJson((value as Record<string, unknown>)[key], wanted));
+  return Object.entries(filter).every(
+    ([key, wanted]) => key in value && containsJson((value as Record<string, unknown>)[key], wanted),
+  );
 }

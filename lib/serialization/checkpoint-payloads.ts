@@ -13,7 +13,8 @@ export interface CheckpointRef {
 }
 
 type Record_ = Record<string, unknown>;
-const isRecord = (value: unknown): value is Record_ => typeof value === "object" && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record_ =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** A checkpoint's config as a reference to it; null unless it names a thread and (unless `task`) a checkpoint. */
 export function checkpointRef(config: unknown, options: { task?: boolean } = {}): CheckpointRef | null {
@@ -44,7 +45,10 @@ export function debugTask(task: unknown): unknown {
 function publicConfig(config: unknown): unknown {
   if (!isRecord(config) || !isRecord(config.configurable)) return config;
   const { callbacks: _callbacks, ...rest } = config as RunnableConfig & Record_;
-  return { ...rest, configurable: Object.fromEntries(Object.entries(config.configurable).filter(([key]) => !key.startsWith("__"))) };
+  return {
+    ...rest,
+    configurable: Object.fromEntries(Object.entries(config.configurable).filter(([key]) => !key.startsWith("__"))),
+  };
 }
 
 /** A checkpoint payload (of a `debug` chunk): `checkpoint` and `parent_checkpoint` references, `parent_config`. */

@@ -25,9 +25,13 @@ function convert(value: unknown, seen: WeakSet<object>): unknown {
     if (value instanceof Error) return serializeError(value);
     if (value instanceof Map) return convert(Object.fromEntries(value), seen);
     if (value instanceof Set) return convert([...value], seen);
-    if (ArrayBuffer.isView(value)) return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("base64");
+    if (ArrayBuffer.isView(value))
+      return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("base64");
     if (Array.isArray(value)) return value.map((item) => convert(item, seen) ?? null);
-    const plain = typeof (value as { toJSON?: unknown }).toJSON === "function" && !isLangChainSerializable(value) ? (value as { toJSON(): unknown }).toJSON() : value;
+    const plain =
+      typeof (value as { toJSON?: unknown }).toJSON === "function" && !isLangChainSerializable(value)
+        ? (value as { toJSON(): unknown }).toJSON()
+        : value;
     if (plain !== value) return convert(plain, seen);
     const out: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) {

@@ -36,7 +36,8 @@ export function defaultAssistant(p: Platform, graphId: string, at = BOOT_TIME): 
 }
 
 /** A graph id names its default assistant. */
-const storedId = (p: Platform, assistantId: string) => (p.graphs.has(assistantId) ? defaultAssistantId(assistantId) : assistantId);
+const storedId = (p: Platform, assistantId: string) =>
+  p.graphs.has(assistantId) ? defaultAssistantId(assistantId) : assistantId;
 
 /** The graph whose default assistant this id is, if any. */
 function defaultGraphOf(p: Platform, assistantId: string): string | undefined {
@@ -66,7 +67,8 @@ export async function getAssistant(p: Platform, assistantId: string): Promise<As
 }
 
 function requireGraph(p: Platform, graphId: string): void {
-  if (!p.graphs.has(graphId)) throw new HttpError(404, `Graph "${graphId}" not found; langgraph.json has ${p.graphs.ids().join(", ")}`);
+  if (!p.graphs.has(graphId))
+    throw new HttpError(404, `Graph "${graphId}" not found; langgraph.json has ${p.graphs.ids().join(", ")}`);
 }
 
 export async function createAssistant(p: Platform, body: AssistantCreateBody): Promise<Assistant> {
@@ -116,7 +118,13 @@ export async function deleteAssistant(p: Platform, assistantId: string, deleteTh
   if (!(await p.assistants.delete(id))) throw new HttpError(404, "Assistant not found");
   if (!deleteThreads) return;
   for (;;) {
-    const threads = await p.threads.search({ metadata: { assistant_id: id }, limit: 100, offset: 0, sortBy: "created_at", sortOrder: "desc" });
+    const threads = await p.threads.search({
+      metadata: { assistant_id: id },
+      limit: 100,
+      offset: 0,
+      sortBy: "created_at",
+      sortOrder: "desc",
+    });
     for (const thread of threads) await deleteThread(p, thread.thread_id);
     if (threads.length < 100) return;
   }
@@ -142,16 +150,27 @@ export async function assistantVersions(
     const { updated_at: _updated, ...first } = defaultAssistant(p, graphId);
     versions = [first];
   }
-  return versions.filter((v) => !query.metadata || containsJson(v.metadata, query.metadata)).slice(query.offset, query.offset + query.limit);
+  return versions
+    .filter((v) => !query.metadata || containsJson(v.metadata, query.metadata))
+    .slice(query.offset, query.offset + query.limit);
 }
 
 type SortKey = "assistant_id" | "graph_id" | "name" | "created_at" | "updated_at";
 
 /** Stored assistants and any default not stored yet, filtered, sorted (newest first by default) and paged. */
-export async function searchAssistants(p: Platform, query: AssistantSearchBody): Promise<{ page: Partial<Assistant>[]; total: number }> {
+export async function searchAssistants(
+  p: Platform,
+  query: AssistantSearchBody,
+): Promise<{ page: Partial<Assistant>[]; total: number }> {
   const stored = await p.assistants.list();
   const ids = new Set(stored.map((a) => a.assistant_id));
-  const all = [...stored, ...p.graphs.ids().map((g) => defaultAssistant(p, g)).filter((a) => !ids.has(a.assistant_id))];
+  const all = [
+    ...stored,
+    ...p.graphs
+      .ids()
+      .map((g) => defaultAssistant(p, g))
+      .filter((a) => !ids.has(a.assistant_id)),
+  ];
   const sortBy: SortKey = query.sort_by ?? "created_at";
   const direction = (query.sort_order ?? "desc") === "desc" ? -1 : 1;
   const matching = all
@@ -166,7 +185,9 @@ export async function searchAssistants(p: Platform, query: AssistantSearchBody):
   const page = matching.slice(offset, offset + (query.limit ?? 10));
   const select = query.select;
   return {
-    page: select ? page.map((a) => Object.fromEntries(Object.entries(a).filter(([k]) => select.includes(k as keyof Assistant)))) : page,
+    page: select
+      ? page.map((a) => Object.fromEntries(Object.entries(a).filter(([k]) => select.includes(k as keyof Assistant))))
+      : page,
     total: matching.length,
   };
 }

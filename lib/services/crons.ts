@@ -17,19 +17,41 @@ import { getThreadOr404 } from "./threads.js";
 
 export type { Cron };
 
-const RUN_FIELDS = ["input", "config", "context", "interrupt_before", "interrupt_after", "webhook", "multitask_strategy", "stream_mode", "stream_subgraphs", "stream_resumable", "durability"] as const;
+const RUN_FIELDS = [
+  "input",
+  "config",
+  "context",
+  "interrupt_before",
+  "interrupt_after",
+  "webhook",
+  "multitask_strategy",
+  "stream_mode",
+  "stream_subgraphs",
+  "stream_resumable",
+  "durability",
+] as const;
 
 function invalid(field: string, msg: string): HttpError {
   return new HttpError(422, msg, { detail: [{ loc: ["body", field], msg, type: "value_error" }] });
 }
 
 /** The first occurrence after `after`, or null when there is none before `endTime`. */
-export function nextOccurrence(schedule: string, timezone: string | null, after: Date, endTime: string | null): string | null {
+export function nextOccurrence(
+  schedule: string,
+  timezone: string | null,
+  after: Date,
+  endTime: string | null,
+): string | null {
   let next: Date;
   try {
-    next = CronExpressionParser.parse(schedule, { currentDate: after, tz: timezone ?? "UTC" }).next().toDate();
+    next = CronExpressionParser.parse(schedule, { currentDate: after, tz: timezone ?? "UTC" })
+      .next()
+      .toDate();
   } catch (err) {
-    throw invalid("schedule", `schedule "${schedule}" is not a valid cron expression${timezone ? ` in ${timezone}` : ""}: ${(err as Error).message}`);
+    throw invalid(
+      "schedule",
+      `schedule "${schedule}" is not a valid cron expression${timezone ? ` in ${timezone}` : ""}: ${(err as Error).message}`,
+    );
   }
   return endTime && next.getTime() > Date.parse(endTime) ? null : next.toISOString();
 }
@@ -94,7 +116,10 @@ export async function deleteCron(p: Platform, cronId: string): Promise<void> {
   if (!(await p.crons.delete(cronId))) throw new HttpError(404, "Cron not found");
 }
 
-export async function searchCrons(p: Platform, query: CronSearchBody): Promise<{ page: Partial<Cron>[]; total: number }> {
+export async function searchCrons(
+  p: Platform,
+  query: CronSearchBody,
+): Promise<{ page: Partial<Cron>[]; total: number }> {
   const sortBy = query.sort_by ?? "created_at";
   const direction = (query.sort_order ?? "desc") === "desc" ? -1 : 1;
   const matching = (await p.crons.list())
@@ -119,7 +144,10 @@ export async function searchCrons(p: Platform, query: CronSearchBody): Promise<{
  * Starts every occurrence due at `at`: each is taken by one conditional write (so concurrent ticks start it
  * once), the cron moves on to its next occurrence, then the run is created. Returns the runs started.
  */
-export async function runDueCrons(p: Platform, at = new Date()): Promise<{ cron_id: string; run_id?: string; error?: string }[]> {
+export async function runDueCrons(
+  p: Platform,
+  at = new Date(),
+): Promise<{ cron_id: string; run_id?: string; error?: string }[]> {
   const started: { cron_id: string; run_id?: string; error?: string }[] = [];
   for (const cron of await p.crons.due(at.getTime())) {
     const next = nextOccurrence(cron.schedule, cron.timezone, at, cron.end_time);
@@ -128,7 +156,11 @@ export async function runDueCrons(p: Platform, at = new Date()): Promise<{ cron_
     try {
       const run = cron.thread_id
         ? await createRun(p, cron.thread_id, { multitask_strategy: "enqueue", ...body }, { onDisconnect: "continue" })
-        : await createStatelessRun(p, { ...body, on_completion: cron.on_run_completed ?? "delete" }, { onDisconnect: "continue" });
+        : await createStatelessRun(
+            p,
+            { ...body, on_completion: cron.on_run_completed ?? "delete" },
+            { onDisconnect: "continue" },
+          );
       started.push({ cron_id: cron.cron_id, run_id: run.run_id });
     } catch (err) {
       const error = err instanceof Error ? err.message : String(err);

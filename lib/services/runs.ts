@@ -17,7 +17,8 @@ import { newThread } from "../stores/thread-store.js";
 import { assertItemFits } from "../stores/limits.js";
 
 export const NOT_QUEUED_MESSAGE = "The run could not be queued, so it was not created. Try again.";
-export const BUSY_MESSAGE = "Thread is already running a task. Wait for it to finish or choose a different multitask strategy.";
+export const BUSY_MESSAGE =
+  "Thread is already running a task. Wait for it to finish or choose a different multitask strategy.";
 /** A thread held this long by a run that has no item is taken to be left by a crashed request. */
 const STALE_LOCK_MS = 30_000;
 
@@ -32,9 +33,17 @@ export interface RunDefaults {
   request?: RunRequest;
 }
 
-export async function createRun(p: Platform, threadId: string, body: RunCreateBody, defaults: RunDefaults): Promise<StoredRun> {
+export async function createRun(
+  p: Platform,
+  threadId: string,
+  body: RunCreateBody,
+  defaults: RunDefaults,
+): Promise<StoredRun> {
   const webhookProblem = body.webhook ? webhookUrlProblem(body.webhook) : undefined;
-  if (webhookProblem) throw new HttpError(422, webhookProblem, { detail: [{ loc: ["body", "webhook"], msg: webhookProblem, type: "invalid_url" }] });
+  if (webhookProblem)
+    throw new HttpError(422, webhookProblem, {
+      detail: [{ loc: ["body", "webhook"], msg: webhookProblem, type: "invalid_url" }],
+    });
   if ((body.after_seconds ?? 0) > MAX_AFTER_SECONDS) {
     const msg = `after_seconds above ${MAX_AFTER_SECONDS} is not supported: the run would outlast a worker invocation`;
     throw new HttpError(422, msg, { detail: [{ loc: ["body", "after_seconds"], msg, type: "too_big" }] });
@@ -47,14 +56,21 @@ export async function createRun(p: Platform, threadId: string, body: RunCreateBo
   // What earlier runs of the thread were configured with sits between the assistant's config and the run's, and the
   // merge becomes the thread's config when the run takes it, as on the official server (configurable is sticky).
   const earlier = defaults.stateless ? undefined : await p.threads.get(threadId);
-  Object.assign(kwargs, withAssistantDefaults(assistant, underThreadConfig(earlier?.config, kwargs.config), kwargs.context));
+  Object.assign(
+    kwargs,
+    withAssistantDefaults(assistant, underThreadConfig(earlier?.config, kwargs.config), kwargs.context),
+  );
   const { metadata: _runMetadata, ...threadConfig } = kwargs.config ?? {};
   if (defaults.stateless) kwargs.on_completion = body.on_completion ?? "delete";
   if (body.if_not_exists === "create" && !isUuid(threadId)) {
     const msg = `thread_id must be a UUID to create the thread, got "${threadId.slice(0, 100)}"`;
     throw new HttpError(422, msg, { detail: [{ loc: ["path", "thread_id"], msg, type: "uuid_parsing" }] });
   }
-  if (kwargs.checkpoint_id) await assertCheckpoint(p, threadId, { checkpoint_id: kwargs.checkpoint_id, checkpoint_ns: body.checkpoint?.checkpoint_ns });
+  if (kwargs.checkpoint_id)
+    await assertCheckpoint(p, threadId, {
+      checkpoint_id: kwargs.checkpoint_id,
+      checkpoint_ns: body.checkpoint?.checkpoint_ns,
+    });
   const strategy = body.multitask_strategy ?? "reject";
   const created = now();
   const run: StoredRun = {
@@ -64,7 +80,13 @@ export async function createRun(p: Platform, threadId: string, body: RunCreateBo
     status: "pending",
     // As officially: the assistant's metadata, the thread's (with the graph and assistant it now runs; not for a
     // stateless run's temporary thread), the run's own.
-    metadata: { ...assistant.metadata, ...(defaults.stateless ? {} : { ...earlier?.metadata, graph_id: assistant.graph_id, assistant_id: assistant.assistant_id }), ...body.metadata },
+    metadata: {
+      ...assistant.metadata,
+      ...(defaults.stateless
+        ? {}
+        : { ...earlier?.metadata, graph_id: assistant.graph_id, assistant_id: assistant.assistant_id }),
+      ...body.metadata,
+    },
     kwargs: kwargs as unknown as Record<string, unknown>,
     multitask_strategy: strategy,
     created_at: created,
@@ -120,7 +142,10 @@ export async function createRun(p: Platform, threadId: string, body: RunCreateBo
 }
 
 /** A run's config over its thread's: top-level keys and `configurable` keys, the run's winning. */
-function underThreadConfig(thread: Record<string, unknown> | undefined, run: Record<string, unknown> = {}): Record<string, unknown> {
+function underThreadConfig(
+  thread: Record<string, unknown> | undefined,
+  run: Record<string, unknown> = {},
+): Record<string, unknown> {
   if (!thread || Object.keys(thread).length === 0) return run;
   const configurable = { ...(thread.configurable as object | undefined), ...(run.configurable as object | undefined) };
   return { ...thread, ...run, configurable };
@@ -132,7 +157,10 @@ async function assistantForRun(p: Platform, assistantId: string) {
     return await getAssistant(p, assistantId);
   } catch (err) {
     if (!(err instanceof HttpError) || err.status !== 404) throw err;
-    throw new HttpError(404, `No assistant found for "${assistantId}". Make sure the assistant ID is for a valid assistant or a valid graph ID.`);
+    throw new HttpError(
+      404,
+      `No assistant found for "${assistantId}". Make sure the assistant ID is for a valid assistant or a valid graph ID.`,
+    );
   }
 }
 
@@ -163,7 +191,12 @@ export async function getRunOr404(p: Platform, threadId: string, runId: string):
 }
 
 /** The run's events after `afterId`, until its `end` event (or until `signal` aborts). */
-export function followRun(p: Platform, run: StoredRun, afterId: number, signal?: AbortSignal): AsyncGenerator<StreamEvent> {
+export function followRun(
+  p: Platform,
+  run: StoredRun,
+  afterId: number,
+  signal?: AbortSignal,
+): AsyncGenerator<StreamEvent> {
   return p.events.follow(run.run_id, afterId, {
     signal,
     pollMs: p.options.eventPollMs,
@@ -206,10 +239,12 @@ export async function waitForRun(
  */
 async function takeOverStaleLock(p: Platform, threadId: string, run: StoredRun): Promise<boolean> {
   const thread = await p.threads.get(threadId);
-  if (thread && !thread.active_run) return (await p.threads.acquire(threadId, run.run_id, now(), runMetadata(run))) === "acquired";
+  if (thread && !thread.active_run)
+    return (await p.threads.acquire(threadId, run.run_id, now(), runMetadata(run))) === "acquired";
   if (!thread?.active_run) return false;
   const holder = await p.runs.get(threadId, thread.active_run);
-  if (holder ? !FINAL_STATUSES.has(holder.status) : Date.now() - Date.parse(thread.updated_at) < STALE_LOCK_MS) return false;
+  if (holder ? !FINAL_STATUSES.has(holder.status) : Date.now() - Date.parse(thread.updated_at) < STALE_LOCK_MS)
+    return false;
   return p.threads.handOver(threadId, thread.active_run, run.run_id, now());
 }
 
@@ -218,13 +253,19 @@ async function takeOverStaleLock(p: Platform, threadId: string, run: StoredRun):
  * finishes unless `on_completion` is "keep".
  */
 export async function createStatelessRun(p: Platform, body: RunCreateBody, defaults: RunDefaults): Promise<StoredRun> {
-  return createRun(p, uuid7(), { ...body, if_not_exists: "create", multitask_strategy: "reject" }, { ...defaults, stateless: true });
+  return createRun(
+    p,
+    uuid7(),
+    { ...body, if_not_exists: "create", multitask_strategy: "reject" },
+    { ...defaults, stateless: true },
+  );
 }
 
 /** Deletes a finished run with its events; a pending or running one must be cancelled first (409). */
 export async function deleteRun(p: Platform, threadId: string, runId: string): Promise<void> {
   const run = await getRunOr404(p, threadId, runId);
-  if (!FINAL_STATUSES.has(run.status)) throw new HttpError(409, `Run ${runId} is ${run.status}; cancel it before deleting it`);
+  if (!FINAL_STATUSES.has(run.status))
+    throw new HttpError(409, `Run ${runId} is ${run.status}; cancel it before deleting it`);
   await p.runs.delete(threadId, runId);
   await p.events.delete(runId);
 }

@@ -39,7 +39,8 @@ async function threadGraphConfig(p: Platform, thread: Thread): Promise<RunnableC
   const runConfig = (latest?.kwargs as { config?: RunnableConfig } | undefined)?.config;
   if (runConfig) return runConfig;
   const assistantId = thread.metadata.assistant_id;
-  const assistant = typeof assistantId === "string" ? await getAssistant(p, assistantId).catch(() => undefined) : undefined;
+  const assistant =
+    typeof assistantId === "string" ? await getAssistant(p, assistantId).catch(() => undefined) : undefined;
   return (assistant?.config as RunnableConfig | undefined) ?? {};
 }
 
@@ -68,7 +69,11 @@ export async function assertCheckpoint(p: Platform, threadId: string, ref: Check
   if (!(await p.checkpointer.getTuple(configFor(threadId, ref)))) throw new HttpError(404, "Checkpoint not found");
 }
 
-export async function getState(p: Platform, threadId: string, options: { subgraphs?: boolean; checkpoint?: CheckpointRef | null } = {}) {
+export async function getState(
+  p: Platform,
+  threadId: string,
+  options: { subgraphs?: boolean; checkpoint?: CheckpointRef | null } = {},
+) {
   const thread = await getThreadOr404(p, threadId);
   const graph = await graphFor(p, thread);
   if (!graph) return emptyState();
@@ -91,9 +96,11 @@ export async function updateState(
   if (thread.active_run) throw new HttpError(409, "Thread is busy"); // the official message (its state changes only between runs)
   const ref = body.checkpoint ?? (body.checkpoint_id ? { checkpoint_id: body.checkpoint_id } : undefined);
   if (ref?.checkpoint_id) await assertCheckpoint(p, threadId, ref);
-  const config = await graph.updateState(configFor(threadId, ref), body.values ?? null, body.as_node ?? undefined).catch((err: unknown) => {
-    throw refusedUpdate(err) ?? err;
-  });
+  const config = await graph
+    .updateState(configFor(threadId, ref), body.values ?? null, body.as_node ?? undefined)
+    .catch((err: unknown) => {
+      throw refusedUpdate(err) ?? err;
+    });
   // Read back as a state read is (a factory builds its graph for "threads.read" then, as the official server does).
   const state = await (await graphFor(p, thread))!.getState({ configurable: { thread_id: threadId } });
   await p.threads.recordState(threadId, {
@@ -140,13 +147,20 @@ export async function applySupersteps(p: Platform, thread: Thread, supersteps: S
   if (!graph) throw new HttpError(404, `Graph "${graphId}" not found`);
   const config = { configurable: { thread_id: thread.thread_id, checkpoint_ns: "", graph_id: graphId } };
   const steps = supersteps.map((step) => ({
-    updates: step.updates.map((u) => ({ values: u.command != null ? toCommand(u.command) : u.values, asNode: u.as_node })),
+    updates: step.updates.map((u) => ({
+      values: u.command != null ? toCommand(u.command) : u.values,
+      asNode: u.as_node,
+    })),
   }));
   await graph.bulkUpdateState(config, steps).catch((err: unknown) => {
     throw refusedUpdate(err, ["body", "supersteps"]) ?? err;
   });
   const state = await (await graphFor(p, thread))!.getState({ configurable: { thread_id: thread.thread_id } });
-  await p.threads.recordState(thread.thread_id, { status: thread.status, values: toWire(state.values) as Record<string, unknown>, now: now() });
+  await p.threads.recordState(thread.thread_id, {
+    status: thread.status,
+    values: toWire(state.values) as Record<string, unknown>,
+    now: now(),
+  });
 }
 
 /** A Command from its wire form: `goto` entries given as `{node, input}` are Sends. */
@@ -165,8 +179,10 @@ function toCommand(command: z.infer<typeof CommandBody>): Command {
  */
 function refusedUpdate(err: unknown, at: string[] = ["body"]): HttpError | undefined {
   if (!(err instanceof Error)) return undefined;
-  const invalid = (field: string) => new HttpError(422, err.message, { detail: [{ loc: [...at, field], msg: err.message, type: "value_error" }] });
-  if (err instanceof InvalidUpdateError) return invalid(/asNode|^(Node|No writers found for node) "/.test(err.message) ? "as_node" : "values");
+  const invalid = (field: string) =>
+    new HttpError(422, err.message, { detail: [{ loc: [...at, field], msg: err.message, type: "value_error" }] });
+  if (err instanceof InvalidUpdateError)
+    return invalid(/asNode|^(Node|No writers found for node) "/.test(err.message) ? "as_node" : "values");
   if ((err as { lc_error_code?: string }).lc_error_code === "MESSAGE_COERCION_FAILURE") return invalid("values");
   if (/^Subgraph ".*" not found$/.test(err.message)) return new HttpError(404, err.message);
   return undefined;
@@ -175,7 +191,12 @@ function refusedUpdate(err: unknown, at: string[] = ["body"]): HttpError | undef
 export async function getHistory(
   p: Platform,
   threadId: string,
-  body: { limit?: number | null; before?: string | CheckpointRef | null; metadata?: Record<string, unknown> | null; checkpoint?: CheckpointRef | null },
+  body: {
+    limit?: number | null;
+    before?: string | CheckpointRef | null;
+    metadata?: Record<string, unknown> | null;
+    checkpoint?: CheckpointRef | null;
+  },
 ) {
   const thread = await getThreadOr404(p, threadId);
   const graph = await graphFor(p, thread);
@@ -222,7 +243,8 @@ function taskError(error: unknown): string | null {
  */
 export function serializeSnapshot(snapshot: StateSnapshot): Record<string, unknown> {
   const metadata = snapshot.metadata ? { ...snapshot.metadata } : undefined;
-  if (metadata && (metadata as { checkpoint_ns?: unknown }).checkpoint_ns === "") delete (metadata as { checkpoint_ns?: unknown }).checkpoint_ns;
+  if (metadata && (metadata as { checkpoint_ns?: unknown }).checkpoint_ns === "")
+    delete (metadata as { checkpoint_ns?: unknown }).checkpoint_ns;
   return {
     values: toWire(snapshot.values),
     next: snapshot.next,
@@ -232,7 +254,8 @@ export function serializeSnapshot(snapshot: StateSnapshot): Record<string, unkno
       error: taskError(task.error),
       interrupts: toWire(task.interrupts),
       path: task.path,
-      checkpoint: task.state && "configurable" in task.state ? toWire((task.state as RunnableConfig).configurable ?? null) : null,
+      checkpoint:
+        task.state && "configurable" in task.state ? toWire((task.state as RunnableConfig).configurable ?? null) : null,
       state: task.state && "values" in task.state ? serializeSnapshot(task.state as StateSnapshot) : null,
       result: task.result === undefined ? null : toWire(task.result),
     })),

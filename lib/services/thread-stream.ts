@@ -40,7 +40,13 @@ export async function* followThread(
     if (run) queue.push({ run, afterId: options.after.id });
   } else if (options.from !== "start") {
     const oldestUnfinished = (await p.runs.unfinished(threadId))[0];
-    if (oldestUnfinished) queue.push(...(await p.runs.after(threadId, oldestUnfinished.run_id, { inclusive: true })).map((run) => ({ run, afterId: -1 })));
+    if (oldestUnfinished)
+      queue.push(
+        ...(await p.runs.after(threadId, oldestUnfinished.run_id, { inclusive: true })).map((run) => ({
+          run,
+          afterId: -1,
+        })),
+      );
     else lastRunId = (await p.runs.list(threadId, { limit: 1, offset: 0 }))[0]?.run_id;
   }
 
@@ -50,7 +56,8 @@ export async function* followThread(
     if (next) {
       idlePolls = 0;
       lastRunId = next.run.run_id;
-      for await (const event of followRun(p, next.run, next.afterId, options.signal)) yield { run_id: next.run.run_id, ...event };
+      for await (const event of followRun(p, next.run, next.afterId, options.signal))
+        yield { run_id: next.run.run_id, ...event };
       continue;
     }
     const newer = await p.runs.after(threadId, lastRunId);
@@ -92,9 +99,14 @@ export async function threadStreamPart(
   if (event.event === "end") {
     if (!modes.has("run_modes") && !modes.has("lifecycle")) return undefined;
     const run = await p.runs.get(threadId, event.run_id);
-    return { event: "run_done", data: { run_id: event.run_id, thread_id: threadId, status: run?.status ?? "interrupted" } }; // a rolled-back run is deleted as it ends
+    return {
+      event: "run_done",
+      data: { run_id: event.run_id, thread_id: threadId, status: run?.status ?? "interrupted" },
+    }; // a rolled-back run is deleted as it ends
   }
   const wanted =
-    modes.has("run_modes") || (event.event === "metadata" && modes.has("lifecycle")) || (event.event === "values" && modes.has("state_update"));
+    modes.has("run_modes") ||
+    (event.event === "metadata" && modes.has("lifecycle")) ||
+    (event.event === "values" && modes.has("state_update"));
   return wanted ? { event: event.event, data: clientEventData(event.event, event.data) } : undefined;
 }

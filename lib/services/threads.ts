@@ -55,7 +55,11 @@ export async function copyThread(p: Platform, threadId: string): Promise<Thread>
   const source = await getThreadOr404(p, threadId);
   const copyId = uuid7();
   // As on the official server, the copy's metadata names the copy.
-  const copy: Thread = { ...newThread(copyId, { ...source.metadata, thread_id: copyId }), values: source.values, interrupts: source.interrupts };
+  const copy: Thread = {
+    ...newThread(copyId, { ...source.metadata, thread_id: copyId }),
+    values: source.values,
+    interrupts: source.interrupts,
+  };
   copy.status = source.status === "busy" ? "idle" : source.status;
   await p.checkpointer.copyThread(threadId, copy.thread_id);
   await p.threads.create(copy);
@@ -63,7 +67,11 @@ export async function copyThread(p: Platform, threadId: string): Promise<Thread>
 }
 
 /** Deletes the threads (strategy "delete"), or keeps them and only their latest checkpoint ("keep_latest"). */
-export async function pruneThreads(p: Platform, threadIds: string[], strategy: "delete" | "keep_latest"): Promise<number> {
+export async function pruneThreads(
+  p: Platform,
+  threadIds: string[],
+  strategy: "delete" | "keep_latest",
+): Promise<number> {
   let pruned = 0;
   for (const threadId of threadIds) {
     const thread = await p.threads.get(threadId);
@@ -95,7 +103,11 @@ async function keepLatestWhileFree(p: Platform, thread: Thread): Promise<boolean
 /** One pass over the matching threads; a `values` filter is applied to the copy of the values each thread keeps. */
 export async function countThreads(p: Platform, body: z.infer<typeof ThreadCountBody>): Promise<number> {
   let total = 0;
-  const filters = { metadata: body.metadata ?? undefined, values: body.values ?? undefined, status: body.status ?? undefined };
+  const filters = {
+    metadata: body.metadata ?? undefined,
+    values: body.values ?? undefined,
+    status: body.status ?? undefined,
+  };
   for await (const _thread of p.threads.all({ ...filters, sortBy: "created_at", sortOrder: "desc" })) total++;
   return total;
 }

@@ -12,7 +12,13 @@
  * serves it (`doc`, `served_version`) unless a higher version is served already.
  */
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import { GetCommand, PutCommand, UpdateCommand, paginateQuery, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import {
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+  paginateQuery,
+  type DynamoDBDocumentClient,
+} from "@aws-sdk/lib-dynamodb";
 import { batchWrite, partitionKeys } from "../dynamo/batch.js";
 import { assertItemFits, keyFits } from "./limits.js";
 
@@ -45,7 +51,9 @@ export class AssistantStore {
     if (!keyFits(assistantId)) return undefined;
     // Strongly consistent, like every read by id here: a client (or the worker in another Lambda) that was just told
     // the assistant was created or updated must find it so, not a 404 or the version before.
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: { pk: assistantId, sk: CURRENT }, ConsistentRead: true }));
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.table, Key: { pk: assistantId, sk: CURRENT }, ConsistentRead: true }),
+    );
     return Item ? { ...(JSON.parse(Item.doc) as Assistant), latest_version: Item.latest_version } : undefined;
   }
 
@@ -74,7 +82,10 @@ export class AssistantStore {
    * higher version is served already. The number comes from an atomic counter, so concurrent patches never share one.
    * Undefined if the assistant does not exist.
    */
-  async addVersion(assistantId: string, next: (current: Assistant, version: number) => Assistant): Promise<Assistant | undefined> {
+  async addVersion(
+    assistantId: string,
+    next: (current: Assistant, version: number) => Assistant,
+  ): Promise<Assistant | undefined> {
     if (!keyFits(assistantId)) return undefined;
     // A version too large to store is refused before it takes a number (sized with the largest number it could get).
     const before = await this.get(assistantId);
@@ -105,7 +116,11 @@ export class AssistantStore {
   }
 
   /** Serves an existing version again (POST /assistants/{id}/latest). */
-  async setCurrent(assistantId: string, version: number, updatedAt: string): Promise<Assistant | "no-assistant" | "no-version"> {
+  async setCurrent(
+    assistantId: string,
+    version: number,
+    updatedAt: string,
+  ): Promise<Assistant | "no-assistant" | "no-version"> {
     const current = await this.get(assistantId);
     if (!current) return "no-assistant";
     const stored = await this.getVersion(assistantId, version);
@@ -117,7 +132,9 @@ export class AssistantStore {
 
   async getVersion(assistantId: string, version: number): Promise<AssistantVersion | undefined> {
     if (!keyFits(assistantId)) return undefined;
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: { pk: assistantId, sk: versionSk(version) }, ConsistentRead: true }));
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.table, Key: { pk: assistantId, sk: versionSk(version) }, ConsistentRead: true }),
+    );
     return Item ? (JSON.parse(Item.doc) as AssistantVersion) : undefined;
   }
 
@@ -167,7 +184,11 @@ export class AssistantStore {
     if (!keys.some((key) => key.sk === CURRENT)) return false;
     // The current item last: a delete cut short leaves a visible assistant, never orphaned versions.
     keys.sort((a, b) => (a.sk === CURRENT ? 1 : b.sk === CURRENT ? -1 : 0));
-    await batchWrite(this.client, this.table, keys.map((Key) => ({ DeleteRequest: { Key } })));
+    await batchWrite(
+      this.client,
+      this.table,
+      keys.map((Key) => ({ DeleteRequest: { Key } })),
+    );
     return true;
   }
 
@@ -189,7 +210,11 @@ export class AssistantStore {
       await this.client.send(
         new PutCommand({
           TableName: this.table,
-          Item: { pk: assistant.assistant_id, sk: versionSk(assistant.version), doc: JSON.stringify({ ...version, created_at: assistant.updated_at }) },
+          Item: {
+            pk: assistant.assistant_id,
+            sk: versionSk(assistant.version),
+            doc: JSON.stringify({ ...version, created_at: assistant.updated_at }),
+          },
           ConditionExpression: "attribute_not_exists(pk)",
         }),
       );
@@ -208,7 +233,9 @@ export class AssistantStore {
           TableName: this.table,
           Key: { pk: assistant.assistant_id, sk: CURRENT },
           UpdateExpression: "SET doc = :doc, served_version = :version",
-          ConditionExpression: onlyIfNewer ? "attribute_exists(pk) AND served_version < :version" : "attribute_exists(pk)",
+          ConditionExpression: onlyIfNewer
+            ? "attribute_exists(pk) AND served_version < :version"
+            : "attribute_exists(pk)",
           ExpressionAttributeValues: { ":doc": JSON.stringify(assistant), ":version": assistant.version },
         }),
       );

@@ -10,7 +10,14 @@
  * two schedulers ticking at once start each occurrence once.
  */
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, paginateScan, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+  paginateScan,
+  type DynamoDBDocumentClient,
+} from "@aws-sdk/lib-dynamodb";
 import { assertItemFits, keyFits } from "./limits.js";
 
 export interface Cron {
@@ -47,13 +54,17 @@ export class CronStore {
 
   async get(cronId: string): Promise<Cron | undefined> {
     if (!keyFits(cronId)) return undefined;
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: { pk: cronId, sk: SK }, ConsistentRead: true }));
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.table, Key: { pk: cronId, sk: SK }, ConsistentRead: true }),
+    );
     return Item ? (JSON.parse(Item.doc) as Cron) : undefined;
   }
 
   async delete(cronId: string): Promise<boolean> {
     if (!keyFits(cronId)) return false;
-    const { Attributes } = await this.client.send(new DeleteCommand({ TableName: this.table, Key: { pk: cronId, sk: SK }, ReturnValues: "ALL_OLD" }));
+    const { Attributes } = await this.client.send(
+      new DeleteCommand({ TableName: this.table, Key: { pk: cronId, sk: SK }, ReturnValues: "ALL_OLD" }),
+    );
     return !!Attributes;
   }
 
@@ -86,7 +97,11 @@ export class CronStore {
           Key: { pk: cron.cron_id, sk: SK },
           UpdateExpression: next ? "SET doc = :doc, next_run_at = :next" : "SET doc = :doc REMOVE next_run_at",
           ConditionExpression: "next_run_at = :taken",
-          ExpressionAttributeValues: { ":doc": JSON.stringify(advanced), ":taken": Date.parse(cron.next_run_date!), ...(next ? { ":next": Date.parse(next) } : {}) },
+          ExpressionAttributeValues: {
+            ":doc": JSON.stringify(advanced),
+            ":taken": Date.parse(cron.next_run_date!),
+            ...(next ? { ":next": Date.parse(next) } : {}),
+          },
         }),
       );
       return true;

@@ -113,7 +113,11 @@ export class DynamoDBStore extends BaseStore {
     for (const op of operations) {
       if ("namespacePrefix" in op) validateNamespace(op.namespacePrefix, { allowEmpty: true, allowReservedRoot: true });
       else if ("namespace" in op) validateNamespace(op.namespace, { allowReservedRoot: true });
-      if ("value" in op) puts.set(JSON.stringify([op.namespace, op.key]), { ...op, ttl: "ttl" in op && op.ttl !== undefined ? (op.ttl as number | null) : this.options.defaultTtl });
+      if ("value" in op)
+        puts.set(JSON.stringify([op.namespace, op.key]), {
+          ...op,
+          ttl: "ttl" in op && op.ttl !== undefined ? (op.ttl as number | null) : this.options.defaultTtl,
+        });
     }
     const results = await Promise.all(
       operations.map((op) => {
@@ -128,7 +132,11 @@ export class DynamoDBStore extends BaseStore {
   }
 
   /** The item, or null; refreshes its expiry unless `refreshTtl` is false. */
-  override async get(namespace: string[], key: string, options: { refreshTtl?: boolean | null } = {}): Promise<Item | null> {
+  override async get(
+    namespace: string[],
+    key: string,
+    options: { refreshTtl?: boolean | null } = {},
+  ): Promise<Item | null> {
     validateNamespace(namespace, { allowReservedRoot: true });
     return this.getOp({ namespace, key }, options.refreshTtl ?? this.refreshOnRead);
   }
@@ -150,7 +158,13 @@ export class DynamoDBStore extends BaseStore {
 
   override async search(
     namespacePrefix: string[],
-    options: { filter?: Record<string, unknown>; limit?: number; offset?: number; query?: string; refreshTtl?: boolean | null } = {},
+    options: {
+      filter?: Record<string, unknown>;
+      limit?: number;
+      offset?: number;
+      query?: string;
+      refreshTtl?: boolean | null;
+    } = {},
   ): Promise<SearchItem[]> {
     validateNamespace(namespacePrefix, { allowEmpty: true, allowReservedRoot: true });
     const { refreshTtl, ...op } = options;
@@ -223,7 +237,10 @@ export class DynamoDBStore extends BaseStore {
       values[":pk"] = prefix[0];
       const rest = prefix.slice(1);
       if (rest.length > 0) values[":sk"] = labelsPrefix(rest);
-      pages = paginateQuery(paging, { ...input, KeyConditionExpression: rest.length > 0 ? "pk = :pk AND begins_with(sk, :sk)" : "pk = :pk" });
+      pages = paginateQuery(paging, {
+        ...input,
+        KeyConditionExpression: rest.length > 0 ? "pk = :pk AND begins_with(sk, :sk)" : "pk = :pk",
+      });
     }
     for await (const page of pages) yield* page.Items ?? [];
   }
@@ -248,9 +265,13 @@ export class DynamoDBStore extends BaseStore {
     const attributes: Row = { namespace: put.namespace, key: put.key, value, updated_at: now };
     if (put.ttl != null) Object.assign(attributes, { ttl_minutes: put.ttl, [TTL_ATTRIBUTE]: expiryFor(put.ttl) });
     // Overestimates DynamoDB's own measure a little (JSON punctuation), never underestimates it.
-    const bytes = Buffer.byteLength(value) + Buffer.byteLength(JSON.stringify({ ...key, ...attributes, value: "", created_at: now }));
+    const bytes =
+      Buffer.byteLength(value) +
+      Buffer.byteLength(JSON.stringify({ ...key, ...attributes, value: "", created_at: now }));
     if (bytes > MAX_ITEM_BYTES) {
-      throw new StoreLimitError(`Store item ${where} is ${bytes} bytes; DynamoDB items hold at most ${MAX_ITEM_BYTES} bytes`);
+      throw new StoreLimitError(
+        `Store item ${where} is ${bytes} bytes; DynamoDB items hold at most ${MAX_ITEM_BYTES} bytes`,
+      );
     }
 
     const entries = Object.entries(attributes);
@@ -263,13 +284,22 @@ export class DynamoDBStore extends BaseStore {
           Key: key,
           UpdateExpression: `SET ${entries.map((_, i) => `#a${i} = :a${i}`).join(", ")}, created_at = if_not_exists(created_at, :created)${removed}`,
           ConditionExpression: "attribute_not_exists(#exp) OR #exp > :now",
-          ExpressionAttributeNames: { "#exp": TTL_ATTRIBUTE, ...Object.fromEntries(entries.map(([name], i) => [`#a${i}`, name])) },
-          ExpressionAttributeValues: { ":created": now, ":now": epochSeconds(), ...Object.fromEntries(entries.map(([, v], i) => [`:a${i}`, v])) },
+          ExpressionAttributeNames: {
+            "#exp": TTL_ATTRIBUTE,
+            ...Object.fromEntries(entries.map(([name], i) => [`#a${i}`, name])),
+          },
+          ExpressionAttributeValues: {
+            ":created": now,
+            ":now": epochSeconds(),
+            ...Object.fromEntries(entries.map(([, v], i) => [`:a${i}`, v])),
+          },
         }),
       );
     } catch (err) {
       if (!(err instanceof ConditionalCheckFailedException)) throw err;
-      await this.client.send(new PutCommand({ TableName: this.table, Item: { ...key, ...attributes, created_at: now } }));
+      await this.client.send(
+        new PutCommand({ TableName: this.table, Item: { ...key, ...attributes, created_at: now } }),
+      );
     }
   }
 
@@ -324,7 +354,8 @@ function toItem(row: Row): Item {
 
 const epochSeconds = () => Math.floor(Date.now() / 1000);
 const expiryFor = (ttlMinutes: number) => Math.ceil(Date.now() / 1000 + ttlMinutes * 60);
-const isExpired = (row: Row) => typeof row[TTL_ATTRIBUTE] === "number" && (row[TTL_ATTRIBUTE] as number) <= epochSeconds();
+const isExpired = (row: Row) =>
+  typeof row[TTL_ATTRIBUTE] === "number" && (row[TTL_ATTRIBUTE] as number) <= epochSeconds();
 
 /** Namespace match with "*" for any one label, as InMemoryStore's. */
 function matchesCondition({ matchType, path }: MatchCondition, namespace: string[]): boolean {

@@ -36,7 +36,8 @@ export class ItemTooLargeError extends HttpError {
 export function itemBytes(item: Record<string, unknown>): number {
   let bytes = 0;
   for (const [name, value] of Object.entries(item)) {
-    bytes += Buffer.byteLength(name) + Buffer.byteLength(typeof value === "string" ? value : (JSON.stringify(value) ?? ""));
+    bytes +=
+      Buffer.byteLength(name) + Buffer.byteLength(typeof value === "string" ? value : (JSON.stringify(value) ?? ""));
   }
   return bytes;
 }
@@ -44,7 +45,8 @@ export function itemBytes(item: Record<string, unknown>): number {
 /** Throws ItemTooLargeError when `item` is over 400 KB. */
 export function assertItemFits(what: string, item: Record<string, unknown>): void {
   const bytes = itemBytes(item);
-  if (bytes > MAX_ITEM_BYTES) throw new ItemTooLargeError(`The ${what} is ${bytes} bytes; DynamoDB items hold at most ${MAX_ITEM_BYTES} bytes`);
+  if (bytes > MAX_ITEM_BYTES)
+    throw new ItemTooLargeError(`The ${what} is ${bytes} bytes; DynamoDB items hold at most ${MAX_ITEM_BYTES} bytes`);
 }
 
 /** DynamoDB's refusal of an update that would grow an item past 400 KB (the size is known only once merged). */

@@ -37,7 +37,9 @@ class Cursor {
   /** Reads pages until one yields an item (filters may leave pages empty) or the partition ends. */
   async fill(): Promise<void> {
     while (this.starved) {
-      const page = await this.client.send(new QueryCommand({ ...this.input, Limit: this.limit, ExclusiveStartKey: this.startKey }));
+      const page = await this.client.send(
+        new QueryCommand({ ...this.input, Limit: this.limit, ExclusiveStartKey: this.startKey }),
+      );
       this.buffer.push(...(page.Items ?? []));
       this.startKey = page.LastEvaluatedKey;
       this.done = !page.LastEvaluatedKey;
@@ -57,7 +59,11 @@ export interface MergedQueryOptions {
 }
 
 /** Items of every input's Query (same index, one partition each), merged by `sortKey`, ties by `pk`. */
-export async function* mergedQuery(client: DynamoDBDocumentClient, inputs: QueryCommandInput[], options: MergedQueryOptions): AsyncGenerator<Row> {
+export async function* mergedQuery(
+  client: DynamoDBDocumentClient,
+  inputs: QueryCommandInput[],
+  options: MergedQueryOptions,
+): AsyncGenerator<Row> {
   const firstLimit = Math.min(options.maxLimit, Math.ceil(options.wanted / inputs.length) + 2);
   const cursors = inputs.map((input) => new Cursor(client, input, firstLimit, options.maxLimit));
   const sign = options.descending ? -1 : 1;

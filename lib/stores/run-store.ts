@@ -23,7 +23,15 @@
  * → final once, and a worker that lost its run cannot write over the one that took it.
  */
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, paginateQuery, paginateScan, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+  paginateQuery,
+  paginateScan,
+  type DynamoDBDocumentClient,
+} from "@aws-sdk/lib-dynamodb";
 import { keyFits } from "./limits.js";
 
 export type RunStatus = "pending" | "running" | "success" | "error" | "timeout" | "interrupted";
@@ -74,7 +82,9 @@ export class RunStore {
 
   async create(run: Run): Promise<void> {
     // The pointer first: a run is never stored without it (a pointer without its run reads as "not found").
-    await this.client.send(new PutCommand({ TableName: this.table, Item: { ...pointerKey(run.run_id), thread_id: run.thread_id } }));
+    await this.client.send(
+      new PutCommand({ TableName: this.table, Item: { ...pointerKey(run.run_id), thread_id: run.thread_id } }),
+    );
     await this.client.send(
       new PutCommand({
         TableName: this.table,
@@ -94,27 +104,36 @@ export class RunStore {
 
   async get(threadId: string, runId: string): Promise<StoredRun | undefined> {
     if (!keyFits(threadId, runId)) return undefined;
-    const result = await this.client.send(new GetCommand({ TableName: this.table, Key: { pk: threadId, sk: runId }, ConsistentRead: true }));
+    const result = await this.client.send(
+      new GetCommand({ TableName: this.table, Key: { pk: threadId, sk: runId }, ConsistentRead: true }),
+    );
     return result.Item ? toRun(result.Item) : undefined;
   }
 
   /** The run with this id, whatever its thread. */
   async find(runId: string): Promise<StoredRun | undefined> {
     if (!keyFits(pointerKey(runId).pk)) return undefined;
-    const pointer = await this.client.send(new GetCommand({ TableName: this.table, Key: pointerKey(runId), ConsistentRead: true }));
+    const pointer = await this.client.send(
+      new GetCommand({ TableName: this.table, Key: pointerKey(runId), ConsistentRead: true }),
+    );
     const threadId = pointer.Item?.thread_id as string | undefined;
     return threadId === undefined ? undefined : this.get(threadId, runId);
   }
 
   /** The thread's runs created after `runId` (from it, when `inclusive`; all of them without it), oldest first. */
-  async after(threadId: string, runId: string | undefined, options: { inclusive?: boolean } = {}): Promise<StoredRun[]> {
+  async after(
+    threadId: string,
+    runId: string | undefined,
+    options: { inclusive?: boolean } = {},
+  ): Promise<StoredRun[]> {
     if (!keyFits(threadId) || (runId !== undefined && !keyFits(threadId, runId))) return [];
     const runs: StoredRun[] = [];
     const pages = paginateQuery(
       { client: this.client },
       {
         TableName: this.table,
-        KeyConditionExpression: runId === undefined ? "pk = :pk" : `pk = :pk AND sk ${options.inclusive ? ">=" : ">"} :after`,
+        KeyConditionExpression:
+          runId === undefined ? "pk = :pk" : `pk = :pk AND sk ${options.inclusive ? ">=" : ">"} :after`,
         ExpressionAttributeValues: { ":pk": threadId, ...(runId === undefined ? {} : { ":after": runId }) },
         ConsistentRead: true,
       },
@@ -124,9 +143,11 @@ export class RunStore {
   }
 
   async list(threadId: string, options: { limit: number; offset: number; status?: RunStatus }): Promise<StoredRun[]> {
-    return this.query(threadId, { newestFirst: true, want: options.offset + options.limit, status: options.status }).then((runs) =>
-      runs.slice(options.offset),
-    );
+    return this.query(threadId, {
+      newestFirst: true,
+      want: options.offset + options.limit,
+      status: options.status,
+    }).then((runs) => runs.slice(options.offset));
   }
 
   /** Runs still to finish, oldest first. */
@@ -172,8 +193,10 @@ export class RunStore {
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: threadId, sk: runId },
-          UpdateExpression: "SET #status = :running, updated_at = :now, attempt = attempt + :one, lease_until = :lease, lease_shard = :shard",
-          ConditionExpression: "attribute_exists(pk) AND (#status = :pending OR (#status = :running AND lease_until < :nowMs))",
+          UpdateExpression:
+            "SET #status = :running, updated_at = :now, attempt = attempt + :one, lease_until = :lease, lease_shard = :shard",
+          ConditionExpression:
+            "attribute_exists(pk) AND (#status = :pending OR (#status = :running AND lease_until < :nowMs))",
           ExpressionAttributeNames: { "#status": "status" },
           ExpressionAttributeValues: {
             ":running": "running",
@@ -214,7 +237,10 @@ export class RunStore {
 
   /** Moves a pending run's lease to `leaseUntil` (a run waiting in line behind a live one); false when not pending. */
   async postpone(threadId: string, runId: string, leaseUntil: number): Promise<boolean> {
-    return this.transition(threadId, runId, ["pending"], { UpdateExpression: "SET lease_until = :lease", values: { ":lease": leaseUntil } });
+    return this.transition(threadId, runId, ["pending"], {
+      UpdateExpression: "SET lease_until = :lease",
+      values: { ":lease": leaseUntil },
+    });
   }
 
   /** Ends the lease of the worker on `attempt` now (it is known to be gone), so the next delivery takes the run over. */
@@ -293,7 +319,12 @@ export class RunStore {
     threadId: string,
     runId: string,
     from: RunStatus[],
-    update: { UpdateExpression: string; values: Record<string, unknown>; names?: Record<string, string>; extraCondition?: string },
+    update: {
+      UpdateExpression: string;
+      values: Record<string, unknown>;
+      names?: Record<string, string>;
+      extraCondition?: string;
+    },
   ): Promise<boolean> {
     const fromValues = Object.fromEntries(from.map((status, i) => [`:from${i}`, status]));
     try {
@@ -345,7 +376,8 @@ export class RunStore {
 const LEASE_INDEX = "by_lease";
 
 /** A pending run's lease: PENDING_LEASE_MS after it may start. */
-const pendingLease = (fromMs: number, notBefore?: unknown) => Math.max(fromMs, typeof notBefore === "number" ? notBefore : 0) + PENDING_LEASE_MS;
+const pendingLease = (fromMs: number, notBefore?: unknown) =>
+  Math.max(fromMs, typeof notBefore === "number" ? notBefore : 0) + PENDING_LEASE_MS;
 
 const pointerKey = (runId: string) => ({ pk: `run#${runId}`, sk: "thread" });
 

@@ -23,10 +23,24 @@
  * DynamoDB deletes it.
  */
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from "@aws-sdk/lib-dynamodb";
 import { THREAD_LIST_SHARDS, TTL_ATTRIBUTE, threadListKey, threadListShard } from "../tables/definitions.js";
 import { mergedQuery } from "./merged-query.js";
-import { assertItemFits, isItemSizeRefusal, itemBytes, ItemTooLargeError, keyFits, MAX_EXPRESSION_KEYS, MAX_ITEM_BYTES } from "./limits.js";
+import {
+  assertItemFits,
+  isItemSizeRefusal,
+  itemBytes,
+  ItemTooLargeError,
+  keyFits,
+  MAX_EXPRESSION_KEYS,
+  MAX_ITEM_BYTES,
+} from "./limits.js";
 
 export type ThreadStatus = "idle" | "busy" | "interrupted" | "error";
 
@@ -46,7 +60,16 @@ export interface Thread {
 /** A new, idle thread. */
 export function newThread(threadId: string, metadata: Record<string, unknown>): Thread {
   const created = new Date().toISOString();
-  return { thread_id: threadId, created_at: created, updated_at: created, metadata, status: "idle", config: {}, values: null, interrupts: {} };
+  return {
+    thread_id: threadId,
+    created_at: created,
+    updated_at: created,
+    metadata,
+    status: "idle",
+    config: {},
+    values: null,
+    interrupts: {},
+  };
 }
 
 export type AcquireResult = "acquired" | "busy" | "missing";
@@ -85,7 +108,11 @@ export class ThreadStore {
   /** The expiry every write sets (with its names and values), or nothing without a TTL. */
   private expiry(): { set: string; names: Record<string, string>; values: Record<string, unknown> } {
     if (this.options.ttlMinutes === undefined) return { set: "", names: {}, values: {} };
-    return { set: ", #exp = :expires", names: { "#exp": TTL_ATTRIBUTE }, values: { ":expires": nowSeconds() + Math.ceil(this.options.ttlMinutes * 60) } };
+    return {
+      set: ", #exp = :expires",
+      names: { "#exp": TTL_ATTRIBUTE },
+      values: { ":expires": nowSeconds() + Math.ceil(this.options.ttlMinutes * 60) },
+    };
   }
 
   /** The names and values of the LIVE condition. */
@@ -104,7 +131,8 @@ export class ThreadStore {
     const expires = expiry.set ? { [TTL_ATTRIBUTE]: expiry.values[":expires"] } : {};
     let item = { ...ThreadStore.toItem(thread), ...expires };
     // The copy of the values gives way first (a copied thread's checkpoints have them), then the thread is refused.
-    if (thread.values && itemBytes(item) > MAX_ITEM_BYTES) item = { ...ThreadStore.toItem({ ...thread, values: null }), ...expires };
+    if (thread.values && itemBytes(item) > MAX_ITEM_BYTES)
+      item = { ...ThreadStore.toItem({ ...thread, values: null }), ...expires };
     assertItemFits("thread", item);
     try {
       await this.client.send(
@@ -126,7 +154,9 @@ export class ThreadStore {
 
   async get(threadId: string): Promise<Thread | undefined> {
     if (!keyFits(threadId)) return undefined;
-    const result = await this.client.send(new GetCommand({ TableName: this.table, Key: { pk: threadId, sk: SK }, ConsistentRead: true }));
+    const result = await this.client.send(
+      new GetCommand({ TableName: this.table, Key: { pk: threadId, sk: SK }, ConsistentRead: true }),
+    );
     return result.Item && !isExpired(result.Item) ? toThread(result.Item) : undefined;
   }
 
@@ -135,17 +165,26 @@ export class ThreadStore {
    * A patch of more keys than one expression holds is written in parts of that many keys, after checking that the
    * whole of it fits in the item (so a part is not refused for size after another was written).
    */
-  async patch(threadId: string, patch: { metadata?: Record<string, unknown>; now: string }): Promise<Thread | undefined> {
+  async patch(
+    threadId: string,
+    patch: { metadata?: Record<string, unknown>; now: string },
+  ): Promise<Thread | undefined> {
     if (!keyFits(threadId)) return undefined;
     const entries = Object.entries(patch.metadata ?? {});
     if (entries.length > MAX_EXPRESSION_KEYS) {
       const current = await this.get(threadId);
       if (!current) return undefined;
       const merged = ThreadStore.toItem({ ...current, metadata: { ...current.metadata, ...patch.metadata } });
-      if (itemBytes(merged) > MAX_ITEM_BYTES) throw new ItemTooLargeError(`Thread ${threadId}: its metadata would grow the thread past DynamoDB's 400 KB item`);
+      if (itemBytes(merged) > MAX_ITEM_BYTES)
+        throw new ItemTooLargeError(
+          `Thread ${threadId}: its metadata would grow the thread past DynamoDB's 400 KB item`,
+        );
       let patched: Thread | undefined;
       for (let i = 0; i < entries.length; i += MAX_EXPRESSION_KEYS) {
-        patched = await this.patch(threadId, { metadata: Object.fromEntries(entries.slice(i, i + MAX_EXPRESSION_KEYS)), now: patch.now });
+        patched = await this.patch(threadId, {
+          metadata: Object.fromEntries(entries.slice(i, i + MAX_EXPRESSION_KEYS)),
+          now: patch.now,
+        });
         if (!patched) return undefined;
       }
       return patched;
@@ -173,7 +212,10 @@ export class ThreadStore {
       return toThread(result.Attributes!);
     } catch (err) {
       if (err instanceof ConditionalCheckFailedException) return undefined;
-      if (isItemSizeRefusal(err)) throw new ItemTooLargeError(`Thread ${threadId}: its metadata would grow the thread past DynamoDB's 400 KB item`);
+      if (isItemSizeRefusal(err))
+        throw new ItemTooLargeError(
+          `Thread ${threadId}: its metadata would grow the thread past DynamoDB's 400 KB item`,
+        );
       throw err;
     }
   }
@@ -191,7 +233,13 @@ export class ThreadStore {
    * Takes the thread for `runId` in one conditional write, which also records `metadata` keys (the graph and
    * assistant the thread now runs) and, when given, the thread's new `config` (what its runs are configured with).
    */
-  async acquire(threadId: string, runId: string, now: string, metadata: Record<string, unknown> = {}, config?: Record<string, unknown>): Promise<AcquireResult> {
+  async acquire(
+    threadId: string,
+    runId: string,
+    now: string,
+    metadata: Record<string, unknown> = {},
+    config?: Record<string, unknown>,
+  ): Promise<AcquireResult> {
     if (!keyFits(threadId)) return "missing";
     const entries = Object.entries(metadata);
     const expiry = this.expiry();
@@ -204,9 +252,19 @@ export class ThreadStore {
           TableName: this.table,
           Key: { pk: threadId, sk: SK },
           UpdateExpression:
-            ["SET active_run = :run, #status = :busy, updated_at = :now", ...entries.map((_, i) => `metadata.#k${i} = :v${i}`)].join(", ") + setConfig.set + expiry.set,
+            [
+              "SET active_run = :run, #status = :busy, updated_at = :now",
+              ...entries.map((_, i) => `metadata.#k${i} = :v${i}`),
+            ].join(", ") +
+            setConfig.set +
+            expiry.set,
           ConditionExpression: `attribute_exists(pk) AND attribute_not_exists(active_run) AND ${LIVE}`,
-          ExpressionAttributeNames: { "#status": "status", ...setConfig.names, ...ThreadStore.live().names, ...Object.fromEntries(entries.map(([k], i) => [`#k${i}`, k])) },
+          ExpressionAttributeNames: {
+            "#status": "status",
+            ...setConfig.names,
+            ...ThreadStore.live().names,
+            ...Object.fromEntries(entries.map(([k], i) => [`#k${i}`, k])),
+          },
           ExpressionAttributeValues: {
             ...setConfig.values,
             ":run": runId,
@@ -236,7 +294,13 @@ export class ThreadStore {
           UpdateExpression: `SET active_run = :next, #status = :busy, updated_at = :now${this.expiry().set}`,
           ConditionExpression: "active_run = :from",
           ExpressionAttributeNames: { "#status": "status", ...this.expiry().names },
-          ExpressionAttributeValues: { ":next": nextRunId, ":from": fromRunId, ":busy": "busy", ":now": now, ...this.expiry().values },
+          ExpressionAttributeValues: {
+            ":next": nextRunId,
+            ":from": fromRunId,
+            ":busy": "busy",
+            ":now": now,
+            ...this.expiry().values,
+          },
         }),
       );
       return true;
@@ -253,7 +317,12 @@ export class ThreadStore {
   async release(
     threadId: string,
     runId: string,
-    outcome: { status: ThreadStatus; values?: Record<string, unknown> | null; interrupts?: Record<string, unknown[]>; now: string },
+    outcome: {
+      status: ThreadStatus;
+      values?: Record<string, unknown> | null;
+      interrupts?: Record<string, unknown[]>;
+      now: string;
+    },
   ): Promise<boolean> {
     try {
       await this.client.send(
@@ -277,7 +346,12 @@ export class ThreadStore {
   /** Records state changes made outside a run (update_state), if the thread exists. */
   async recordState(
     threadId: string,
-    outcome: { status: ThreadStatus; values?: Record<string, unknown> | null; interrupts?: Record<string, unknown[]>; now: string },
+    outcome: {
+      status: ThreadStatus;
+      values?: Record<string, unknown> | null;
+      interrupts?: Record<string, unknown[]>;
+      now: string;
+    },
   ): Promise<void> {
     try {
       await this.client.send(
@@ -298,7 +372,9 @@ export class ThreadStore {
   /** Newest (or oldest) threads first via a GSI; filters apply page by page, so no table scan. */
   async search(query: ThreadSearch): Promise<Thread[]> {
     if (query.ids) {
-      const threads = (await Promise.all(query.ids.map((id) => this.get(id)))).filter((t): t is Thread => !!t && matches(t, query));
+      const threads = (await Promise.all(query.ids.map((id) => this.get(id)))).filter(
+        (t): t is Thread => !!t && matches(t, query),
+      );
       return threads.slice(query.offset, query.offset + query.limit);
     }
     const wanted = query.offset + query.limit;
@@ -320,7 +396,11 @@ export class ThreadStore {
    * Threads from a GSI, newest (or oldest) first, with status and metadata filtered by DynamoDB: every listing
    * shard is queried and the shards merged, reading about `wanted` items in all to start with.
    */
-  private async *listed(query: Omit<ThreadSearch, "limit" | "offset" | "ids">, wanted: number, maxPage: number): AsyncGenerator<Thread> {
+  private async *listed(
+    query: Omit<ThreadSearch, "limit" | "offset" | "ids">,
+    wanted: number,
+    maxPage: number,
+  ): AsyncGenerator<Thread> {
     const filters: string[] = [LIVE];
     const names: Record<string, string> = { ...ThreadStore.live().names };
     const values: Record<string, unknown> = { ...ThreadStore.live().values };
@@ -336,7 +416,8 @@ export class ThreadStore {
       names[`#m${i}`] = key;
       values[`:m${i}`] = value;
     });
-    const rest = metadata.length > MAX_EXPRESSION_KEYS ? Object.fromEntries(metadata.slice(MAX_EXPRESSION_KEYS)) : undefined;
+    const rest =
+      metadata.length > MAX_EXPRESSION_KEYS ? Object.fromEntries(metadata.slice(MAX_EXPRESSION_KEYS)) : undefined;
     const shards = Array.from({ length: THREAD_LIST_SHARDS }, (_, n) => ({
       TableName: this.table,
       IndexName: query.sortBy === "updated_at" ? "by_updated" : "by_created",
@@ -346,7 +427,12 @@ export class ThreadStore {
       ExpressionAttributeValues: { ...values, ":list": threadListKey(n) },
       ScanIndexForward: query.sortOrder === "asc",
     }));
-    const items = mergedQuery(this.client, shards, { wanted, maxLimit: maxPage, sortKey: query.sortBy, descending: query.sortOrder === "desc" });
+    const items = mergedQuery(this.client, shards, {
+      wanted,
+      maxLimit: maxPage,
+      sortKey: query.sortBy,
+      descending: query.sortOrder === "desc",
+    });
     for await (const item of items) {
       const thread = toThread(item);
       if (sameKeys(thread.metadata, rest)) yield thread;
@@ -408,9 +494,11 @@ function matches(thread: Thread, query: ThreadSearch): boolean {
   return sameKeys(thread.metadata, query.metadata) && valuesMatch(thread, query.values);
 }
 
-const isExpired = (item: Record<string, unknown>) => typeof item[TTL_ATTRIBUTE] === "number" && (item[TTL_ATTRIBUTE] as number) <= nowSeconds();
+const isExpired = (item: Record<string, unknown>) =>
+  typeof item[TTL_ATTRIBUTE] === "number" && (item[TTL_ATTRIBUTE] as number) <= nowSeconds();
 
-const valuesMatch = (thread: Thread, values: Record<string, unknown> | undefined) => sameKeys(thread.values ?? {}, values);
+const valuesMatch = (thread: Thread, values: Record<string, unknown> | undefined) =>
+  sameKeys(thread.values ?? {}, values);
 
 /** Whether `record` has each key of `wanted` with an equal (JSON) value. */
 const sameKeys = (record: Record<string, unknown>, wanted: Record<string, unknown> | undefined) =>

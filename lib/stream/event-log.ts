@@ -72,7 +72,10 @@ const isChunk = (sk: string) => sk.length > 12;
 /** The run's stream events could not be stored: the run ends with this error. */
 export class EventLogWriteError extends Error {
   constructor(runId: string, cause: unknown) {
-    super(`Could not store the stream events of run ${runId}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    super(
+      `Could not store the stream events of run ${runId}: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
     this.name = "EventLogWriteError";
   }
 }
@@ -115,12 +118,22 @@ export class EventLog {
           chunks.push(item);
           continue;
         }
-        const own = typeof item.parts === "number" ? chunks.filter((c) => (c.sk as string).startsWith(chunkSk(Number(item.sk), item.gen as string, 0).slice(0, -4))) : [];
+        const own =
+          typeof item.parts === "number"
+            ? chunks.filter((c) =>
+                (c.sk as string).startsWith(chunkSk(Number(item.sk), item.gen as string, 0).slice(0, -4)),
+              )
+            : [];
         chunks = [];
         if (typeof item.parts === "number" && own.length !== item.parts - 1) {
-          throw new Error(`Event log of run ${runId}: item ${item.sk as string} has ${own.length} of its ${(item.parts as number) - 1} chunks`);
+          throw new Error(
+            `Event log of run ${runId}: item ${item.sk as string} has ${own.length} of its ${(item.parts as number) - 1} chunks`,
+          );
         }
-        const batch = decodeBatch(item, own.map((c) => c.data as Uint8Array));
+        const batch = decodeBatch(
+          item,
+          own.map((c) => c.data as Uint8Array),
+        );
         for (const [id, event, data] of batch) {
           if (id > afterId) events.push({ id, event, data });
         }
@@ -132,7 +145,11 @@ export class EventLog {
   /** Deletes every stored event of the run (with its run or thread). */
   async delete(runId: string): Promise<void> {
     const keys = await partitionKeys(this.client, this.table, runId);
-    await batchWrite(this.client, this.table, keys.map((Key) => ({ DeleteRequest: { Key } })));
+    await batchWrite(
+      this.client,
+      this.table,
+      keys.map((Key) => ({ DeleteRequest: { Key } })),
+    );
   }
 
   async lastId(runId: string): Promise<number> {
@@ -239,9 +256,11 @@ export class EventWriter {
     const events = this.buffer;
     this.buffer = [];
     if (events.length > 0) {
-      this.writing = this.writing.then(() => this.store(events)).catch((err) => {
-        this.failure ??= new EventLogWriteError(this.runId, err);
-      });
+      this.writing = this.writing
+        .then(() => this.store(events))
+        .catch((err) => {
+          this.failure ??= new EventLogWriteError(this.runId, err);
+        });
     }
     return this.writing.then(() => {
       if (this.failure) throw this.failure;
@@ -290,7 +309,9 @@ export class EventWriter {
 
   /** One batch: one item, or (too large for one) its chunks and then its head. */
   private async put(batch: Batch): Promise<void> {
-    const expires = this.options.ttlSeconds ? { expires_at: Math.floor(Date.now() / 1000) + this.options.ttlSeconds } : {};
+    const expires = this.options.ttlSeconds
+      ? { expires_at: Math.floor(Date.now() / 1000) + this.options.ttlSeconds }
+      : {};
     const last = batch[batch.length - 1][0];
     const encoded = encodeBatch(batch);
     const bytes = "z" in encoded ? Buffer.from(encoded.z) : Buffer.from(encoded.events, "utf8");

@@ -71,7 +71,9 @@ async function createMissing(client: DynamoDBDocumentClient, names: TableNames):
  */
 async function enableTtl(client: DynamoDBDocumentClient, TableName: string, AttributeName: string): Promise<void> {
   try {
-    await client.send(new UpdateTimeToLiveCommand({ TableName, TimeToLiveSpecification: { AttributeName, Enabled: true } }));
+    await client.send(
+      new UpdateTimeToLiveCommand({ TableName, TimeToLiveSpecification: { AttributeName, Enabled: true } }),
+    );
   } catch (err) {
     if ((err as { name?: string }).name !== "UnknownOperationException") throw err;
   }

@@ -79,8 +79,16 @@ export const TABLES: Record<TableId, TableDefinition> = {
     partitionKey: pk,
     sortKey: sk,
     globalIndexes: [
-      { indexName: "by_created", partitionKey: { name: "list_pk", type: "S" }, sortKey: { name: "created_at", type: "S" } },
-      { indexName: "by_updated", partitionKey: { name: "list_pk", type: "S" }, sortKey: { name: "updated_at", type: "S" } },
+      {
+        indexName: "by_created",
+        partitionKey: { name: "list_pk", type: "S" },
+        sortKey: { name: "created_at", type: "S" },
+      },
+      {
+        indexName: "by_updated",
+        partitionKey: { name: "list_pk", type: "S" },
+        sortKey: { name: "updated_at", type: "S" },
+      },
     ],
     ttlAttribute: TTL_ATTRIBUTE,
   },
@@ -90,7 +98,13 @@ export const TABLES: Record<TableId, TableDefinition> = {
     envVar: "LAMBDAGRAPH_TABLE_RUNS",
     partitionKey: pk,
     sortKey: sk,
-    globalIndexes: [{ indexName: "by_lease", partitionKey: { name: "lease_shard", type: "S" }, sortKey: { name: "lease_until", type: "N" } }],
+    globalIndexes: [
+      {
+        indexName: "by_lease",
+        partitionKey: { name: "lease_shard", type: "S" },
+        sortKey: { name: "lease_until", type: "N" },
+      },
+    ],
     ttlAttribute: TTL_ATTRIBUTE,
   },
   /** The append-only stream event log, many events per item. */
@@ -108,7 +122,13 @@ export const TABLES: Record<TableId, TableDefinition> = {
     envVar: "LAMBDAGRAPH_TABLE_ASSISTANTS",
     partitionKey: pk,
     sortKey: sk,
-    globalIndexes: [{ indexName: "by_created", partitionKey: { name: "list_pk", type: "S" }, sortKey: { name: "created_at", type: "S" } }],
+    globalIndexes: [
+      {
+        indexName: "by_created",
+        partitionKey: { name: "list_pk", type: "S" },
+        sortKey: { name: "created_at", type: "S" },
+      },
+    ],
   },
   /** Cron jobs (see lib/stores/cron-store.ts). */
   crons: {

@@ -17,7 +17,10 @@ afterAll(async () => {
 async function freshSaver(options: { ttlSeconds?: number; client?: DynamoDBDocumentClient } = {}) {
   const tables = await dynamo.freshTables();
   const client = options.client ?? dynamo.client;
-  return { saver: new DynamoDBSaver({ client, tableName: tables.checkpoints, ttlSeconds: options.ttlSeconds }), table: tables.checkpoints };
+  return {
+    saver: new DynamoDBSaver({ client, tableName: tables.checkpoints, ttlSeconds: options.ttlSeconds }),
+    table: tables.checkpoints,
+  };
 }
 
 function checkpointWith(values: Record<string, unknown>, versions: Record<string, number>): Checkpoint {
@@ -32,7 +35,12 @@ async function itemsOf(table: string, threadId: string) {
   let start: Record<string, unknown> | undefined;
   do {
     const page = await dynamo.client.send(
-      new QueryCommand({ TableName: table, KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": threadId }, ExclusiveStartKey: start }),
+      new QueryCommand({
+        TableName: table,
+        KeyConditionExpression: "pk = :pk",
+        ExpressionAttributeValues: { ":pk": threadId },
+        ExclusiveStartKey: start,
+      }),
     );
     items.push(...(page.Items ?? []));
     start = page.LastEvaluatedKey;
@@ -46,7 +54,12 @@ describe("DynamoDBSaver beyond the validation suite", () => {
     const big = incompressible(2 * 1024 * 1024);
     const bigWrite = incompressible(2 * 1024 * 1024);
     const checkpoint = checkpointWith({ document: big, small: "x" }, { document: 1, small: 1 });
-    const config = await saver.put({ configurable: { thread_id: "t-big" } }, checkpoint, { source: "loop", step: 1, parents: {} }, { document: 1, small: 1 });
+    const config = await saver.put(
+      { configurable: { thread_id: "t-big" } },
+      checkpoint,
+      { source: "loop", step: 1, parents: {} },
+      { document: 1, small: 1 },
+    );
     await saver.putWrites(config, [["document", bigWrite]], "task-1");
 
     // A new saver (as a new Lambda would have) reads it all back.
@@ -65,7 +78,12 @@ describe("DynamoDBSaver beyond the validation suite", () => {
     const client = dynamo.newClient();
     const { saver, table } = await freshSaver({ client });
     const first = checkpointWith({ document: "v1" }, { document: 1 });
-    const config1 = await saver.put({ configurable: { thread_id: "t-crash" } }, first, { source: "loop", step: 1, parents: {} }, { document: 1 });
+    const config1 = await saver.put(
+      { configurable: { thread_id: "t-crash" } },
+      first,
+      { source: "loop", step: 1, parents: {} },
+      { document: 1 },
+    );
 
     // The process dies after the chunks are written but before the head item is: every PutItem fails.
     client.middlewareStack.add(
@@ -76,8 +94,12 @@ describe("DynamoDBSaver beyond the validation suite", () => {
       { step: "initialize", name: "crashOnPut" },
     );
     const second = checkpointWith({ document: incompressible(1024 * 1024) }, { document: 2 });
-    await expect(saver.put(config1, second, { source: "loop", step: 2, parents: {} }, { document: 2 })).rejects.toThrow("simulated crash");
-    await expect(saver.putWrites(config1, [["document", incompressible(1024 * 1024)]], "task-x")).rejects.toThrow("simulated crash");
+    await expect(saver.put(config1, second, { source: "loop", step: 2, parents: {} }, { document: 2 })).rejects.toThrow(
+      "simulated crash",
+    );
+    await expect(saver.putWrites(config1, [["document", incompressible(1024 * 1024)]], "task-x")).rejects.toThrow(
+      "simulated crash",
+    );
 
     const items = await itemsOf(table, "t-crash");
     // The orphaned chunks of the value and of the write are there ...
@@ -100,7 +122,12 @@ describe("DynamoDBSaver beyond the validation suite", () => {
     const { saver, table } = await freshSaver({ client });
     const doc = incompressible(64 * 1024);
     const c1 = checkpointWith({ document: doc, counter: 1 }, { document: 1, counter: 1 });
-    const config1 = await saver.put({ configurable: { thread_id: "t-same" } }, c1, { source: "loop", step: 1, parents: {} }, { document: 1, counter: 1 });
+    const config1 = await saver.put(
+      { configurable: { thread_id: "t-same" } },
+      c1,
+      { source: "loop", step: 1, parents: {} },
+      { document: 1, counter: 1 },
+    );
     meter.take();
     const c2 = checkpointWith({ document: doc, counter: 2 }, { document: 1, counter: 2 });
     await saver.put(config1, c2, { source: "loop", step: 2, parents: {} }, { counter: 2 });
@@ -118,7 +145,12 @@ describe("DynamoDBSaver beyond the validation suite", () => {
   it("stamps every item with an expiry when a TTL is set, and deleteThread removes everything", async () => {
     const { saver, table } = await freshSaver({ ttlSeconds: 3600 });
     const c1 = checkpointWith({ document: incompressible(600 * 1024) }, { document: 1 });
-    const config = await saver.put({ configurable: { thread_id: "t-ttl" } }, c1, { source: "loop", step: 1, parents: {} }, { document: 1 });
+    const config = await saver.put(
+      { configurable: { thread_id: "t-ttl" } },
+      c1,
+      { source: "loop", step: 1, parents: {} },
+      { document: 1 },
+    );
     await saver.putWrites(config, [["a", 1]], "task-1");
     const now = Date.now() / 1000;
     const items = await itemsOf(table, "t-ttl");
@@ -135,7 +167,12 @@ describe("DynamoDBSaver beyond the validation suite", () => {
   it("treats a channel whose stored value is gone as empty instead of failing the read", async () => {
     const { saver, table } = await freshSaver();
     const c1 = checkpointWith({ a: "one" }, { a: 1 });
-    const config1 = await saver.put({ configurable: { thread_id: "t-gone" } }, c1, { source: "loop", step: 1, parents: {} }, { a: 1 });
+    const config1 = await saver.put(
+      { configurable: { thread_id: "t-gone" } },
+      c1,
+      { source: "loop", step: 1, parents: {} },
+      { a: 1 },
+    );
     const c2 = checkpointWith({ a: "one", b: "two" }, { a: 1, b: 1 });
     await saver.put(config1, c2, { source: "loop", step: 2, parents: {} }, { b: 1 });
     // The first head expires (TTL) while the second still points at it for channel a.
@@ -144,7 +181,9 @@ describe("DynamoDBSaver beyond the validation suite", () => {
     );
     const { DeleteCommand } = await import("@aws-sdk/lib-dynamodb");
     await dynamo.client.send(new DeleteCommand({ TableName: table, Key: { pk: "t-gone", sk: `cp##${c1.id}` } }));
-    const tuple = await new DynamoDBSaver({ client: dynamo.client, tableName: table }).getTuple({ configurable: { thread_id: "t-gone" } });
+    const tuple = await new DynamoDBSaver({ client: dynamo.client, tableName: table }).getTuple({
+      configurable: { thread_id: "t-gone" },
+    });
     expect(tuple?.checkpoint.channel_values).toEqual({ b: "two" });
   });
 });

@@ -34,20 +34,28 @@ describe("a graph on DynamoDBSaver", () => {
     const tables = await dynamo.freshTables();
     const config = { configurable: { thread_id: "thread-hitl" } };
 
-    const first = buildGraph().compile({ checkpointer: new DynamoDBSaver({ client: dynamo.newClient(), tableName: tables.checkpoints }) });
+    const first = buildGraph().compile({
+      checkpointer: new DynamoDBSaver({ client: dynamo.newClient(), tableName: tables.checkpoints }),
+    });
     const interrupted: Record<string, any> = await first.invoke({ messages: [new HumanMessage("email Bob")] }, config);
     expect(interrupted.__interrupt__?.[0]?.value).toEqual({ question: "Send it?" });
     const paused = await first.getState(config);
     expect(paused.next).toEqual(["approve"]);
 
     // A second "Lambda": new client, new saver, new compiled graph.
-    const second = buildGraph().compile({ checkpointer: new DynamoDBSaver({ client: dynamo.newClient(), tableName: tables.checkpoints }) });
+    const second = buildGraph().compile({
+      checkpointer: new DynamoDBSaver({ client: dynamo.newClient(), tableName: tables.checkpoints }),
+    });
     const stateBefore = await second.getState(config);
     expect(stateBefore.next).toEqual(["approve"]);
     expect(stateBefore.tasks[0]?.interrupts[0]?.value).toEqual({ question: "Send it?" });
 
     const done = await second.invoke(new Command({ resume: "yes" }), config);
-    expect(done.messages.map((m: { content: unknown }) => m.content)).toEqual(["email Bob", "I would like to send the email.", "Sent."]);
+    expect(done.messages.map((m: { content: unknown }) => m.content)).toEqual([
+      "email Bob",
+      "I would like to send the email.",
+      "Sent.",
+    ]);
     const final = await second.getState(config);
     expect(final.next).toEqual([]);
 
@@ -76,7 +84,12 @@ describe("a graph on DynamoDBSaver", () => {
       meter.take();
       await graph.invoke({ messages: [new HumanMessage(`question number ${turn}: what do you think?`)] }, config);
       const reading = meter.take();
-      puts.push({ requests: reading.byOperation.PutItem ?? 0, writeUnits: reading.writeUnits, bytes: reading.requestBytes, operations: reading.byOperation });
+      puts.push({
+        requests: reading.byOperation.PutItem ?? 0,
+        writeUnits: reading.writeUnits,
+        bytes: reading.requestBytes,
+        operations: reading.byOperation,
+      });
     }
     const last = puts[puts.length - 1];
     // A turn writes 3 checkpoints (input, after __start__, after agent) and the writes of 2 tasks: 5 PutItem,

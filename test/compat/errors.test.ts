@@ -18,7 +18,8 @@ beforeAll(async () => {
 afterAll(() => system?.close());
 
 const missing = "00000000-0000-4000-8000-00000000dead";
-const noAssistant = (id: string) => `No assistant found for "${id}". Make sure the assistant ID is for a valid assistant or a valid graph ID.`;
+const noAssistant = (id: string) =>
+  `No assistant found for "${id}". Make sure the assistant ID is for a valid assistant or a valid graph ID.`;
 const BUSY = "Thread is already running a task. Wait for it to finish or choose a different multitask strategy.";
 
 async function raw(method: string, path: string, body?: unknown) {
@@ -45,7 +46,13 @@ describe("not found", () => {
       ["POST", `/runs/stream`, { assistant_id: "nope" }, 404, noAssistant("nope")],
     ];
     for (const [method, path, body, status, text] of cases) {
-      expect({ method, path, ...(await raw(method, path, body)) }).toEqual({ method, path, status, type: "text/plain; charset=UTF-8", text });
+      expect({ method, path, ...(await raw(method, path, body)) }).toEqual({
+        method,
+        path,
+        status,
+        type: "text/plain; charset=UTF-8",
+        text,
+      });
     }
   });
 
@@ -54,7 +61,9 @@ describe("not found", () => {
     await expect(client.threads.get(missing)).rejects.toThrow(`HTTP 404: Thread with ID ${missing} not found`);
     const thread = await client.threads.create();
     await expect(client.runs.get(thread.thread_id, missing)).rejects.toThrow("HTTP 404: Run not found");
-    await expect(client.runs.wait(thread.thread_id, "nope", { input: null })).rejects.toThrow(`HTTP 404: ${noAssistant("nope")}`);
+    await expect(client.runs.wait(thread.thread_id, "nope", { input: null })).rejects.toThrow(
+      `HTTP 404: ${noAssistant("nope")}`,
+    );
     const streaming = async () => {
       for await (const _ of client.runs.stream(thread.thread_id, "nope", { input: null }));
     };

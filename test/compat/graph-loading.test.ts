@@ -49,16 +49,24 @@ describe("loading graphs as langgraph dev does", () => {
     expect(assistant.config).toEqual({ configurable: { nodeName: "from_env" }, recursion_limit: 12 });
     expect(assistant.context).toEqual({ tone: "dry" });
     const thread = await client.threads.create();
-    expect(await client.runs.wait(thread.thread_id, "factory", { input: {} })).toEqual({ visited: ["from_env"], tone: "dry" });
+    expect(await client.runs.wait(thread.thread_id, "factory", { input: {} })).toEqual({
+      visited: ["from_env"],
+      tone: "dry",
+    });
   });
 
   it("builds a factory's graph from the assistant's config for /graph and from the run's merged config for runs", async () => {
     expect(nodesOf(await client.assistants.getGraph("factory"))).toEqual(["__start__", "from_env", "__end__"]);
-    const picked = await client.assistants.create({ graphId: "factory", config: { configurable: { nodeName: "picked" } } });
+    const picked = await client.assistants.create({
+      graphId: "factory",
+      config: { configurable: { nodeName: "picked" } },
+    });
     expect(nodesOf(await client.assistants.getGraph(picked.assistant_id))).toEqual(["__start__", "picked", "__end__"]);
     const thread = await client.threads.create();
     // The run's context reaches the node (runtime.context); the assistant picks the node.
-    expect(await client.runs.wait(thread.thread_id, picked.assistant_id, { input: {}, context: { tone: "warm" } })).toEqual({
+    expect(
+      await client.runs.wait(thread.thread_id, picked.assistant_id, { input: {}, context: { tone: "warm" } }),
+    ).toEqual({
       visited: ["picked"],
       tone: "warm",
     });
@@ -67,8 +75,15 @@ describe("loading graphs as langgraph dev does", () => {
   it("reads and updates a thread's state with the graph its runs used (a node named by the run's own config)", async () => {
     const thread = await client.threads.create();
     const config = { configurable: { nodeName: "per_run" } };
-    expect(await client.runs.wait(thread.thread_id, "factory", { input: {}, config })).toEqual({ visited: ["per_run"], tone: "dry" });
-    expect((await client.threads.getHistory(thread.thread_id)).map((s) => s.next)).toEqual([[], ["per_run"], ["__start__"]]);
+    expect(await client.runs.wait(thread.thread_id, "factory", { input: {}, config })).toEqual({
+      visited: ["per_run"],
+      tone: "dry",
+    });
+    expect((await client.threads.getHistory(thread.thread_id)).map((s) => s.next)).toEqual([
+      [],
+      ["per_run"],
+      ["__start__"],
+    ]);
     await client.threads.updateState(thread.thread_id, { values: { visited: ["by hand"] }, asNode: "per_run" });
     const state = await client.threads.getState(thread.thread_id);
     expect(state.values).toEqual({ visited: ["per_run", "by hand"], tone: "dry" });
@@ -87,7 +102,14 @@ describe("loading graphs as langgraph dev does", () => {
     });
     expect(entries).toContainEqual({ level: "info", msg: "logging graph loaded" });
     expect(entries).toContainEqual(
-      expect.objectContaining({ level: "info", msg: "counting", from: 1, langgraph_node: "count", thread_id: thread.thread_id, graph_id: "logging" }),
+      expect.objectContaining({
+        level: "info",
+        msg: "counting",
+        from: 1,
+        langgraph_node: "count",
+        thread_id: thread.thread_id,
+        graph_id: "logging",
+      }),
     );
   });
 
@@ -95,12 +117,19 @@ describe("loading graphs as langgraph dev does", () => {
     const assistant = await client.assistants.get("annotated");
     expect(assistant).toMatchObject({ graph_id: "annotated", name: "annotated", description: null });
     const thread = await client.threads.create();
-    expect(await client.runs.wait(thread.thread_id, "annotated", { input: { question: "why?" } })).toMatchObject({ answer: "a first draft for why?" });
+    expect(await client.runs.wait(thread.thread_id, "annotated", { input: { question: "why?" } })).toMatchObject({
+      answer: "a first draft for why?",
+    });
   });
 
   it("names the langgraph.json keys it does not honour in one warning at start", () => {
     const named = warnings.filter((line) => line.includes("does not honour"));
     expect(named).toHaveLength(1);
-    expect(JSON.parse(named[0]).keys).toEqual(["graphs.annotated.description", "python_version", "auth", "store.index"]);
+    expect(JSON.parse(named[0]).keys).toEqual([
+      "graphs.annotated.description",
+      "python_version",
+      "auth",
+      "store.index",
+    ]);
   });
 });

@@ -85,7 +85,11 @@ describe("http.disable_* and http.cors", () => {
   it("answers CORS as configured: the listed origin only, credentials, max age, exposed headers", async () => {
     const preflight = await fetch(`${url}/threads`, {
       method: "OPTIONS",
-      headers: { origin: "https://app.example.com", "access-control-request-method": "POST", "access-control-request-headers": "content-type" },
+      headers: {
+        origin: "https://app.example.com",
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "content-type",
+      },
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get("access-control-allow-origin")).toBe("https://app.example.com");
@@ -95,7 +99,11 @@ describe("http.disable_* and http.cors", () => {
 
     const ok = await fetch(`${url}/ok`, { headers: { origin: "https://app.example.com" } });
     expect(ok.headers.get("access-control-allow-origin")).toBe("https://app.example.com");
-    expect(ok.headers.get("access-control-expose-headers")?.split(",")).toEqual(["x-request-stamp", "content-location", "x-pagination-total"]);
+    expect(ok.headers.get("access-control-expose-headers")?.split(",")).toEqual([
+      "x-request-stamp",
+      "content-location",
+      "x-pagination-total",
+    ]);
 
     const other = await fetch(`${url}/ok`, { headers: { origin: "https://evil.example.com" } });
     expect(other.headers.get("access-control-allow-origin")).toBeNull();

@@ -47,13 +47,17 @@ describe("request headers in the run's configurable", () => {
 
     const lastValues = async (stream: AsyncIterable<{ event: string; data: unknown }>) =>
       (await collect(stream)).filter((part) => part.event === "values").at(-1)?.data;
-    expect(await lastValues(client.runs.stream(thread.thread_id, "echo", { ...BODY, streamMode: "values" }))).toEqual(EXPECTED);
+    expect(await lastValues(client.runs.stream(thread.thread_id, "echo", { ...BODY, streamMode: "values" }))).toEqual(
+      EXPECTED,
+    );
     expect(await lastValues(client.runs.stream(null, "echo", { ...BODY, streamMode: "values" }))).toEqual(EXPECTED);
 
     const background = await client.runs.create(thread.thread_id, "echo", BODY);
     expect(await client.runs.join(thread.thread_id, background.run_id)).toEqual(EXPECTED);
     // The run keeps them in its config, as the official server's run does.
-    const stored = (await client.runs.get(thread.thread_id, background.run_id)) as Run & { kwargs: { config: { configurable: object } } };
+    const stored = (await client.runs.get(thread.thread_id, background.run_id)) as Run & {
+      kwargs: { config: { configurable: object } };
+    };
     expect(stored.kwargs.config.configurable).toMatchObject({ ...COPIED, body_key: "kept" });
     expect(Object.keys(stored.kwargs.config.configurable)).not.toContain("x-api-key");
   }, 60_000);
@@ -69,7 +73,11 @@ describe("request headers in the run's configurable", () => {
 });
 
 describe("a webhook given as a path", () => {
-  const received = async (runId: string) => (await (await fetch(`${url}/hooks/received/${runId}`)).json()) as { payload: Record<string, unknown>; contentType: string } | null;
+  const received = async (runId: string) =>
+    (await (await fetch(`${url}/hooks/received/${runId}`)).json()) as {
+      payload: Record<string, unknown>;
+      contentType: string;
+    } | null;
 
   it("is accepted and posted to this server's own route when the run ends", async () => {
     const thread = await client.threads.create();
@@ -78,27 +86,49 @@ describe("a webhook given as a path", () => {
     await until(async () => (await received(run.run_id)) !== null, "the webhook call");
     const call = (await received(run.run_id))!;
     expect(call.contentType).toBe("application/json");
-    expect(call.payload).toMatchObject({ run_id: run.run_id, thread_id: thread.thread_id, status: "success", values: EXPECTED });
+    expect(call.payload).toMatchObject({
+      run_id: run.run_id,
+      thread_id: thread.thread_id,
+      status: "success",
+      values: EXPECTED,
+    });
     expect(call.payload.webhook_sent_at).toEqual(expect.any(String));
     // When this attempt ran, as the official payload says it.
-    const { run_started_at: started, run_ended_at: ended } = call.payload as { run_started_at: string; run_ended_at: string };
+    const { run_started_at: started, run_ended_at: ended } = call.payload as {
+      run_started_at: string;
+      run_ended_at: string;
+    };
     expect(Date.parse(started)).toBeLessThanOrEqual(Date.parse(ended));
     expect(Date.parse(ended)).toBeLessThanOrEqual(Date.parse(call.payload.webhook_sent_at as string));
     expect(call.payload).not.toHaveProperty("error");
 
     // A stateless run's too (its thread is gone by the time it is posted).
     let created: { run_id: string } | undefined;
-    await client.runs.wait(null, "echo", { ...BODY, webhook: "/hooks/run-finished", onRunCreated: (meta) => (created = meta) });
-    await until(async () => created !== undefined && (await received(created.run_id)) !== null, "the stateless run's webhook call");
+    await client.runs.wait(null, "echo", {
+      ...BODY,
+      webhook: "/hooks/run-finished",
+      onRunCreated: (meta) => (created = meta),
+    });
+    await until(
+      async () => created !== undefined && (await received(created.run_id)) !== null,
+      "the stateless run's webhook call",
+    );
     expect((await received(created!.run_id))!.payload).toMatchObject({ status: "success", values: EXPECTED });
   }, 60_000);
 
   it("carries the error's message when the run failed", async () => {
     const thread = await client.threads.create();
-    const run = await client.runs.create(thread.thread_id, "fails", { input: { topic: "x" }, webhook: "/hooks/run-finished" });
+    const run = await client.runs.create(thread.thread_id, "fails", {
+      input: { topic: "x" },
+      webhook: "/hooks/run-finished",
+    });
     await client.runs.join(thread.thread_id, run.run_id);
     await until(async () => (await received(run.run_id)) !== null, "the webhook call");
-    expect((await received(run.run_id))!.payload).toMatchObject({ run_id: run.run_id, status: "error", error: "the fuse was short" });
+    expect((await received(run.run_id))!.payload).toMatchObject({
+      run_id: run.run_id,
+      status: "error",
+      error: "the fuse was short",
+    });
   }, 60_000);
 
   it("may not lead off this server: //host and /\\host are refused", async () => {
@@ -107,7 +137,9 @@ describe("a webhook given as a path", () => {
       expect(await httpStatus(client.runs.create(thread.thread_id, "echo", { ...BODY, webhook }))).toBe(422);
     }
     // A path is accepted (it was refused as "not an absolute URL" before).
-    expect(await httpStatus(client.runs.wait(thread.thread_id, "echo", { ...BODY, webhook: "/hooks/run-finished" }))).toBe(200);
+    expect(
+      await httpStatus(client.runs.wait(thread.thread_id, "echo", { ...BODY, webhook: "/hooks/run-finished" })),
+    ).toBe(200);
   }, 60_000);
 });
 
@@ -122,7 +154,13 @@ describe("what no route serves", () => {
       ["GET", "/threads"],
     ]) {
       const res = await fetch(`${url}${path}`, { method, body: method === "GET" ? undefined : "{}" });
-      expect({ method, path, status: res.status, type: res.headers.get("content-type"), text: await res.text() }).toEqual({
+      expect({
+        method,
+        path,
+        status: res.status,
+        type: res.headers.get("content-type"),
+        text: await res.text(),
+      }).toEqual({
         method,
         path,
         status: 404,
@@ -142,7 +180,9 @@ describe("what no route serves", () => {
 
 describe("run metadata a graph sees", () => {
   it("holds the assistant's metadata under the run's, and the server's own keys, as the official server's", async () => {
-    const out = (await client.runs.wait(null, "meta", { input: {}, metadata: { team: "red" } })) as { seen: Record<string, unknown> };
+    const out = (await client.runs.wait(null, "meta", { input: {}, metadata: { team: "red" } })) as {
+      seen: Record<string, unknown>;
+    };
     expect(out.seen).toEqual({
       created_by: "system",
       langgraph_plan: "developer",
@@ -158,7 +198,10 @@ describe("a thread's config", () => {
   it("is what its runs were configured with, and a later run without that config still gets it, as the official server's", async () => {
     const thread = await client.threads.create();
     expect(thread.config).toEqual({});
-    const first = await client.runs.wait(thread.thread_id, "echo", { input: {}, config: { configurable: { body_key: "sticky" }, tags: ["t1"], recursion_limit: 7 } });
+    const first = await client.runs.wait(thread.thread_id, "echo", {
+      input: {},
+      config: { configurable: { body_key: "sticky" }, tags: ["t1"], recursion_limit: 7 },
+    });
     expect(first).toMatchObject({ fromBody: "sticky" });
     expect((await client.threads.get(thread.thread_id)).config).toEqual({
       tags: ["t1"],
@@ -166,7 +209,9 @@ describe("a thread's config", () => {
       configurable: expect.objectContaining({ body_key: "sticky", "user-agent": "runconfig-test/1.0" }),
     });
     expect(await client.runs.wait(thread.thread_id, "echo", { input: {} })).toMatchObject({ fromBody: "sticky" });
-    expect(await client.runs.wait(thread.thread_id, "echo", { input: {}, config: { configurable: { body_key: "new" } } })).toMatchObject({ fromBody: "new" });
+    expect(
+      await client.runs.wait(thread.thread_id, "echo", { input: {}, config: { configurable: { body_key: "new" } } }),
+    ).toMatchObject({ fromBody: "new" });
     expect((await client.threads.get(thread.thread_id)).config).toMatchObject({ configurable: { body_key: "new" } });
   });
 });
@@ -187,6 +232,9 @@ describe("a run's metadata", () => {
     const keep = "keep" as unknown as "complete";
     const stateless = await client.runs.create(null, "echo", { input: {}, metadata: { tag: "y" }, onCompletion: keep });
     await client.runs.join(stateless.thread_id, stateless.run_id);
-    expect((await client.runs.get(stateless.thread_id, stateless.run_id)).metadata).toEqual({ created_by: "system", tag: "y" });
+    expect((await client.runs.get(stateless.thread_id, stateless.run_id)).metadata).toEqual({
+      created_by: "system",
+      tag: "y",
+    });
   });
 });

@@ -21,7 +21,10 @@ import { startTestDynamo, type TestDynamo } from "../helpers/dynamo.js";
 import { localServer } from "../helpers/sdk.js";
 
 const CONFIG = "test/compat/graphs/loading/langgraph.json";
-const official = JSON.parse(readFileSync("test/compat/graphs/loading/official-schemas.json", "utf8")) as Record<string, unknown>;
+const official = JSON.parse(readFileSync("test/compat/graphs/loading/official-schemas.json", "utf8")) as Record<
+  string,
+  unknown
+>;
 const GRAPHS = ["annotated", "state_schema", "zod_registry", "plain_zod", "promised", "factory", "logging"];
 
 describe("schemas under npm start", () => {
@@ -37,24 +40,40 @@ describe("schemas under npm start", () => {
   });
 
   // Annotation graphs wait for the TypeScript checker on first use (seconds; then cached under .lambdagraph/cache).
-  it("answers the official schemas for Annotation, StateSchema, zod-registry and plain-zod graphs", { timeout: 240_000 }, async () => {
-    for (const graphId of GRAPHS) {
-      expect([graphId, await client.assistants.getSchemas(graphId)]).toEqual([graphId, official[`${graphId}.schemas`]]);
-    }
-  });
+  it(
+    "answers the official schemas for Annotation, StateSchema, zod-registry and plain-zod graphs",
+    { timeout: 240_000 },
+    async () => {
+      for (const graphId of GRAPHS) {
+        expect([graphId, await client.assistants.getSchemas(graphId)]).toEqual([
+          graphId,
+          official[`${graphId}.schemas`],
+        ]);
+      }
+    },
+  );
 
   it("answers the official subgraph schemas", { timeout: 240_000 }, async () => {
     for (const graphId of GRAPHS) {
-      expect([graphId, await client.assistants.getSubgraphs(graphId, { recurse: true })]).toEqual([graphId, official[`${graphId}.subgraphs`]]);
+      expect([graphId, await client.assistants.getSubgraphs(graphId, { recurse: true })]).toEqual([
+        graphId,
+        official[`${graphId}.subgraphs`],
+      ]);
     }
-    expect(await client.assistants.getSubgraphs("annotated", { namespace: "drafter" })).toEqual(official["annotated.subgraphs"]);
+    expect(await client.assistants.getSubgraphs("annotated", { namespace: "drafter" })).toEqual(
+      official["annotated.subgraphs"],
+    );
   });
 
   it("marks messages fields with langgraph_type for clients that render chats", async () => {
     const zod = await client.assistants.getSchemas("zod_registry");
-    expect((zod.input_schema as { properties: Record<string, unknown> }).properties.messages).toMatchObject({ langgraph_type: "messages" });
+    expect((zod.input_schema as { properties: Record<string, unknown> }).properties.messages).toMatchObject({
+      langgraph_type: "messages",
+    });
     const stateSchema = await client.assistants.getSchemas("state_schema");
-    expect((stateSchema.state_schema as { properties: Record<string, unknown> }).properties.messages).toMatchObject({ langgraph_type: "messages" });
+    expect((stateSchema.state_schema as { properties: Record<string, unknown> }).properties.messages).toMatchObject({
+      langgraph_type: "messages",
+    });
   });
 });
 
@@ -67,7 +86,10 @@ class Captured extends Writable {
   text() {
     const all = Buffer.concat(this.chunks);
     const split = all.indexOf(Buffer.alloc(8));
-    return { prelude: JSON.parse(all.subarray(0, split).toString()) as { statusCode: number }, body: all.subarray(split + 8).toString() };
+    return {
+      prelude: JSON.parse(all.subarray(0, split).toString()) as { statusCode: number },
+      body: all.subarray(split + 8).toString(),
+    };
   }
 }
 
@@ -89,35 +111,48 @@ describe("schemas in the Lambda bundle", () => {
     await dynamo.close();
   });
 
-  it("ships the schemas computed at build time, and loads a graph that calls getLogger() at top level", { timeout: 300_000 }, async () => {
-    vi.spyOn(console, "warn").mockImplementation(() => undefined);
-    const built = await buildFunctions(CONFIG, ".lambdagraph/test-bundle-schemas");
-    vi.restoreAllMocks();
-    // The function's environment has no LANGGRAPH_CONFIG: the defaults come from the build (langgraph.json `env`).
-    delete process.env.LANGGRAPH_CONFIG;
-    const { handler } = (await import(pathToFileURL(built.api.file).href)) as {
-      handler: (e: LambdaFunctionURLEvent, s: Writable, c: Context) => Promise<void>;
-    };
-    const sample: LambdaFunctionURLEvent = JSON.parse(readFileSync("test/events/function-url.json", "utf8"));
-    const get = async (rawPath: string) => {
-      const out = new Captured();
-      const event = {
-        ...sample,
-        headers: { ...sample.headers, "x-api-key": "schemas-test-key" },
-        rawPath,
-        rawQueryString: "",
-        body: undefined,
-        requestContext: { ...sample.requestContext, http: { ...sample.requestContext.http, method: "GET", path: rawPath } },
+  it(
+    "ships the schemas computed at build time, and loads a graph that calls getLogger() at top level",
+    { timeout: 300_000 },
+    async () => {
+      vi.spyOn(console, "warn").mockImplementation(() => undefined);
+      const built = await buildFunctions(CONFIG, ".lambdagraph/test-bundle-schemas");
+      vi.restoreAllMocks();
+      // The function's environment has no LANGGRAPH_CONFIG: the defaults come from the build (langgraph.json `env`).
+      delete process.env.LANGGRAPH_CONFIG;
+      const { handler } = (await import(pathToFileURL(built.api.file).href)) as {
+        handler: (e: LambdaFunctionURLEvent, s: Writable, c: Context) => Promise<void>;
       };
-      await handler(event, out, {} as Context);
-      const { prelude, body } = out.text();
-      expect([rawPath, prelude.statusCode]).toEqual([rawPath, 200]);
-      return JSON.parse(body) as unknown;
-    };
-    for (const graphId of ["annotated", "state_schema", "zod_registry", "logging"]) {
-      expect([graphId, await get(`/assistants/${graphId}/schemas`)]).toEqual([graphId, official[`${graphId}.schemas`]]);
-    }
-    expect(await get("/assistants/annotated/subgraphs")).toEqual(official["annotated.subgraphs"]);
-    expect(await get("/assistants/factory")).toMatchObject({ config: { configurable: { nodeName: "from_env" } }, context: { tone: "dry" } });
-  });
+      const sample: LambdaFunctionURLEvent = JSON.parse(readFileSync("test/events/function-url.json", "utf8"));
+      const get = async (rawPath: string) => {
+        const out = new Captured();
+        const event = {
+          ...sample,
+          headers: { ...sample.headers, "x-api-key": "schemas-test-key" },
+          rawPath,
+          rawQueryString: "",
+          body: undefined,
+          requestContext: {
+            ...sample.requestContext,
+            http: { ...sample.requestContext.http, method: "GET", path: rawPath },
+          },
+        };
+        await handler(event, out, {} as Context);
+        const { prelude, body } = out.text();
+        expect([rawPath, prelude.statusCode]).toEqual([rawPath, 200]);
+        return JSON.parse(body) as unknown;
+      };
+      for (const graphId of ["annotated", "state_schema", "zod_registry", "logging"]) {
+        expect([graphId, await get(`/assistants/${graphId}/schemas`)]).toEqual([
+          graphId,
+          official[`${graphId}.schemas`],
+        ]);
+      }
+      expect(await get("/assistants/annotated/subgraphs")).toEqual(official["annotated.subgraphs"]);
+      expect(await get("/assistants/factory")).toMatchObject({
+        config: { configurable: { nodeName: "from_env" } },
+        context: { tone: "dry" },
+      });
+    },
+  );
 });

@@ -19,7 +19,11 @@ afterAll(() => system?.close());
 type Part = { event: string; data: any };
 const hello = { messages: [{ type: "human", content: "hello" }] };
 
-async function stream(graph: string, input: unknown, options: Record<string, unknown> = {}): Promise<{ threadId: string; parts: Part[] }> {
+async function stream(
+  graph: string,
+  input: unknown,
+  options: Record<string, unknown> = {},
+): Promise<{ threadId: string; parts: Part[] }> {
   const thread = await client.threads.create();
   const parts = (await collect(client.runs.stream(thread.thread_id, graph, { input, ...options } as never))) as Part[];
   return { threadId: thread.thread_id, parts };
@@ -44,7 +48,9 @@ describe("how a stream ends", () => {
     const run = await client.runs.create(thread.thread_id, "nested", { input: { word: "a" }, streamMode: ["updates"] });
     const live = (await collect(client.runs.joinStream(thread.thread_id, run.run_id))) as Part[];
     expect(live.some((p) => p.event === "end")).toBe(false);
-    const replayed = (await collect(client.runs.joinStream(thread.thread_id, run.run_id, { lastEventId: "-1" }))) as Part[];
+    const replayed = (await collect(
+      client.runs.joinStream(thread.thread_id, run.run_id, { lastEventId: "-1" }),
+    )) as Part[];
     expect(replayed.map((p) => p.event)).toEqual(["metadata", "updates", "updates"]);
   });
 });
@@ -54,7 +60,10 @@ describe("the metadata event", () => {
     let created: { run_id: string } | undefined;
     const thread = await client.threads.create();
     const parts = (await collect(
-      client.runs.stream(thread.thread_id, "nested", { input: { word: "a" }, onRunCreated: (run: { run_id: string }) => (created = run) } as never),
+      client.runs.stream(thread.thread_id, "nested", {
+        input: { word: "a" },
+        onRunCreated: (run: { run_id: string }) => (created = run),
+      } as never),
     )) as Part[];
     expect(parts[0].event).toBe("metadata");
     expect(parts[0].data).toEqual({ run_id: created!.run_id, attempt: 1 });
@@ -63,11 +72,22 @@ describe("the metadata event", () => {
 
 describe("debug, tasks and checkpoints modes", () => {
   it("debug checkpoints carry checkpoint and parent_checkpoint references, parent_config, and no graph internals", async () => {
-    const { threadId, parts } = await stream("nested", { word: "hi" }, { streamMode: ["debug"], streamSubgraphs: true });
-    const checkpoints = parts.filter((p) => p.event.startsWith("debug") && p.data.type === "checkpoint").map((p) => ({ ns: p.event, ...p.data.payload }));
+    const { threadId, parts } = await stream(
+      "nested",
+      { word: "hi" },
+      { streamMode: ["debug"], streamSubgraphs: true },
+    );
+    const checkpoints = parts
+      .filter((p) => p.event.startsWith("debug") && p.data.type === "checkpoint")
+      .map((p) => ({ ns: p.event, ...p.data.payload }));
     expect(checkpoints.length).toBe(8); // steps -1 to 2, of the root and of the subgraph
     const [first, second] = checkpoints;
-    expect(first.checkpoint).toEqual({ thread_id: threadId, checkpoint_id: first.config.configurable.checkpoint_id, checkpoint_ns: "", checkpoint_map: null });
+    expect(first.checkpoint).toEqual({
+      thread_id: threadId,
+      checkpoint_id: first.config.configurable.checkpoint_id,
+      checkpoint_ns: "",
+      checkpoint_map: null,
+    });
     expect(first.parent_checkpoint).toBeNull();
     expect(first).not.toHaveProperty("parent_config");
     expect(second.parent_checkpoint).toEqual(first.checkpoint);
@@ -78,17 +98,28 @@ describe("debug, tasks and checkpoints modes", () => {
     }
     // The subgraph's checkpoints point into its namespace, with the parent's checkpoint in checkpoint_map.
     const child = checkpoints.find((c) => c.ns.startsWith("debug|child:"))!;
-    expect(child.checkpoint).toMatchObject({ thread_id: threadId, checkpoint_ns: child.ns.slice("debug|".length), checkpoint_map: { "": second.checkpoint.checkpoint_id } });
+    expect(child.checkpoint).toMatchObject({
+      thread_id: threadId,
+      checkpoint_ns: child.ns.slice("debug|".length),
+      checkpoint_map: { "": second.checkpoint.checkpoint_id },
+    });
     // The parent's task that runs the subgraph names the subgraph's checkpoint (not a `state` config).
     const childTask = second.tasks.find((t: { name: string }) => t.name === "child");
     expect(childTask).not.toHaveProperty("state");
-    expect(childTask.checkpoint).toEqual({ thread_id: threadId, checkpoint_id: null, checkpoint_ns: `child:${childTask.id}`, checkpoint_map: null });
+    expect(childTask.checkpoint).toEqual({
+      thread_id: threadId,
+      checkpoint_id: null,
+      checkpoint_ns: `child:${childTask.id}`,
+      checkpoint_map: null,
+    });
   });
 
   it("checkpoints events are {values, metadata, next}", async () => {
     const { parts } = await stream("nested", { word: "hi" }, { streamMode: ["checkpoints"] });
     const checkpoints = parts.filter((p) => p.event === "checkpoints");
-    expect(checkpoints.map((p) => Object.keys(p.data).sort())).toEqual(checkpoints.map(() => ["metadata", "next", "values"]));
+    expect(checkpoints.map((p) => Object.keys(p.data).sort())).toEqual(
+      checkpoints.map(() => ["metadata", "next", "values"]),
+    );
     expect(checkpoints.map((p) => p.data.next)).toEqual([["__start__"], ["child"], ["quote"], []]);
     expect(checkpoints.at(-1)?.data.values).toEqual({ word: '"HI!"' });
   });
@@ -99,7 +130,12 @@ describe("debug, tasks and checkpoints modes", () => {
     expect(Object.keys(start).sort()).toEqual(["id", "input", "interrupts", "metadata", "name", "triggers"]);
     expect(result).toMatchObject({ id: start.id, name: "model", interrupts: [], error: null });
     // Chat models stream on the official server whatever the mode, so their reply is an AIMessageChunk.
-    expect(result.result.messages[0]).toMatchObject({ type: "ai", content: "hi there", tool_call_chunks: [], id: expect.stringMatching(/^run-/) });
+    expect(result.result.messages[0]).toMatchObject({
+      type: "ai",
+      content: "hi there",
+      tool_call_chunks: [],
+      id: expect.stringMatching(/^run-/),
+    });
   });
 });
 
@@ -107,8 +143,17 @@ describe("a model's reply in values and updates", () => {
   it("is the chunk the model streamed, as on the official server (id run-…, tool_call_chunks)", async () => {
     const { parts } = await stream("chat", hello, { streamMode: ["updates", "values"] });
     const update = parts.find((p) => p.event === "updates")!.data.model.messages[0];
-    expect(update).toMatchObject({ type: "ai", content: "hi there", tool_call_chunks: [], id: expect.stringMatching(/^run-/) });
-    expect(parts.filter((p) => p.event === "values").at(-1)?.data.messages[1]).toMatchObject({ type: "ai", content: "hi there", id: update.id });
+    expect(update).toMatchObject({
+      type: "ai",
+      content: "hi there",
+      tool_call_chunks: [],
+      id: expect.stringMatching(/^run-/),
+    });
+    expect(parts.filter((p) => p.event === "values").at(-1)?.data.messages[1]).toMatchObject({
+      type: "ai",
+      content: "hi there",
+      id: update.id,
+    });
   });
 });
 
@@ -118,6 +163,9 @@ describe("a subgraph task's checkpoint in state", () => {
     await client.runs.wait(thread.thread_id, "paused", { input: { answer: "" } });
     const state = await client.threads.getState(thread.thread_id);
     expect(state.tasks).toHaveLength(1);
-    expect(state.tasks[0].checkpoint).toEqual({ thread_id: thread.thread_id, checkpoint_ns: `child:${state.tasks[0].id}` });
+    expect(state.tasks[0].checkpoint).toEqual({
+      thread_id: thread.thread_id,
+      checkpoint_ns: `child:${state.tasks[0].id}`,
+    });
   });
 });

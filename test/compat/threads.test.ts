@@ -22,7 +22,11 @@ type AgentValues = { messages: Message[] };
 
 /** POST /threads with a raw body: status and parsed answer. */
 async function rawCreate(body: unknown): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(`${system.url}/threads`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const res = await fetch(`${system.url}/threads`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
   const text = await res.text();
   return { status: res.status, body: text.startsWith("{") || text.startsWith("[") ? JSON.parse(text) : text };
 }
@@ -55,7 +59,10 @@ describe("threads.create with supersteps", () => {
   it("applies a command: its update lands and its next node is pending", async () => {
     const thread = await client.threads.create({
       graphId: "approval",
-      supersteps: [{ updates: [{ asNode: "__input__", values: { question: "ship it?" } }] }, { updates: [{ asNode: "__start__", values: null, command: { update: { question: "ship it now?" } } }] }],
+      supersteps: [
+        { updates: [{ asNode: "__input__", values: { question: "ship it?" } }] },
+        { updates: [{ asNode: "__start__", values: null, command: { update: { question: "ship it now?" } } }] },
+      ],
     });
     const state = await client.threads.getState<{ question: string }>(thread.thread_id);
     expect(state.values).toEqual({ question: "ship it now?" });
@@ -72,10 +79,16 @@ describe("threads.create with supersteps", () => {
     const noGraph = await rawCreate({ supersteps: [{ updates: [{ as_node: "agent", values: {} }] }] });
     expect(noGraph.status).toBe(400);
     expect(JSON.stringify(noGraph.body)).toMatch(/Thread [0-9a-f-]{36} has no graph ID/);
-    const unknownGraph = await rawCreate({ metadata: { graph_id: "nope" }, supersteps: [{ updates: [{ as_node: "agent", values: {} }] }] });
+    const unknownGraph = await rawCreate({
+      metadata: { graph_id: "nope" },
+      supersteps: [{ updates: [{ as_node: "agent", values: {} }] }],
+    });
     expect(unknownGraph.status).toBe(404);
     expect(JSON.stringify(unknownGraph.body)).toContain('Graph \\"nope\\" not found');
-    const badNode = await rawCreate({ metadata: { graph_id: "agent" }, supersteps: [{ updates: [{ as_node: "nope", values: {} }] }] });
+    const badNode = await rawCreate({
+      metadata: { graph_id: "agent" },
+      supersteps: [{ updates: [{ as_node: "nope", values: {} }] }],
+    });
     expect(badNode.status).toBe(422);
     expect(JSON.stringify(badNode.body)).toContain('"supersteps","as_node"');
     expect(await client.threads.count()).toBe(before);
@@ -88,45 +101,84 @@ describe("history", () => {
     const thread = await client.threads.create();
     expect(await client.threads.getHistory(thread.thread_id)).toEqual([]);
 
-    await client.runs.wait(thread.thread_id, assistant.assistant_id, { input: question, config: { configurable: { user_id: "u1" } } });
+    await client.runs.wait(thread.thread_id, assistant.assistant_id, {
+      input: question,
+      config: { configurable: { user_id: "u1" } },
+    });
     const history = await client.threads.getHistory<AgentValues>(thread.thread_id);
     expect(history).toHaveLength(5);
     expect(history[0].values.messages).toHaveLength(4);
     expect(history[0].next).toEqual([]);
     expect(history.at(-1)?.next).toEqual(["__start__"]);
     // Checkpoint metadata carries the run's config, as the official server's: graph, assistant, configurable keys.
-    expect(history[0].metadata).toMatchObject({ graph_id: "agent", assistant_id: assistant.assistant_id, user_id: "u1", source: "loop", step: 3 });
+    expect(history[0].metadata).toMatchObject({
+      graph_id: "agent",
+      assistant_id: assistant.assistant_id,
+      user_id: "u1",
+      source: "loop",
+      step: 3,
+    });
 
-    await client.runs.wait(thread.thread_id, assistant.assistant_id, { input: question, metadata: { batch: "second" } });
+    await client.runs.wait(thread.thread_id, assistant.assistant_id, {
+      input: question,
+      metadata: { batch: "second" },
+    });
     expect(await client.threads.getHistory(thread.thread_id)).toHaveLength(10);
     const second = await client.threads.getHistory<AgentValues>(thread.thread_id, { metadata: { batch: "second" } });
     expect(second).toHaveLength(5);
     expect(second.at(-1)?.values.messages).toHaveLength(4);
 
     const two = await client.threads.getHistory(thread.thread_id, { limit: 2 });
-    expect(two.map((h) => h.checkpoint.checkpoint_id)).toEqual(second.slice(0, 2).map((h) => h.checkpoint.checkpoint_id));
-    const older = await client.threads.getHistory(thread.thread_id, { before: second[1].checkpoint.checkpoint_id, limit: 3 } as never);
-    expect(older.map((h) => h.checkpoint.checkpoint_id)).toEqual(second.slice(2, 5).map((h) => h.checkpoint.checkpoint_id));
+    expect(two.map((h) => h.checkpoint.checkpoint_id)).toEqual(
+      second.slice(0, 2).map((h) => h.checkpoint.checkpoint_id),
+    );
+    const older = await client.threads.getHistory(thread.thread_id, {
+      before: second[1].checkpoint.checkpoint_id,
+      limit: 3,
+    } as never);
+    expect(older.map((h) => h.checkpoint.checkpoint_id)).toEqual(
+      second.slice(2, 5).map((h) => h.checkpoint.checkpoint_id),
+    );
   });
 });
 
 describe("state", () => {
   it("of a thread no graph has run on is the official empty state", async () => {
     const thread = await client.threads.create();
-    expect(await client.threads.getState(thread.thread_id)).toEqual({ values: {}, next: [], tasks: [], created_at: null, checkpoint: null, parent_checkpoint: null });
+    expect(await client.threads.getState(thread.thread_id)).toEqual({
+      values: {},
+      next: [],
+      tasks: [],
+      created_at: null,
+      checkpoint: null,
+      parent_checkpoint: null,
+    });
   });
 
   it("with subgraphs shows the subgraph task's config as LangGraph gives it, and its state at its own checkpoint", async () => {
     const thread = await client.threads.create();
     await client.runs.wait(thread.thread_id, "outer", { input: { text: "hello" } });
     const state = await client.threads.getState(thread.thread_id, undefined, { subgraphs: true });
-    expect(Object.keys(state).sort()).toEqual(["checkpoint", "created_at", "metadata", "next", "parent_checkpoint", "tasks", "values"]);
+    expect(Object.keys(state).sort()).toEqual([
+      "checkpoint",
+      "created_at",
+      "metadata",
+      "next",
+      "parent_checkpoint",
+      "tasks",
+      "values",
+    ]);
     const [task] = state.tasks;
     expect(task.name).toBe("inner");
     const ns = `inner:${task.id}`;
     // With subgraphs the task carries the subgraph's state instead of its config.
     expect(task.checkpoint).toBeNull();
-    const sub = task.state as unknown as { values: unknown; next: string[]; checkpoint: Record<string, unknown>; parent_checkpoint: Record<string, unknown> };
+    const sub = task.state as unknown as {
+      values: unknown;
+      next: string[];
+      checkpoint: Record<string, unknown>;
+      parent_checkpoint: Record<string, unknown>;
+    };
     expect(sub.values).toEqual({ text: "hello (draft)" });
     expect(sub.next).toEqual(["review"]);
     expect(sub.checkpoint).toEqual({
@@ -144,14 +196,21 @@ describe("state", () => {
 
     const oldest = (await client.threads.getHistory(thread.thread_id)).at(-1)!;
     const atInput = await client.threads.getState(thread.thread_id, oldest.checkpoint.checkpoint_id!);
-    expect(atInput).toMatchObject({ next: ["__start__"], checkpoint: oldest.checkpoint, parent_checkpoint: null, metadata: { source: "input", step: -1 } });
+    expect(atInput).toMatchObject({
+      next: ["__start__"],
+      checkpoint: oldest.checkpoint,
+      parent_checkpoint: null,
+      metadata: { source: "input", step: -1 },
+    });
   });
 
   it("shows a failed task's error as the official server words it", async () => {
     const thread = await client.threads.create();
     await client.runs.wait(thread.thread_id, "broken", { input: { text: "x" } }).catch(() => undefined);
     const state = await client.threads.getState(thread.thread_id);
-    expect(state.tasks.map((t) => [t.name, t.error])).toEqual([["explode", JSON.stringify({ message: "the node exploded", name: "Error" })]]);
+    expect(state.tasks.map((t) => [t.name, t.error])).toEqual([
+      ["explode", JSON.stringify({ message: "the node exploded", name: "Error" })],
+    ]);
   });
 });
 
@@ -159,7 +218,10 @@ describe("a run in flight, cancelled", () => {
   it("a delayed run: updateState answers 409 and changes nothing; after cancel and join the run is interrupted and the thread idle", async () => {
     const thread = await client.threads.create();
     const run = await client.runs.create(thread.thread_id, "agent", { input: question, afterSeconds: 30 });
-    const update = { values: { messages: [{ type: "ai", content: "One must imagine Sisyphus happy." }] }, asNode: "agent" };
+    const update = {
+      values: { messages: [{ type: "ai", content: "One must imagine Sisyphus happy." }] },
+      asNode: "agent",
+    };
     expect(await httpStatus(client.threads.updateState(thread.thread_id, update))).toBe(409);
     // The official server's body, which the SDK surfaces as the error's message.
     await expect(client.threads.updateState(thread.thread_id, update)).rejects.toThrow(/HTTP 409: Thread is busy$/);
@@ -178,7 +240,9 @@ describe("a run in flight, cancelled", () => {
     const thread = await client.threads.create();
     const run = await client.runs.create(thread.thread_id, "agent", { input: { ...question, delayMs: 20_000 } });
     await runReaches(client, thread.thread_id, run.run_id, ["running"]);
-    expect(await httpStatus(client.threads.updateState(thread.thread_id, { values: { messages: [] }, asNode: "agent" }))).toBe(409);
+    expect(
+      await httpStatus(client.threads.updateState(thread.thread_id, { values: { messages: [] }, asNode: "agent" })),
+    ).toBe(409);
     await client.runs.cancel(thread.thread_id, run.run_id);
     await client.runs.join(thread.thread_id, run.run_id);
     expect((await client.runs.get(thread.thread_id, run.run_id)).status).toBe("interrupted");
@@ -192,7 +256,14 @@ describe("a run in flight, cancelled", () => {
 describe("thread objects", () => {
   it("match the official server's after create, run, interrupt and error", async () => {
     const created = await client.threads.create({ metadata: { owner: "me" } });
-    expect(Object.keys(created).sort()).toEqual(["config", "created_at", "metadata", "status", "thread_id", "updated_at"]);
+    expect(Object.keys(created).sort()).toEqual([
+      "config",
+      "created_at",
+      "metadata",
+      "status",
+      "thread_id",
+      "updated_at",
+    ]);
     expect(created).toMatchObject({ metadata: { owner: "me" }, status: "idle", config: {} });
     expect(await client.threads.get(created.thread_id)).toEqual(created);
 
@@ -200,7 +271,11 @@ describe("thread objects", () => {
     const assistant = (await client.assistants.search({ graphId: "agent", metadata: { created_by: "system" } }))[0];
     await client.runs.wait(ran.thread_id, "agent", { input: question });
     const afterRun = await client.threads.get<AgentValues>(ran.thread_id);
-    expect(afterRun).toMatchObject({ status: "idle", metadata: { graph_id: "agent", assistant_id: assistant.assistant_id }, interrupts: {} });
+    expect(afterRun).toMatchObject({
+      status: "idle",
+      metadata: { graph_id: "agent", assistant_id: assistant.assistant_id },
+      interrupts: {},
+    });
     expect(afterRun.values.messages).toHaveLength(4);
     const [found] = await client.threads.search({ ids: [ran.thread_id] });
     expect(found).toEqual(afterRun);
@@ -210,7 +285,9 @@ describe("thread objects", () => {
     const afterInterrupt = await client.threads.get(asked.thread_id);
     const askTask = (await client.threads.getState(asked.thread_id)).tasks[0];
     expect(afterInterrupt).toMatchObject({ status: "interrupted", values: { question: "sure?" } });
-    expect(afterInterrupt.interrupts).toEqual({ [askTask.id]: [{ id: expect.any(String), value: { confirm: "sure?" } }] });
+    expect(afterInterrupt.interrupts).toEqual({
+      [askTask.id]: [{ id: expect.any(String), value: { confirm: "sure?" } }],
+    });
 
     const failed = await client.threads.create();
     await client.runs.wait(failed.thread_id, "broken", { input: { text: "x" } }).catch(() => undefined);
@@ -231,7 +308,10 @@ describe("thread objects", () => {
 describe("runs.wait and runs.join answer what the official server answers", () => {
   it("a run stopped at interrupt() answers {__interrupt__: [{id, value}]}, not the state; join of the resume answers the values", async () => {
     const thread = await client.threads.create();
-    const waited = (await client.runs.wait(thread.thread_id, "approval", { input: { question: "ok?" } })) as Record<string, unknown>;
+    const waited = (await client.runs.wait(thread.thread_id, "approval", { input: { question: "ok?" } })) as Record<
+      string,
+      unknown
+    >;
     expect(Object.keys(waited)).toEqual(["__interrupt__"]);
     expect(waited.__interrupt__).toEqual([{ id: expect.any(String), value: { confirm: "ok?" } }]);
     const resume = await client.runs.create(thread.thread_id, "approval", { command: { resume: "yes" } });
@@ -242,14 +322,26 @@ describe("runs.wait and runs.join answer what the official server answers", () =
 describe("a factory graph whose state methods check what it was built for", () => {
   it("is built for threads.read to read state (also the run's final state) and threads.update to write it", async () => {
     const thread = await client.threads.create();
-    expect(await client.runs.wait(thread.thread_id, "guarded", { input: { note: "hi" } })).toEqual({ note: "hi!", builtFor: "threads.create_run" });
+    expect(await client.runs.wait(thread.thread_id, "guarded", { input: { note: "hi" } })).toEqual({
+      note: "hi!",
+      builtFor: "threads.create_run",
+    });
     // The worker read the final state to record it on the thread.
-    expect((await client.threads.get(thread.thread_id)).values).toEqual({ note: "hi!", builtFor: "threads.create_run" });
-    expect((await client.threads.getState(thread.thread_id)).values).toEqual({ note: "hi!", builtFor: "threads.create_run" });
+    expect((await client.threads.get(thread.thread_id)).values).toEqual({
+      note: "hi!",
+      builtFor: "threads.create_run",
+    });
+    expect((await client.threads.getState(thread.thread_id)).values).toEqual({
+      note: "hi!",
+      builtFor: "threads.create_run",
+    });
     expect((await client.threads.getHistory(thread.thread_id)).length).toBeGreaterThan(0);
     await client.threads.updateState(thread.thread_id, { values: { note: "edited" } });
     expect((await client.threads.getState(thread.thread_id)).values).toMatchObject({ note: "edited" });
-    const built = await client.threads.create({ graphId: "guarded", supersteps: [{ updates: [{ values: { note: "bulk" }, asNode: "write" }] }] });
+    const built = await client.threads.create({
+      graphId: "guarded",
+      supersteps: [{ updates: [{ values: { note: "bulk" }, asNode: "write" }] }],
+    });
     expect((await client.threads.getState(built.thread_id)).values).toMatchObject({ note: "bulk" });
   });
 });

@@ -18,7 +18,11 @@ afterAll(async () => {
 });
 
 async function truncate(flags: Record<string, unknown>): Promise<Response> {
-  return fetch(`${system.url}/internal/truncate`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(flags) });
+  return fetch(`${system.url}/internal/truncate`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(flags),
+  });
 }
 
 describe("POST /internal/truncate", () => {
@@ -59,7 +63,9 @@ describe("POST /internal/truncate", () => {
   it("truncates everything at once, and refuses flags that are not booleans", async () => {
     await client.threads.create();
     await client.assistants.create({ graphId: "simple" });
-    expect((await truncate({ runs: true, threads: true, assistants: true, checkpointer: true, store: true })).status).toBe(200);
+    expect(
+      (await truncate({ runs: true, threads: true, assistants: true, checkpointer: true, store: true })).status,
+    ).toBe(200);
     expect(await client.threads.count()).toBe(0);
     expect(await client.assistants.count()).toBe(system.platform.graphs.ids().length);
     expect((await truncate({ threads: "yes" })).status).toBe(422);

@@ -46,11 +46,17 @@ describe("generative UI", () => {
     const sandbox: Record<string | symbol, unknown> = {
       [Symbol.for("LGUI_REQUIRE")]: (name: string) => requireFromHost(name),
       document: { getElementById: () => ({ shadowRoot: { appendChild: () => undefined } }), createElement: () => ({}) },
-      window: { [Symbol.for("LGUI_EXT_STORE")]: { respond: (_id: string, component: typeof rendered) => (rendered = component) } },
+      window: {
+        [Symbol.for("LGUI_EXT_STORE")]: {
+          respond: (_id: string, component: typeof rendered) => (rendered = component),
+        },
+      },
     };
     runInNewContext(js, sandbox);
     (sandbox.__LGUI_agent as { render: (name: string, root: string) => void }).render("weather", "root-1");
-    expect(renderToStaticMarkup(createElement(rendered!, { city: "Paris", degrees: 21 }))).toBe('<div class="weather-card">Paris: 21°</div>');
+    expect(renderToStaticMarkup(createElement(rendered!, { city: "Paris", degrees: 21 }))).toBe(
+      '<div class="weather-card">Paris: 21°</div>',
+    );
 
     const css = await fetch(`${system.url}/ui/agent/entrypoint.css`);
     expect(css.headers.get("content-type")).toMatch(/text\/css/);

@@ -19,7 +19,11 @@ describe("API key", () => {
     meter.take();
     await expect(new Client({ apiUrl: system.url, apiKey: null }).threads.create()).rejects.toThrow(/401/);
     await expect(new Client({ apiUrl: system.url, apiKey: "wrong" }).threads.search()).rejects.toThrow(/401/);
-    const raw = await fetch(`${system.url}/threads`, { method: "POST", headers: { "x-api-key": "s3cret-ke" }, body: "{}" });
+    const raw = await fetch(`${system.url}/threads`, {
+      method: "POST",
+      headers: { "x-api-key": "s3cret-ke" },
+      body: "{}",
+    });
     expect(raw.status).toBe(401);
     expect(meter.take().requests).toBe(0);
   });
@@ -27,7 +31,10 @@ describe("API key", () => {
   it("serves the SDK's apiKey, and leaves GET /ok open", async () => {
     const client = new Client({ apiUrl: system.url, apiKey: "s3cret-key" });
     const thread = await client.threads.create();
-    expect(await client.runs.wait(thread.thread_id, "simple", { input: { count: 1 } })).toEqual({ count: 4, trail: ["increment", "double"] });
+    expect(await client.runs.wait(thread.thread_id, "simple", { input: { count: 1 } })).toEqual({
+      count: 4,
+      trail: ["increment", "double"],
+    });
     expect((await fetch(`${system.url}/ok`)).status).toBe(200);
   });
 });

@@ -14,52 +14,108 @@ afterAll(() => system?.close());
 describe("assistants", () => {
   it("has one default assistant per graph, stored at start-up, addressable by graph id or its uuid5", async () => {
     const byGraph = await client.assistants.get("simple");
-    expect(byGraph).toMatchObject({ assistant_id: defaultAssistantId("simple"), graph_id: "simple", version: 1, metadata: { created_by: "system" } });
+    expect(byGraph).toMatchObject({
+      assistant_id: defaultAssistantId("simple"),
+      graph_id: "simple",
+      version: 1,
+      metadata: { created_by: "system" },
+    });
     expect(await client.assistants.get(defaultAssistantId("simple"))).toEqual(byGraph);
     const system = await client.assistants.search({ metadata: { created_by: "system" }, limit: 100 });
     expect(system.map((a) => a.graph_id).sort()).toEqual(["agent", "memory", "nested", "simple"]);
   });
 
   it("creates an assistant; if_exists raise gives 409, do_nothing returns the existing one", async () => {
-    const created = await client.assistants.create({ graphId: "simple", name: "stepper", config: { configurable: { step: 5 } }, metadata: { team: "a" } });
-    expect(created).toMatchObject({ graph_id: "simple", name: "stepper", version: 1, config: { configurable: { step: 5 } }, metadata: { team: "a" } });
+    const created = await client.assistants.create({
+      graphId: "simple",
+      name: "stepper",
+      config: { configurable: { step: 5 } },
+      metadata: { team: "a" },
+    });
+    expect(created).toMatchObject({
+      graph_id: "simple",
+      name: "stepper",
+      version: 1,
+      config: { configurable: { step: 5 } },
+      metadata: { team: "a" },
+    });
     expect(await client.assistants.get(created.assistant_id)).toEqual(created);
     expect(await status(client.assistants.create({ graphId: "simple", assistantId: created.assistant_id }))).toBe(409);
-    const again = await client.assistants.create({ graphId: "simple", assistantId: created.assistant_id, ifExists: "do_nothing", name: "other" });
+    const again = await client.assistants.create({
+      graphId: "simple",
+      assistantId: created.assistant_id,
+      ifExists: "do_nothing",
+      name: "other",
+    });
     expect(again).toEqual(created);
     expect(await status(client.assistants.create({ graphId: "no-such-graph" }))).toBe(404);
   });
 
   it("runs with the assistant's config and context under the run's own", async () => {
-    const assistant = await client.assistants.create({ graphId: "simple", config: { configurable: { step: 5 } }, context: { factor: 3 } });
+    const assistant = await client.assistants.create({
+      graphId: "simple",
+      config: { configurable: { step: 5 } },
+      context: { factor: 3 },
+    });
     const thread = await client.threads.create();
     // (0 + 5) * 3
-    expect(await client.runs.wait(thread.thread_id, assistant.assistant_id, { input: { count: 0 } })).toMatchObject({ count: 15 });
+    expect(await client.runs.wait(thread.thread_id, assistant.assistant_id, { input: { count: 0 } })).toMatchObject({
+      count: 15,
+    });
     // The run's configurable wins over the assistant's: (15 + 1) * 3
-    expect(await client.runs.wait(thread.thread_id, assistant.assistant_id, { input: {}, config: { configurable: { step: 1 } } })).toMatchObject({ count: 48 });
+    expect(
+      await client.runs.wait(thread.thread_id, assistant.assistant_id, {
+        input: {},
+        config: { configurable: { step: 1 } },
+      }),
+    ).toMatchObject({ count: 48 });
     const [run] = await client.runs.list(thread.thread_id, { limit: 1 });
     expect(run.assistant_id).toBe(assistant.assistant_id);
-    expect((await client.threads.get(thread.thread_id)).metadata).toMatchObject({ assistant_id: assistant.assistant_id, graph_id: "simple" });
+    expect((await client.threads.get(thread.thread_id)).metadata).toMatchObject({
+      assistant_id: assistant.assistant_id,
+      graph_id: "simple",
+    });
   });
 
   it("update makes a new version (metadata merged); versions lists them; setLatest serves an old one again", async () => {
-    const a = await client.assistants.create({ graphId: "simple", name: "v", config: { configurable: { step: 1 } }, metadata: { owner: "x" } });
-    const v2 = await client.assistants.update(a.assistant_id, { config: { configurable: { step: 2 } }, metadata: { stage: "beta" } });
-    expect(v2).toMatchObject({ version: 2, config: { configurable: { step: 2 } }, metadata: { owner: "x", stage: "beta" }, name: "v" });
+    const a = await client.assistants.create({
+      graphId: "simple",
+      name: "v",
+      config: { configurable: { step: 1 } },
+      metadata: { owner: "x" },
+    });
+    const v2 = await client.assistants.update(a.assistant_id, {
+      config: { configurable: { step: 2 } },
+      metadata: { stage: "beta" },
+    });
+    expect(v2).toMatchObject({
+      version: 2,
+      config: { configurable: { step: 2 } },
+      metadata: { owner: "x", stage: "beta" },
+      name: "v",
+    });
     const v3 = await client.assistants.update(a.assistant_id, { name: "renamed" });
     expect(v3).toMatchObject({ version: 3, name: "renamed", config: { configurable: { step: 2 } } });
 
     const versions = await client.assistants.getVersions(a.assistant_id);
     expect(versions.map((v) => v.version)).toEqual([3, 2, 1]);
     expect(versions[2]).toMatchObject({ config: { configurable: { step: 1 } }, metadata: { owner: "x" } });
-    expect((await client.assistants.getVersions(a.assistant_id, { metadata: { stage: "beta" } })).map((v) => v.version)).toEqual([3, 2]);
-    expect((await client.assistants.getVersions(a.assistant_id, { limit: 1, offset: 1 })).map((v) => v.version)).toEqual([2]);
+    expect(
+      (await client.assistants.getVersions(a.assistant_id, { metadata: { stage: "beta" } })).map((v) => v.version),
+    ).toEqual([3, 2]);
+    expect(
+      (await client.assistants.getVersions(a.assistant_id, { limit: 1, offset: 1 })).map((v) => v.version),
+    ).toEqual([2]);
 
     const back = await client.assistants.setLatest(a.assistant_id, 1);
     expect(back).toMatchObject({ version: 1, config: { configurable: { step: 1 } }, name: "v" });
     expect(await client.assistants.get(a.assistant_id)).toMatchObject({ version: 1 });
     // An update too large to store (over DynamoDB's 400 KB item) is refused and takes no number; the next gets 4.
-    expect(await status(client.assistants.update(a.assistant_id, { config: { configurable: { big: "x".repeat(450_000) } } }))).toBe(422);
+    expect(
+      await status(
+        client.assistants.update(a.assistant_id, { config: { configurable: { big: "x".repeat(450_000) } } }),
+      ),
+    ).toBe(422);
     expect(await client.assistants.update(a.assistant_id, { metadata: { n: 4 } })).toMatchObject({ version: 4 });
     expect((await client.assistants.getVersions(a.assistant_id)).map((v) => v.version)).toEqual([4, 3, 2, 1]);
     expect(await status(client.assistants.setLatest(a.assistant_id, 99))).toBe(404);
@@ -67,22 +123,42 @@ describe("assistants", () => {
 
   it("gives every one of 10 concurrent updates its own version number", async () => {
     const a = await client.assistants.create({ graphId: "simple" });
-    const updated = await Promise.all(Array.from({ length: 10 }, (_, i) => client.assistants.update(a.assistant_id, { metadata: { [`k${i}`]: i } })));
+    const updated = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => client.assistants.update(a.assistant_id, { metadata: { [`k${i}`]: i } })),
+    );
     expect(updated.map((u) => u.version).sort((x, y) => x - y)).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
     expect((await client.assistants.getVersions(a.assistant_id, { limit: 100 })).length).toBe(11);
   });
 
   it("searches by graph, name, metadata with sort, select and pagination; counts", async () => {
     const tag = `search-${Date.now()}`;
-    for (const name of ["alpha", "beta", "gamma"]) await client.assistants.create({ graphId: "nested", name, metadata: { tag } });
+    for (const name of ["alpha", "beta", "gamma"])
+      await client.assistants.create({ graphId: "nested", name, metadata: { tag } });
     const all = await client.assistants.search({ metadata: { tag }, sortBy: "name", sortOrder: "asc" });
     expect(all.map((a) => a.name)).toEqual(["alpha", "beta", "gamma"]);
-    expect((await client.assistants.search({ metadata: { tag } })).map((a) => a.name)).toEqual(["gamma", "beta", "alpha"]); // newest first
+    expect((await client.assistants.search({ metadata: { tag } })).map((a) => a.name)).toEqual([
+      "gamma",
+      "beta",
+      "alpha",
+    ]); // newest first
     expect((await client.assistants.search({ metadata: { tag }, name: "AM" })).map((a) => a.name)).toEqual(["gamma"]);
-    const paged = await client.assistants.search({ metadata: { tag }, limit: 2, sortBy: "name", sortOrder: "asc", includePagination: true });
+    const paged = await client.assistants.search({
+      metadata: { tag },
+      limit: 2,
+      sortBy: "name",
+      sortOrder: "asc",
+      includePagination: true,
+    });
     expect(paged.assistants.map((a) => a.name)).toEqual(["alpha", "beta"]);
     expect(paged.next).toBe("2");
-    const last = await client.assistants.search({ metadata: { tag }, limit: 2, offset: 2, sortBy: "name", sortOrder: "asc", includePagination: true });
+    const last = await client.assistants.search({
+      metadata: { tag },
+      limit: 2,
+      offset: 2,
+      sortBy: "name",
+      sortOrder: "asc",
+      includePagination: true,
+    });
     expect(last.assistants.map((a) => a.name)).toEqual(["gamma"]);
     expect(last.next).toBeNull();
     const selected = await client.assistants.search({ metadata: { tag }, select: ["assistant_id", "name"], limit: 1 });
@@ -117,10 +193,17 @@ describe("assistants", () => {
   });
 
   it("answers bad input with 422 naming the field and unknown ids with 404", async () => {
-    const res = await fetch(`${system.url}/assistants`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ graph_id: 7 }) });
+    const res = await fetch(`${system.url}/assistants`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ graph_id: 7 }),
+    });
     expect(res.status).toBe(422);
     expect(JSON.stringify(await res.json())).toContain("graph_id");
-    const bad = await fetch(`${system.url}/assistants/search`, { method: "POST", body: JSON.stringify({ sort_by: "nope" }) });
+    const bad = await fetch(`${system.url}/assistants/search`, {
+      method: "POST",
+      body: JSON.stringify({ sort_by: "nope" }),
+    });
     expect(bad.status).toBe(422);
     expect(await status(client.assistants.get("00000000-0000-4000-8000-000000000000"))).toBe(404);
     expect(await status(client.assistants.update("00000000-0000-4000-8000-000000000000", { name: "x" }))).toBe(404);

@@ -74,7 +74,11 @@ function uuid4(rng: Rng): string {
 
 type Route = (typeof routes)[number];
 const keyOf = (route: Route) => `${route.method} ${route.path}`;
-const paramsOf = (route: Route) => route.path.split("/").filter((s) => s.startsWith(":")).map((s) => s.slice(1));
+const paramsOf = (route: Route) =>
+  route.path
+    .split("/")
+    .filter((s) => s.startsWith(":"))
+    .map((s) => s.slice(1));
 const ID_PARAMS = ["thread_id", "run_id", "assistant_id", "cron_id", "checkpoint_id"];
 
 /** Routes that may start a run and hold the connection until it ends (or stream it). */
@@ -85,7 +89,8 @@ const holdsConnection = (route: Route) => /\/(stream|stream\/events|wait|join)$/
  * throwaway resources of its own.
  */
 const readOnly = (route: Route) =>
-  route.method === "GET" || (route.method === "POST" && /\/(search|count|history|versions|namespaces|state\/checkpoint)$/.test(route.path));
+  route.method === "GET" ||
+  (route.method === "POST" && /\/(search|count|history|versions|namespaces|state\/checkpoint)$/.test(route.path));
 
 interface BodySpec {
   /** Passes validation; with an unknown id in the path it must be answered 404. */
@@ -101,49 +106,101 @@ const BODIES: Record<string, BodySpec> = {
   "POST /assistants": { valid: { graph_id: "simple" }, malformed: { body: { graph_id: 42 }, field: "graph_id" } },
   "POST /assistants/search": { valid: { limit: 1 }, malformed: { body: { limit: "ten" }, field: "limit" } },
   "POST /assistants/count": { valid: {}, malformed: { body: { metadata: "x" }, field: "metadata" } },
-  "PATCH /assistants/:assistant_id": { valid: { metadata: { fuzz: 1 } }, malformed: { body: { name: 7 }, field: "name" } },
+  "PATCH /assistants/:assistant_id": {
+    valid: { metadata: { fuzz: 1 } },
+    malformed: { body: { name: 7 }, field: "name" },
+  },
   "POST /assistants/:assistant_id/versions": { valid: {}, malformed: { body: { limit: "1" }, field: "limit" } },
-  "POST /assistants/:assistant_id/latest": { valid: { version: 1 }, malformed: { body: { version: "one" }, field: "version" } },
+  "POST /assistants/:assistant_id/latest": {
+    valid: { version: 1 },
+    malformed: { body: { version: "one" }, field: "version" },
+  },
 
   "PUT /store/items": {
     valid: { namespace: ["fuzz"], key: "k", value: { a: 1 } },
     malformed: { body: { namespace: "fuzz", key: "k", value: {} }, field: "namespace" },
   },
-  "DELETE /store/items": { valid: { namespace: ["fuzz"], key: "k" }, malformed: { body: { namespace: ["fuzz"], key: 5 }, field: "key" } },
-  "POST /store/items/search": { valid: { namespace_prefix: ["fuzz"] }, malformed: { body: { namespace_prefix: ["fuzz"], limit: "x" }, field: "limit" } },
+  "DELETE /store/items": {
+    valid: { namespace: ["fuzz"], key: "k" },
+    malformed: { body: { namespace: ["fuzz"], key: 5 }, field: "key" },
+  },
+  "POST /store/items/search": {
+    valid: { namespace_prefix: ["fuzz"] },
+    malformed: { body: { namespace_prefix: ["fuzz"], limit: "x" }, field: "limit" },
+  },
   "POST /store/namespaces": { valid: {}, malformed: { body: { max_depth: "deep" }, field: "max_depth" } },
 
   "POST /threads": { valid: {}, malformed: { body: { metadata: [] }, field: "metadata" } },
   "POST /threads/search": { valid: { limit: 1 }, malformed: { body: { status: 3 }, field: "status" } },
   "POST /threads/count": { valid: {}, malformed: { body: { values: 1 }, field: "values" } },
-  "POST /threads/prune": { valid: { thread_ids: ["00000000-0000-4000-8000-000000000000"] }, malformed: { body: { thread_ids: "x" }, field: "thread_ids" } },
-  "PATCH /threads/:thread_id/state": { valid: { metadata: { fuzz: 1 } }, malformed: { body: { metadata: 1 }, field: "metadata" } },
-  "PATCH /threads/:thread_id": { valid: { metadata: { fuzz: 1 } }, malformed: { body: { metadata: "x" }, field: "metadata" } },
-  "POST /threads/:thread_id/state": { valid: { values: { count: 1 } }, malformed: { body: { values: {}, as_node: 1 }, field: "as_node" } },
-  "POST /threads/:thread_id/state/checkpoint": { valid: { checkpoint: {} }, malformed: { body: { checkpoint: "x" }, field: "checkpoint" } },
+  "POST /threads/prune": {
+    valid: { thread_ids: ["00000000-0000-4000-8000-000000000000"] },
+    malformed: { body: { thread_ids: "x" }, field: "thread_ids" },
+  },
+  "PATCH /threads/:thread_id/state": {
+    valid: { metadata: { fuzz: 1 } },
+    malformed: { body: { metadata: 1 }, field: "metadata" },
+  },
+  "PATCH /threads/:thread_id": {
+    valid: { metadata: { fuzz: 1 } },
+    malformed: { body: { metadata: "x" }, field: "metadata" },
+  },
+  "POST /threads/:thread_id/state": {
+    valid: { values: { count: 1 } },
+    malformed: { body: { values: {}, as_node: 1 }, field: "as_node" },
+  },
+  "POST /threads/:thread_id/state/checkpoint": {
+    valid: { checkpoint: {} },
+    malformed: { body: { checkpoint: "x" }, field: "checkpoint" },
+  },
   "POST /threads/:thread_id/history": { valid: { limit: 1 }, malformed: { body: { limit: "1" }, field: "limit" } },
 
   "POST /runs": { valid: runBody, malformed: { body: { assistant_id: 1 }, field: "assistant_id" } },
   "POST /runs/stream": { valid: runBody, malformed: { body: { ...runBody, stream_mode: 5 }, field: "stream_mode" } },
   "POST /runs/wait": { valid: runBody, malformed: { body: { ...runBody, metadata: [] }, field: "metadata" } },
-  "POST /runs/batch": { valid: [runBody], malformed: { body: [{ ...runBody, on_completion: 1 }], field: "on_completion" } },
-  "POST /runs/cancel": { valid: { thread_id: "00000000-0000-4000-8000-000000000000" }, malformed: { body: { status: 1 }, field: "status" } },
+  "POST /runs/batch": {
+    valid: [runBody],
+    malformed: { body: [{ ...runBody, on_completion: 1 }], field: "on_completion" },
+  },
+  "POST /runs/cancel": {
+    valid: { thread_id: "00000000-0000-4000-8000-000000000000" },
+    malformed: { body: { status: 1 }, field: "status" },
+  },
   "POST /runs/crons": { valid: cronBody, malformed: { body: { ...cronBody, schedule: 5 }, field: "schedule" } },
   "POST /runs/crons/search": { valid: {}, malformed: { body: { enabled: "yes" }, field: "enabled" } },
   "POST /runs/crons/count": { valid: {}, malformed: { body: { thread_id: 5 }, field: "thread_id" } },
   "PATCH /runs/crons/:cron_id": { valid: { enabled: false }, malformed: { body: { enabled: "no" }, field: "enabled" } },
-  "POST /threads/:thread_id/runs/crons": { valid: cronBody, malformed: { body: { ...cronBody, end_time: 12 }, field: "end_time" } },
+  "POST /threads/:thread_id/runs/crons": {
+    valid: cronBody,
+    malformed: { body: { ...cronBody, end_time: 12 }, field: "end_time" },
+  },
 
-  "POST /threads/:thread_id/runs": { valid: runBody, malformed: { body: { ...runBody, config: "x" }, field: "config" } },
-  "POST /threads/:thread_id/runs/stream": { valid: runBody, malformed: { body: { ...runBody, stream_subgraphs: "yes" }, field: "stream_subgraphs" } },
-  "POST /threads/:thread_id/runs/wait": { valid: runBody, malformed: { body: { ...runBody, interrupt_before: 3 }, field: "interrupt_before" } },
+  "POST /threads/:thread_id/runs": {
+    valid: runBody,
+    malformed: { body: { ...runBody, config: "x" }, field: "config" },
+  },
+  "POST /threads/:thread_id/runs/stream": {
+    valid: runBody,
+    malformed: { body: { ...runBody, stream_subgraphs: "yes" }, field: "stream_subgraphs" },
+  },
+  "POST /threads/:thread_id/runs/wait": {
+    valid: runBody,
+    malformed: { body: { ...runBody, interrupt_before: 3 }, field: "interrupt_before" },
+  },
 
-  "POST /threads/:thread_id/commands": { valid: { id: 1, method: "state.get", params: {} }, malformed: { body: { id: "one", method: "state.get" }, field: "id" } },
-  "POST /threads/:thread_id/stream/events": { valid: { channels: ["values"] }, malformed: { body: { channels: "values" }, field: "channels" } },
+  "POST /threads/:thread_id/commands": {
+    valid: { id: 1, method: "state.get", params: {} },
+    malformed: { body: { id: "one", method: "state.get" }, field: "id" },
+  },
+  "POST /threads/:thread_id/stream/events": {
+    valid: { channels: ["values"] },
+    malformed: { body: { channels: "values" }, field: "channels" },
+  },
 };
 
 /** The query parameters a route reads (from its schema), fuzzed along with others it does not. */
-const queryKeysOf = (route: Route): string[] => (route.query && "shape" in route.query ? Object.keys(route.query.shape as object) : []);
+const queryKeysOf = (route: Route): string[] =>
+  route.query && "shape" in route.query ? Object.keys(route.query.shape as object) : [];
 
 /**
  * Where an unknown id is not answered 404, by LangGraph Platform semantics, and what is answered instead:
@@ -154,7 +211,8 @@ const queryKeysOf = (route: Route): string[] => (route.query && "shape" in route
  *   bodies in BODIES leave it out, so these routes are held to 404).
  */
 const NOT_404: Record<string, (answer: Answer) => boolean> = {
-  "POST /threads/:thread_id/commands": (answer) => answer.status === 200 && (JSON.parse(answer.text) as { type: string }).type === "error",
+  "POST /threads/:thread_id/commands": (answer) =>
+    answer.status === 200 && (JSON.parse(answer.text) as { type: string }).type === "error",
   "POST /threads/:thread_id/stream/events": (answer) => answer.status === 200,
 };
 
@@ -200,7 +258,8 @@ async function send(req: Req, statusOnly: boolean): Promise<Answer> {
   }
 }
 
-const fill = (path: string, values: Record<string, string>) => path.replace(/:(\w+)/g, (_m, name: string) => values[name]);
+const fill = (path: string, values: Record<string, string>) =>
+  path.replace(/:(\w+)/g, (_m, name: string) => values[name]);
 
 /** The thread-centric protocol's Internal Server Error: a command answered (HTTP 200) with `unknown_error`. */
 function internalErrorInBand(answer: Answer): boolean {
@@ -211,7 +270,10 @@ function internalErrorInBand(answer: Answer): boolean {
 
 /** Text for a failure message: runs of one character written `<"x" × 3000>`, and at most 2000 characters. */
 function shown(text: string): string {
-  const short = text.replace(/(.)\1{19,}/gsu, (run: string, c: string) => `<${JSON.stringify(c)} × ${[...run].length}>`);
+  const short = text.replace(
+    /(.)\1{19,}/gsu,
+    (run: string, c: string) => `<${JSON.stringify(c)} × ${[...run].length}>`,
+  );
   return short.length > 2000 ? `${short.slice(0, 2000)}… (${short.length} characters)` : short;
 }
 
@@ -243,7 +305,10 @@ async function createResources(tag: string, graphId = "simple"): Promise<Resourc
   const thread = await client.threads.create({ metadata: { fuzz: tag } });
   const run = await client.runs.create(thread.thread_id, assistant.assistant_id, { input: INPUTS[graphId] });
   await client.runs.join(thread.thread_id, run.run_id);
-  const cron = await client.crons.createForThread(thread.thread_id, assistant.assistant_id, { schedule: "0 0 1 1 *", input: INPUTS[graphId] });
+  const cron = await client.crons.createForThread(thread.thread_id, assistant.assistant_id, {
+    schedule: "0 0 1 1 *",
+    input: INPUTS[graphId],
+  });
   const state = await client.threads.getState(thread.thread_id);
   return {
     thread_id: thread.thread_id,
@@ -258,7 +323,12 @@ async function createResources(tag: string, graphId = "simple"): Promise<Resourc
 /** Everything the API says about the kept resources. */
 async function snapshotKept(): Promise<Record<string, unknown>> {
   const get = async (path: string, body?: unknown) => {
-    const res = await fetch(system.url + path, body === undefined ? {} : { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    const res = await fetch(
+      system.url + path,
+      body === undefined
+        ? {}
+        : { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) },
+    );
     return { status: res.status, body: await res.json() };
   };
   const t = `/threads/${kept.thread_id}`;
@@ -282,15 +352,78 @@ async function snapshotKept(): Promise<Record<string, unknown>> {
 
 /** Field names from the real request shapes. */
 const FIELDS = [
-  "limit", "offset", "metadata", "input", "config", "context", "stream_mode", "assistant_id", "thread_id", "run_ids",
-  "namespace", "namespace_prefix", "prefix", "suffix", "max_depth", "key", "value", "ttl", "index", "filter", "query",
-  "schedule", "timezone", "end_time", "enabled", "on_run_completed", "if_exists", "if_not_exists", "sort_by",
-  "sort_order", "select", "checkpoint", "checkpoint_id", "command", "values", "as_node", "status", "ids", "graph_id",
-  "name", "description", "version", "thread_ids", "strategy", "before", "subgraphs", "interrupt_before",
-  "interrupt_after", "multitask_strategy", "on_disconnect", "on_completion", "after_seconds", "webhook",
-  "feedback_keys", "durability", "stream_subgraphs", "stream_resumable", "refresh_ttl", "supersteps",
+  "limit",
+  "offset",
+  "metadata",
+  "input",
+  "config",
+  "context",
+  "stream_mode",
+  "assistant_id",
+  "thread_id",
+  "run_ids",
+  "namespace",
+  "namespace_prefix",
+  "prefix",
+  "suffix",
+  "max_depth",
+  "key",
+  "value",
+  "ttl",
+  "index",
+  "filter",
+  "query",
+  "schedule",
+  "timezone",
+  "end_time",
+  "enabled",
+  "on_run_completed",
+  "if_exists",
+  "if_not_exists",
+  "sort_by",
+  "sort_order",
+  "select",
+  "checkpoint",
+  "checkpoint_id",
+  "command",
+  "values",
+  "as_node",
+  "status",
+  "ids",
+  "graph_id",
+  "name",
+  "description",
+  "version",
+  "thread_ids",
+  "strategy",
+  "before",
+  "subgraphs",
+  "interrupt_before",
+  "interrupt_after",
+  "multitask_strategy",
+  "on_disconnect",
+  "on_completion",
+  "after_seconds",
+  "webhook",
+  "feedback_keys",
+  "durability",
+  "stream_subgraphs",
+  "stream_resumable",
+  "refresh_ttl",
+  "supersteps",
   // the thread-centric protocol's commands and event streams
-  "id", "method", "params", "keys", "interrupt_id", "response", "responses", "run_id", "channels", "namespaces", "depth", "since",
+  "id",
+  "method",
+  "params",
+  "keys",
+  "interrupt_id",
+  "response",
+  "responses",
+  "run_id",
+  "channels",
+  "namespaces",
+  "depth",
+  "since",
 ];
 
 const nested = (depth: number, leaf: unknown = 1): unknown => {
@@ -311,35 +444,177 @@ function weirdValue(rng: Rng): unknown {
   if (r < 0.05) return nested(pick(rng, [20, 40, 200]));
   if (r < 0.07) return nestedArray(pick(rng, [40, 200]));
   return pick(rng, [
-    null, true, false, 0, -1, -0.5, 1.5, 1e308, -1e308, 2 ** 53 + 1, 1e21, 123456789012345678901234567890, 1e-300,
-    "", " ", "😀", "\u0000", "a\u0000b", "\ud800", "ü∑ß∂ƒ©", "null", "true", "1", "-1", "NaN", "*", ".", "..", "a.b", "a:b",
-    "x".repeat(3000), "y".repeat(1100),
-    "simple", "agent", "nested", "memory", "values", "updates", "create", "reject", "enqueue", "interrupt", "rollback",
-    "delete", "keep", "raise", "do_nothing", "asc", "desc", "created_at", "* * * * *", "0 0 31 2 *", "61 * * * *",
-    "2020-01-01T00:00:00Z", "not-a-date", "Mars/Olympus", "http://127.0.0.1:1/hook", "ftp://x", "langgraph",
-    "run.start", "input.respond", "state.get", "state.listCheckpoints", "state.fork", "agent.getTree", "input.inject", "custom:x", "lifecycle",
-    "00000000-0000-4000-8000-000000000000", uuid4(rng), "not-a-uuid",
-    [], [null], [1, "a", null], [""], ["a.b"], ["langgraph"], ["a:b"], ["*"], ["x".repeat(3000)], ["y".repeat(1100)], ["a", "b", "c"],
+    null,
+    true,
+    false,
+    0,
+    -1,
+    -0.5,
+    1.5,
+    1e308,
+    -1e308,
+    2 ** 53 + 1,
+    1e21,
+    123456789012345678901234567890,
+    1e-300,
+    "",
+    " ",
+    "😀",
+    "\u0000",
+    "a\u0000b",
+    "\ud800",
+    "ü∑ß∂ƒ©",
+    "null",
+    "true",
+    "1",
+    "-1",
+    "NaN",
+    "*",
+    ".",
+    "..",
+    "a.b",
+    "a:b",
+    "x".repeat(3000),
+    "y".repeat(1100),
+    "simple",
+    "agent",
+    "nested",
+    "memory",
+    "values",
+    "updates",
+    "create",
+    "reject",
+    "enqueue",
+    "interrupt",
+    "rollback",
+    "delete",
+    "keep",
+    "raise",
+    "do_nothing",
+    "asc",
+    "desc",
+    "created_at",
+    "* * * * *",
+    "0 0 31 2 *",
+    "61 * * * *",
+    "2020-01-01T00:00:00Z",
+    "not-a-date",
+    "Mars/Olympus",
+    "http://127.0.0.1:1/hook",
+    "ftp://x",
+    "langgraph",
+    "run.start",
+    "input.respond",
+    "state.get",
+    "state.listCheckpoints",
+    "state.fork",
+    "agent.getTree",
+    "input.inject",
+    "custom:x",
+    "lifecycle",
+    "00000000-0000-4000-8000-000000000000",
+    uuid4(rng),
+    "not-a-uuid",
+    [],
+    [null],
+    [1, "a", null],
+    [""],
+    ["a.b"],
+    ["langgraph"],
+    ["a:b"],
+    ["*"],
+    ["x".repeat(3000)],
+    ["y".repeat(1100)],
+    ["a", "b", "c"],
     Array.from({ length: 1001 }, (_, i) => `id${i}`),
-    {}, { "": 1 }, { "": { "": "" } }, { a: 1e308 }, { a: -1e308 }, { a: 123456789012345678901234567890 }, { "a.b": { $gt: 1 } },
-    { $in: [1] }, { checkpoint_id: "x" }, { checkpoint_id: 5 }, { configurable: "x" }, { configurable: { thread_id: 5 } },
-    { checkpoint_ns: "inner" }, { checkpoint_ns: "x" }, { checkpoint_ns: "", checkpoint_id: "1f0a0000-0000-6000-8000-000000000000" },
-    "__start__", "__end__", "increment", "tools", { messages: [{ type: "human", content: "x" }] }, { text: 5 }, { note: [] },
-    { tags: "x" }, { recursion_limit: -1 }, { recursion_limit: 1e308 }, { resume: null }, { goto: ["nowhere"] },
-    { update: [[1, 2]] }, { messages: "x" }, { messages: [{ type: "bogus" }] }, { count: "x" }, { count: 1e308 },
-    { ["k".repeat(300)]: 1 }, { ["x".repeat(70_000)]: 1 },
+    {},
+    { "": 1 },
+    { "": { "": "" } },
+    { a: 1e308 },
+    { a: -1e308 },
+    { a: 123456789012345678901234567890 },
+    { "a.b": { $gt: 1 } },
+    { $in: [1] },
+    { checkpoint_id: "x" },
+    { checkpoint_id: 5 },
+    { configurable: "x" },
+    { configurable: { thread_id: 5 } },
+    { checkpoint_ns: "inner" },
+    { checkpoint_ns: "x" },
+    { checkpoint_ns: "", checkpoint_id: "1f0a0000-0000-6000-8000-000000000000" },
+    "__start__",
+    "__end__",
+    "increment",
+    "tools",
+    { messages: [{ type: "human", content: "x" }] },
+    { text: 5 },
+    { note: [] },
+    { tags: "x" },
+    { recursion_limit: -1 },
+    { recursion_limit: 1e308 },
+    { resume: null },
+    { goto: ["nowhere"] },
+    { update: [[1, 2]] },
+    { messages: "x" },
+    { messages: [{ type: "bogus" }] },
+    { count: "x" },
+    { count: 1e308 },
+    { ["k".repeat(300)]: 1 },
+    { ["x".repeat(70_000)]: 1 },
     // maps that real DynamoDB refuses and dynalite accepts: empty keys below the top level, too deep, long names
-    { a: { "": 1 } }, { a: [{ "": 1 }] }, { a: { b: [[{ "": null }]] } }, { a: nested(30) }, { a: nested(31) }, nested(32),
-    { a: [nested(29)] }, { a: { ["x".repeat(66_000)]: 1 } }, { ["é".repeat(33_000)]: 1 }, { a: [{ ["k".repeat(40_000)]: 1 }] },
+    { a: { "": 1 } },
+    { a: [{ "": 1 }] },
+    { a: { b: [[{ "": null }]] } },
+    { a: nested(30) },
+    { a: nested(31) },
+    nested(32),
+    { a: [nested(29)] },
+    { a: { ["x".repeat(66_000)]: 1 } },
+    { ["é".repeat(33_000)]: 1 },
+    { a: [{ ["k".repeat(40_000)]: 1 }] },
   ]);
 }
 
 /** Bodies that are not JSON, or are JSON of the wrong shape altogether (as raw text). */
 const RAW_BODIES = [
-  "", " ", "{", "}", "not json", '{"a":', "[1,2", "\u0000", "NaN", "undefined", "{'a':1}", "\ufeff{}", "{}{}", "[]]",
-  '{"a":1,}', "1e999", "-", '"unterminated', "nul", "\ud800", "{\"\\ud800\":1}", '{"__proto__":{"polluted":1}}',
-  '{"metadata":{"__proto__":{"x":1}},"limit":1}', '{"constructor":{"prototype":{"x":1}}}', "[".repeat(5000) + "]".repeat(5000),
-  "null", "true", "false", "0", "-1", "1e308", '"str"', '""', "[]", "[null]", '[{}]', '[1,"a",{}]', "{}",
+  "",
+  " ",
+  "{",
+  "}",
+  "not json",
+  '{"a":',
+  "[1,2",
+  "\u0000",
+  "NaN",
+  "undefined",
+  "{'a':1}",
+  "\ufeff{}",
+  "{}{}",
+  "[]]",
+  '{"a":1,}',
+  "1e999",
+  "-",
+  '"unterminated',
+  "nul",
+  "\ud800",
+  '{"\\ud800":1}',
+  '{"__proto__":{"polluted":1}}',
+  '{"metadata":{"__proto__":{"x":1}},"limit":1}',
+  '{"constructor":{"prototype":{"x":1}}}',
+  "[".repeat(5000) + "]".repeat(5000),
+  "null",
+  "true",
+  "false",
+  "0",
+  "-1",
+  "1e308",
+  '"str"',
+  '""',
+  "[]",
+  "[null]",
+  "[{}]",
+  '[1,"a",{}]',
+  "{}",
 ];
 
 function randomObject(rng: Rng): Record<string, unknown> {
@@ -363,32 +638,94 @@ function fuzzBody(rng: Rng, base: unknown, ids: string[]): string {
   for (let i = 0; i < n; i++) {
     const field = own.length && chance(rng, 0.5) ? pick(rng, own) : pick(rng, FIELDS);
     const isObject = typeof body[field] === "object" && body[field] !== null && !Array.isArray(body[field]);
-    body[field] = chance(rng, 0.15) && ids.length ? pick(rng, ids) : isObject && chance(rng, 0.5) ? randomObject(rng) : weirdValue(rng);
+    body[field] =
+      chance(rng, 0.15) && ids.length
+        ? pick(rng, ids)
+        : isObject && chance(rng, 0.5)
+          ? randomObject(rng)
+          : weirdValue(rng);
   }
   if (chance(rng, 0.1)) delete body[pick(rng, own.length ? own : FIELDS)];
-  return JSON.stringify(wrap ? (chance(rng, 0.5) ? [body] : [base[0], body, ...(chance(rng, 0.2) ? Array(100).fill(base[0]) : [])]) : body);
+  return JSON.stringify(
+    wrap ? (chance(rng, 0.5) ? [body] : [base[0], body, ...(chance(rng, 0.2) ? Array(100).fill(base[0]) : [])]) : body,
+  );
 }
 
 const QUERY_KEYS = [
-  "limit", "offset", "status", "xray", "recurse", "subgraphs", "delete_threads", "wait", "action", "namespace", "key",
-  "refresh_ttl", "cancel_on_disconnect", "stream_mode", "select", "sort_by", "metadata",
+  "limit",
+  "offset",
+  "status",
+  "xray",
+  "recurse",
+  "subgraphs",
+  "delete_threads",
+  "wait",
+  "action",
+  "namespace",
+  "key",
+  "refresh_ttl",
+  "cancel_on_disconnect",
+  "stream_mode",
+  "select",
+  "sort_by",
+  "metadata",
 ];
 const QUERY_VALUES = [
-  "", "-1", "0", "1", "2", "true", "false", "abc", "1e400", "99999999999999999999", "1.5", "%00", "%ZZ", "a.b", "a..b", ".",
-  "langgraph", "%F0%9F%98%80", "x".repeat(3000), "y".repeat(1100), "%5B%5D", "%7B%7D", "null", "interrupt", "rollback", "pending",
+  "",
+  "-1",
+  "0",
+  "1",
+  "2",
+  "true",
+  "false",
+  "abc",
+  "1e400",
+  "99999999999999999999",
+  "1.5",
+  "%00",
+  "%ZZ",
+  "a.b",
+  "a..b",
+  ".",
+  "langgraph",
+  "%F0%9F%98%80",
+  "x".repeat(3000),
+  "y".repeat(1100),
+  "%5B%5D",
+  "%7B%7D",
+  "null",
+  "interrupt",
+  "rollback",
+  "pending",
 ];
 
 function fuzzQuery(rng: Rng, own: string[]): string {
   if (chance(rng, 0.1)) return pick(rng, ["?", "?&&&", "?=", "?%", "?a=1&a=2", "?limit=1&limit=x"]);
   const keys = own.length && chance(rng, 0.6) ? own : QUERY_KEYS;
-  const parts = Array.from({ length: 1 + Math.floor(rng() * 3) }, () => `${pick(rng, keys)}=${pick(rng, QUERY_VALUES)}`);
+  const parts = Array.from(
+    { length: 1 + Math.floor(rng() * 3) },
+    () => `${pick(rng, keys)}=${pick(rng, QUERY_VALUES)}`,
+  );
   return `?${parts.join("&")}`;
 }
 
 /** Path values that are not ids: each is tried once per route, in one of its params (taking turns). */
 const GARBAGE = [
-  "not-a-uuid", "%00", "x".repeat(3000), "y".repeat(1100), "%F0%9F%98%80%C3%BC", "%25", "..%2F..%2Fetc", "%ZZ", "%20",
-  "null", "-1", "'%20OR%20'1'%3D'1", "__proto__", "constructor", "%ED%A0%80",
+  "not-a-uuid",
+  "%00",
+  "x".repeat(3000),
+  "y".repeat(1100),
+  "%F0%9F%98%80%C3%BC",
+  "%25",
+  "..%2F..%2Fetc",
+  "%ZZ",
+  "%20",
+  "null",
+  "-1",
+  "'%20OR%20'1'%3D'1",
+  "__proto__",
+  "constructor",
+  "%ED%A0%80",
 ];
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -414,7 +751,10 @@ describe("fuzzing every route", { timeout: 300_000 }, () => {
   it("has a valid and a malformed body for every route that takes one", () => {
     expect(routes.filter((r) => r.body && !BODIES[keyOf(r)]).map(keyOf), "add these routes to BODIES").toEqual([]);
     const withBody = new Set(routes.filter((r) => r.body).map(keyOf));
-    expect(Object.keys(BODIES).filter((key) => !withBody.has(key)), "routes in BODIES that take no body (or are gone)").toEqual([]);
+    expect(
+      Object.keys(BODIES).filter((key) => !withBody.has(key)),
+      "routes in BODIES that take no body (or are gone)",
+    ).toEqual([]);
   });
 
   it("answers no request with a 5xx, and leaves the resources it did not mean to change as they were", async () => {
@@ -431,7 +771,8 @@ describe("fuzzing every route", { timeout: 300_000 }, () => {
       const rng = mulberry32(seedFor(key));
       const params = paramsOf(route);
       // Throwaway resources run one of the graphs (each refuses different state updates); the kept ones "simple".
-      const real = params.length === 0 || readOnly(route) ? kept : await createResources(key, pick(rng, Object.keys(INPUTS)));
+      const real =
+        params.length === 0 || readOnly(route) ? kept : await createResources(key, pick(rng, Object.keys(INPUTS)));
       const realValues = (over: Partial<Record<string, string>> = {}) =>
         Object.fromEntries(params.map((p) => [p, over[p] ?? (real as unknown as Record<string, string>)[p]]));
       // Path variants: the real ids for every other request (so the bodies reach the stores), and in between, once
@@ -452,10 +793,23 @@ describe("fuzzing every route", { timeout: 300_000 }, () => {
         const req: Req = { method: route.method, path };
         if (route.method !== "GET") {
           if (base !== undefined) req.body = fuzzBody(rng, base, bodyIds);
-          else if (chance(rng, 0.5)) req.body = chance(rng, 0.5) ? pick(rng, RAW_BODIES) : JSON.stringify(randomObject(rng));
+          else if (chance(rng, 0.5))
+            req.body = chance(rng, 0.5) ? pick(rng, RAW_BODIES) : JSON.stringify(randomObject(rng));
         }
-        if (chance(rng, 0.1)) req.headers = { "content-type": pick(rng, ["text/plain", "application/octet-stream", "application/x-www-form-urlencoded", ""]) };
-        if (chance(rng, 0.1)) req.headers = { ...req.headers, "last-event-id": pick(rng, ["abc", "-5", "-1", "1e3", "99999999999999999999", "", "0"]) };
+        if (chance(rng, 0.1))
+          req.headers = {
+            "content-type": pick(rng, [
+              "text/plain",
+              "application/octet-stream",
+              "application/x-www-form-urlencoded",
+              "",
+            ]),
+          };
+        if (chance(rng, 0.1))
+          req.headers = {
+            ...req.headers,
+            "last-event-id": pick(rng, ["abc", "-5", "-1", "1e3", "99999999999999999999", "", "0"]),
+          };
         const answer = await send(req, holdsConnection(route));
         sent++;
         if (answer.timedOut) held++;
@@ -480,10 +834,16 @@ describe("fuzzing every route", { timeout: 300_000 }, () => {
         for (let route = queue.shift(); route; route = queue.shift()) await fuzzRoute(route);
       }),
     );
-    const slowest = took.sort((a, b) => b[1] - a[1]).slice(0, 3).map(([key, ms]) => `${key} ${ms} ms`);
-    console.info(`fuzz: ${sent} requests over ${routes.length} routes in ${Date.now() - started} ms (FUZZ_SEED=${SEED}), ${held} held past ${STREAM_STATUS_TIMEOUT_MS} ms; slowest: ${slowest.join(", ")}`);
+    const slowest = took
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 3)
+      .map(([key, ms]) => `${key} ${ms} ms`);
+    console.info(
+      `fuzz: ${sent} requests over ${routes.length} routes in ${Date.now() - started} ms (FUZZ_SEED=${SEED}), ${held} held past ${STREAM_STATUS_TIMEOUT_MS} ms; slowest: ${slowest.join(", ")}`,
+    );
     const after = await snapshotKept();
-    if (process.env.FUZZ_REPORT) (await import("node:fs")).writeFileSync(process.env.FUZZ_REPORT, failures.join("\n\n"));
+    if (process.env.FUZZ_REPORT)
+      (await import("node:fs")).writeFileSync(process.env.FUZZ_REPORT, failures.join("\n\n"));
     expect(failures, `${failures.length} requests answered 5xx or not at all:\n\n${failures.join("\n\n")}`).toEqual([]);
     expect(after).toEqual(before);
   });
@@ -499,12 +859,16 @@ describe("fuzzing every route", { timeout: 300_000 }, () => {
     const problems: string[] = [];
     for (const pattern of new Set(routes.map((r) => r.path))) {
       // Unknown ids: were a method to reach a handler after all, it would change nothing.
-      const path = fill(pattern, Object.fromEntries(paramsOf(routes.find((r) => r.path === pattern)!).map((p) => [p, uuid4(rng)])));
+      const path = fill(
+        pattern,
+        Object.fromEntries(paramsOf(routes.find((r) => r.path === pattern)!).map((p) => [p, uuid4(rng)])),
+      );
       for (const method of ["GET", "POST", "PUT", "PATCH", "DELETE"]) {
         // `GET /threads/search` is GET /threads/{thread_id} of thread "search": served, as on LangGraph Platform.
         if (routes.some((r) => r.method === method && matches(r.path, path))) continue;
         const answer = await send({ method, path, body: method === "GET" ? undefined : "{}" }, false);
-        if (answer.status !== 404 || answer.text !== "404 Not Found") problems.push(`${method} ${path} → ${answer.status} ${shown(answer.text)}`);
+        if (answer.status !== 404 || answer.text !== "404 Not Found")
+          problems.push(`${method} ${path} → ${answer.status} ${shown(answer.text)}`);
       }
     }
     expect(problems).toEqual([]);
@@ -527,7 +891,9 @@ describe("fuzzing every route", { timeout: 300_000 }, () => {
         // not JSON: reported below
       }
       if (answer.status !== 422 || !locs.some((loc) => loc.map(String).includes(spec.malformed.field))) {
-        problems.push(`${route.method} ${route.path} ${body} → ${answer.status} ${answer.text.slice(0, 300)} (expected 422 naming "${spec.malformed.field}")`);
+        problems.push(
+          `${route.method} ${route.path} ${body} → ${answer.status} ${answer.text.slice(0, 300)} (expected 422 naming "${spec.malformed.field}")`,
+        );
       }
     }
     expect(problems).toEqual([]);
@@ -537,9 +903,19 @@ describe("fuzzing every route", { timeout: 300_000 }, () => {
     const scratch = await createResources("malformed-query");
     // One value each parameter's schema refuses (store reads need namespace and key; only the bad one varies).
     const BAD: Record<string, string> = {
-      delete_threads: "maybe", xray: "deep", recurse: "maybe", subgraphs: "maybe", limit: "ten", offset: "-1",
-      status: "finished", wait: "maybe", action: "explode", cancel_on_disconnect: "maybe", stream_mode: "everything",
-      refresh_ttl: "maybe", namespace: "",
+      delete_threads: "maybe",
+      xray: "deep",
+      recurse: "maybe",
+      subgraphs: "maybe",
+      limit: "ten",
+      offset: "-1",
+      status: "finished",
+      wait: "maybe",
+      action: "explode",
+      cancel_on_disconnect: "maybe",
+      stream_mode: "everything",
+      refresh_ttl: "maybe",
+      namespace: "",
     };
     const problems: string[] = [];
     let checked = 0;
@@ -550,17 +926,23 @@ describe("fuzzing every route", { timeout: 300_000 }, () => {
         const others: Record<string, string> = route.path === "/store/items" ? { namespace: "fuzz", key: "k" } : {};
         const search = new URLSearchParams({ ...others, [name]: BAD[name] });
         const path = `${fill(route.path, scratch as unknown as Record<string, string>)}?${search}`;
-        const answer = await send({ method: route.method, path, body: spec ? JSON.stringify(spec.valid) : undefined }, false);
+        const answer = await send(
+          { method: route.method, path, body: spec ? JSON.stringify(spec.valid) : undefined },
+          false,
+        );
         checked++;
         let locs: string[] = [];
         try {
           const detail = (JSON.parse(answer.text) as { detail?: unknown } | null)?.detail;
-          if (Array.isArray(detail)) locs = detail.map((d) => ((d as { loc?: unknown[] }).loc ?? []).map(String).join("."));
+          if (Array.isArray(detail))
+            locs = detail.map((d) => ((d as { loc?: unknown[] }).loc ?? []).map(String).join("."));
         } catch {
           // not JSON: reported below
         }
         if (answer.status !== 422 || !locs.some((loc) => loc.startsWith(`query.${name}`))) {
-          problems.push(`${route.method} ${shown(path)} → ${answer.status} ${shown(answer.text)} (expected 422 naming query.${name})`);
+          problems.push(
+            `${route.method} ${shown(path)} → ${answer.status} ${shown(answer.text)} (expected 422 naming query.${name})`,
+          );
         }
       }
     }
@@ -577,14 +959,23 @@ describe("fuzzing every route", { timeout: 300_000 }, () => {
       if (ids.length === 0) continue;
       const real = readOnly(route) ? kept : scratch;
       const spec = BODIES[keyOf(route)];
-      const unknownAll = Object.fromEntries(paramsOf(route).map((p) => [p, ID_PARAMS.includes(p) ? uuid4(rng) : (real as unknown as Record<string, string>)[p]]));
-      const cases = [unknownAll, ...ids.map((p) => ({ ...(real as unknown as Record<string, string>), [p]: uuid4(rng) }))];
+      const unknownAll = Object.fromEntries(
+        paramsOf(route).map((p) => [
+          p,
+          ID_PARAMS.includes(p) ? uuid4(rng) : (real as unknown as Record<string, string>)[p],
+        ]),
+      );
+      const cases = [
+        unknownAll,
+        ...ids.map((p) => ({ ...(real as unknown as Record<string, string>), [p]: uuid4(rng) })),
+      ];
       for (const values of cases) {
         const path = fill(route.path, values);
         const body = spec ? JSON.stringify(spec.valid) : undefined;
         const answer = await send({ method: route.method, path, body }, holdsConnection(route));
         const expected = NOT_404[keyOf(route)] ?? ((a: Answer) => a.status === 404);
-        if (!expected(answer)) problems.push(`${route.method} ${path} ${body ?? ""} → ${answer.status} ${answer.text.slice(0, 300)}`);
+        if (!expected(answer))
+          problems.push(`${route.method} ${path} ${body ?? ""} → ${answer.status} ${answer.text.slice(0, 300)}`);
       }
     }
     expect(problems).toEqual([]);
@@ -597,7 +988,11 @@ describe("fuzzing every route", { timeout: 300_000 }, () => {
     const y1100 = "y".repeat(1100); // over its 1024-byte sort key
     const big = { big: "z".repeat(450_000) }; // over its 400 KB item
     const t = `/threads/${scratch.thread_id}`;
-    const command = (params: Record<string, unknown>) => ({ id: 1, method: "run.start", params: { assistant_id: "simple", ...params } });
+    const command = (params: Record<string, unknown>) => ({
+      id: 1,
+      method: "run.start",
+      params: { assistant_id: "simple", ...params },
+    });
     const cases: { method: string; path: string; body?: unknown; status: number; field?: string }[] = [
       // ids no DynamoDB key could hold are the ids of nothing
       { method: "GET", path: `/threads/${x3000}`, status: 404 },
@@ -616,11 +1011,23 @@ describe("fuzzing every route", { timeout: 300_000 }, () => {
       // state updates the graph refuses, from checkpoints that are not there; runs from those
       { method: "POST", path: `${t}/state`, body: { values: [] }, status: 422, field: "values" },
       { method: "POST", path: `${t}/state`, body: { values: {}, as_node: "nope" }, status: 422, field: "as_node" },
-      { method: "POST", path: `/threads/${agent.thread_id}/state`, body: { values: { messages: [{ type: "bogus" }] } }, status: 422, field: "values" },
+      {
+        method: "POST",
+        path: `/threads/${agent.thread_id}/state`,
+        body: { values: { messages: [{ type: "bogus" }] } },
+        status: 422,
+        field: "values",
+      },
       { method: "POST", path: `${t}/state`, body: { values: {}, checkpoint: { checkpoint_ns: "x" } }, status: 404 },
       { method: "POST", path: `${t}/state`, body: { values: {}, checkpoint_id: uuid4(mulberry32(2)) }, status: 404 },
       { method: "POST", path: `${t}/runs`, body: { ...runBody, checkpoint_id: y1100 }, status: 404 },
-      { method: "POST", path: `${t}/runs`, body: { ...runBody, checkpoint: { checkpoint_id: 5 } }, status: 422, field: "checkpoint_id" },
+      {
+        method: "POST",
+        path: `${t}/runs`,
+        body: { ...runBody, checkpoint: { checkpoint_id: 5 } },
+        status: 422,
+        field: "checkpoint_id",
+      },
       // metadata a DynamoDB map cannot hold
       { method: "PATCH", path: t, body: { metadata: { a: 1e308 } }, status: 422, field: "a" },
       { method: "POST", path: "/threads", body: { metadata: { "": 1 } }, status: 422, field: "metadata" },
@@ -631,11 +1038,35 @@ describe("fuzzing every route", { timeout: 300_000 }, () => {
       { method: "POST", path: "/threads", body: { metadata: { a: { "": 1 } } }, status: 422, field: "metadata" },
       { method: "PATCH", path: t, body: { metadata: { a: [{ "": 1 }] } }, status: 422, field: "metadata" },
       { method: "POST", path: "/threads/count", body: { metadata: { a: nested(31) } }, status: 422, field: "metadata" },
-      { method: "POST", path: "/threads/search", body: { metadata: { a: { ["x".repeat(66_000)]: 1 } } }, status: 422, field: "metadata" },
-      { method: "POST", path: `${t}/runs`, body: { ...runBody, metadata: { a: [[{ "": 1 }]] } }, status: 422, field: "metadata" },
-      { method: "POST", path: "/runs", body: { ...runBody, metadata: { ["é".repeat(33_000)]: 1 } }, status: 422, field: "metadata" },
+      {
+        method: "POST",
+        path: "/threads/search",
+        body: { metadata: { a: { ["x".repeat(66_000)]: 1 } } },
+        status: 422,
+        field: "metadata",
+      },
+      {
+        method: "POST",
+        path: `${t}/runs`,
+        body: { ...runBody, metadata: { a: [[{ "": 1 }]] } },
+        status: 422,
+        field: "metadata",
+      },
+      {
+        method: "POST",
+        path: "/runs",
+        body: { ...runBody, metadata: { ["é".repeat(33_000)]: 1 } },
+        status: 422,
+        field: "metadata",
+      },
       // a thread created for a run has a UUID, as one created by POST /threads
-      { method: "POST", path: "/threads/not-a-uuid/runs", body: { ...runBody, if_not_exists: "create" }, status: 422, field: "thread_id" },
+      {
+        method: "POST",
+        path: "/threads/not-a-uuid/runs",
+        body: { ...runBody, if_not_exists: "create" },
+        status: 422,
+        field: "thread_id",
+      },
       // items over 400 KB
       { method: "POST", path: "/threads", body: { metadata: big }, status: 422 },
       { method: "PATCH", path: t, body: { metadata: big }, status: 422 },
@@ -645,21 +1076,38 @@ describe("fuzzing every route", { timeout: 300_000 }, () => {
       { method: "POST", path: "/runs/wait", body: { ...runBody, input: big }, status: 422 },
       { method: "POST", path: `${t}/runs`, body: { ...runBody, input: big }, status: 422 },
       // the protocol's run.start is held to the same (an in-band invalid_argument, not unknown_error) …
-      { method: "POST", path: `${t}/commands`, body: command({ metadata: { a: 1e308 } }), status: 200, field: "invalid_argument" },
+      {
+        method: "POST",
+        path: `${t}/commands`,
+        body: command({ metadata: { a: 1e308 } }),
+        status: 200,
+        field: "invalid_argument",
+      },
       { method: "POST", path: `${t}/commands`, body: command({ input: big }), status: 200, field: "invalid_argument" },
       // … and each was refused before the thread was taken: the next run starts
       { method: "POST", path: `${t}/runs`, body: runBody, status: 200 },
     ];
     const problems: string[] = [];
     for (const c of cases) {
-      const answer = await send({ method: c.method, path: c.path, body: c.body === undefined ? undefined : JSON.stringify(c.body) }, c.path.endsWith("/stream"));
+      const answer = await send(
+        { method: c.method, path: c.path, body: c.body === undefined ? undefined : JSON.stringify(c.body) },
+        c.path.endsWith("/stream"),
+      );
       // `field` is named in a 422's detail[].loc, or is the protocol's in-band error code.
       // (errors other than bad input answer their message as plain text, as the official server does)
-      const body = (answer.text.startsWith("{") ? JSON.parse(answer.text) : {}) as { detail?: unknown; error?: unknown };
-      const locs = Array.isArray(body.detail) ? body.detail.map((d) => ((d as { loc?: unknown[] }).loc ?? []).map(String)) : [];
-      const named = !c.field || (answer.status === 422 ? locs.some((loc) => loc.includes(c.field!)) : body.error === c.field);
+      const body = (answer.text.startsWith("{") ? JSON.parse(answer.text) : {}) as {
+        detail?: unknown;
+        error?: unknown;
+      };
+      const locs = Array.isArray(body.detail)
+        ? body.detail.map((d) => ((d as { loc?: unknown[] }).loc ?? []).map(String))
+        : [];
+      const named =
+        !c.field || (answer.status === 422 ? locs.some((loc) => loc.includes(c.field!)) : body.error === c.field);
       if (answer.status !== c.status || !named) {
-        problems.push(`${c.method} ${shown(c.path)} ${shown(JSON.stringify(c.body) ?? "")} → ${answer.status} ${shown(answer.text)} (expected ${c.status}${c.field ? ` naming "${c.field}"` : ""})`);
+        problems.push(
+          `${c.method} ${shown(c.path)} ${shown(JSON.stringify(c.body) ?? "")} → ${answer.status} ${shown(answer.text)} (expected ${c.status}${c.field ? ` naming "${c.field}"` : ""})`,
+        );
       }
     }
     expect(problems).toEqual([]);
@@ -674,9 +1122,13 @@ describe("fuzzing every route", { timeout: 300_000 }, () => {
     expect(values.messages).toHaveLength(2);
     expect((await client.threads.get(thread.thread_id)).status).toBe("idle");
     await client.runs.wait(thread.thread_id, "agent", { input: { messages: [{ type: "human", content: "again" }] } });
-    expect(((await client.threads.getState(thread.thread_id)).values as { messages: unknown[] }).messages).toHaveLength(4);
+    expect(((await client.threads.getState(thread.thread_id)).values as { messages: unknown[] }).messages).toHaveLength(
+      4,
+    );
     const copy = await client.threads.copy(thread.thread_id);
-    expect(((await client.threads.getState(copy.thread_id)).values as { messages: unknown[] }).messages).toHaveLength(4);
+    expect(((await client.threads.getState(copy.thread_id)).values as { messages: unknown[] }).messages).toHaveLength(
+      4,
+    );
   });
 
   it("creates the thread of a run on an unknown thread with if_not_exists=create (the exception to 404)", async () => {

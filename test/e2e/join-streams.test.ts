@@ -16,7 +16,11 @@ afterAll(() => system?.close());
 type Part = { id?: string; event: string; data: any };
 
 /** Reads the thread stream until `runDones` runs have finished on it, then leaves. */
-async function readThread(threadId: string, runDones: number, options: { lastEventId?: string; streamMode?: any } = {}): Promise<Part[]> {
+async function readThread(
+  threadId: string,
+  runDones: number,
+  options: { lastEventId?: string; streamMode?: any } = {},
+): Promise<Part[]> {
   const abort = new AbortController();
   const parts: Part[] = [];
   try {
@@ -47,7 +51,10 @@ const byRun = (parts: Part[]) => {
 describe("runs.joinStream(null, runId)", () => {
   it("streams a run found by its id alone, the same events as with its thread", async () => {
     const thread = await client.threads.create();
-    const run = await client.runs.create(thread.thread_id, "simple", { input: { count: 1 }, streamMode: ["values", "updates"] });
+    const run = await client.runs.create(thread.thread_id, "simple", {
+      input: { count: 1 },
+      streamMode: ["values", "updates"],
+    });
     const withoutThread = await collect(client.runs.joinStream(null, run.run_id));
     const withThread = await collect(client.runs.joinStream(thread.thread_id, run.run_id));
     expect(withoutThread.map((p) => p.event)).toEqual(withThread.map((p) => p.event));
@@ -58,14 +65,24 @@ describe("runs.joinStream(null, runId)", () => {
 
   it("sends only the asked stream modes' events", async () => {
     const thread = await client.threads.create();
-    const run = await client.runs.create(thread.thread_id, "simple", { input: { count: 1 }, streamMode: ["values", "updates"] });
+    const run = await client.runs.create(thread.thread_id, "simple", {
+      input: { count: 1 },
+      streamMode: ["values", "updates"],
+    });
     const updatesOnly = await collect(client.runs.joinStream(null, run.run_id, { streamMode: "updates" }));
     expect(updatesOnly[0].event).toBe("metadata");
-    expect(updatesOnly.filter((p) => p.event === "updates").map((p) => Object.keys(p.data as object))).toEqual([["increment"], ["double"]]);
+    expect(updatesOnly.filter((p) => p.event === "updates").map((p) => Object.keys(p.data as object))).toEqual([
+      ["increment"],
+      ["double"],
+    ]);
     expect(updatesOnly.some((p) => p.event === "values")).toBe(false);
-    const both = await collect(client.runs.joinStream(thread.thread_id, run.run_id, { streamMode: ["updates", "values"] }));
+    const both = await collect(
+      client.runs.joinStream(thread.thread_id, run.run_id, { streamMode: ["updates", "values"] }),
+    );
     expect(both.some((p) => p.event === "values")).toBe(true);
-    expect(await httpStatus(collect(client.runs.joinStream(null, run.run_id, { streamMode: "everything" as never })))).toBe(422);
+    expect(
+      await httpStatus(collect(client.runs.joinStream(null, run.run_id, { streamMode: "everything" as never }))),
+    ).toBe(422);
   });
 
   it("resumes after Last-Event-ID, and answers 404 for an unknown run", async () => {
@@ -94,11 +111,19 @@ describe("threads.joinStream", () => {
     expect(runs[1][0]).toBe(second.run_id);
     for (const [runId, events] of runs) {
       expect(events[0]).toMatchObject({ event: "metadata", data: { run_id: runId } });
-      expect(events.at(-1)).toMatchObject({ event: "run_done", data: { run_id: runId, thread_id: thread.thread_id, status: "success" } });
+      expect(events.at(-1)).toMatchObject({
+        event: "run_done",
+        data: { run_id: runId, thread_id: thread.thread_id, status: "success" },
+      });
       expect(events.some((e) => e.event === "values")).toBe(true);
     }
     const lastValues = runs[1][1].filter((e) => e.event === "values").at(-1)!.data;
-    expect(lastValues.messages.map((m: { content: string }) => m.content)).toEqual(["one", "You said: one", "two", "You said: two"]);
+    expect(lastValues.messages.map((m: { content: string }) => m.content)).toEqual([
+      "one",
+      "You said: one",
+      "two",
+      "You said: two",
+    ]);
   });
 
   it("joins a run already under way from its first event", async () => {
@@ -116,7 +141,10 @@ describe("threads.joinStream", () => {
       // state_update has no run_done to stop on: stop at the values holding the reply.
       const abort = new AbortController();
       const parts: Part[] = [];
-      for await (const part of client.threads.joinStream(thread.thread_id, { streamMode: "state_update", signal: abort.signal })) {
+      for await (const part of client.threads.joinStream(thread.thread_id, {
+        streamMode: "state_update",
+        signal: abort.signal,
+      })) {
         parts.push(part as Part);
         if (part.event === "values" && (part.data as { messages: unknown[] }).messages.length === 2) break;
       }
@@ -142,7 +170,9 @@ describe("threads.joinStream", () => {
     const rest = await readThread(thread.thread_id, 2, { lastEventId: middle.id });
     expect(rest.map((p) => p.id)).toEqual(everything.slice(4).map((p) => p.id));
     // The runs' results, as a reader of the thread stream sees them: (1+1)*2 = 4, then (5+1)*2 = 12.
-    const counts = [...byRun(everything).values()].map((events) => events.filter((e) => e.event === "values").at(-1)!.data.count);
+    const counts = [...byRun(everything).values()].map(
+      (events) => events.filter((e) => e.event === "values").at(-1)!.data.count,
+    );
     expect(counts).toEqual([4, 12]);
   });
 

@@ -31,7 +31,9 @@ describe("GET /openapi.json", () => {
       expect(op, `${route.method} ${route.path}`).toBeDefined();
       expect(ids.has(op.operationId)).toBe(false);
       ids.add(op.operationId);
-      const pathParams = op.parameters.filter((p: { in: string }) => p.in === "path").map((p: { name: string }) => p.name);
+      const pathParams = op.parameters
+        .filter((p: { in: string }) => p.in === "path")
+        .map((p: { name: string }) => p.name);
       expect(pathParams).toEqual([...route.path.matchAll(/:(\w+)/g)].map((m) => m[1]));
     }
     const documented = Object.values(doc.paths).reduce((n: number, methods: any) => n + Object.keys(methods).length, 0);
@@ -47,7 +49,11 @@ describe("GET /openapi.json", () => {
     expect(createRun.responses["200"].content["text/event-stream"]).toBeDefined();
     const listRuns = doc.paths["/threads/{thread_id}/runs"].get;
     expect(listRuns.parameters.find((p: { name: string }) => p.name === "status").schema.enum).toContain("interrupted");
-    expect(doc.paths["/store/items"].put.requestBody.content["application/json"].schema.required).toEqual(["namespace", "key", "value"]);
+    expect(doc.paths["/store/items"].put.requestBody.content["application/json"].schema.required).toEqual([
+      "namespace",
+      "key",
+      "value",
+    ]);
   });
 
   it("is the schema the server enforces: a body without a documented required field answers 422 naming it", async () => {
@@ -63,11 +69,16 @@ describe("GET /openapi.json", () => {
     };
     let checked = 0;
     for (const route of routes) {
-      const schema = doc.paths[openApiPath(route.path)][route.method.toLowerCase()].requestBody?.content["application/json"].schema;
+      const schema =
+        doc.paths[openApiPath(route.path)][route.method.toLowerCase()].requestBody?.content["application/json"].schema;
       const required: string[] = schema?.required ?? [];
       if (required.length === 0 || /:(checkpoint_id|namespace)/.test(route.path)) continue;
       const url = system.url + route.path.replace(/:(\w+)/g, (_m, name: string) => ids[name]);
-      const response = await fetch(url, { method: route.method, headers: { "content-type": "application/json" }, body: "{}" });
+      const response = await fetch(url, {
+        method: route.method,
+        headers: { "content-type": "application/json" },
+        body: "{}",
+      });
       expect(response.status, `${route.method} ${route.path}`).toBe(422);
       const loc = ((await response.json()) as any).detail.flatMap((d: { loc: string[] }) => d.loc);
       expect(loc, `${route.method} ${route.path}`).toContain(required[0]);

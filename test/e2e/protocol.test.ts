@@ -14,10 +14,16 @@ beforeAll(async () => ({ system, client } = await localServer({ platformOptions:
 afterAll(() => system?.close());
 
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(`${system.url}${path}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+  fetch(`${system.url}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
 
 /** Raw SSE frames of a response, parsed as the SDK would. */
-async function frames(response: Response): Promise<{ event?: string; data?: unknown; id?: string; comment?: string }[]> {
+async function frames(
+  response: Response,
+): Promise<{ event?: string; data?: unknown; id?: string; comment?: string }[]> {
   const text = await response.text();
   return text
     .split("\n\n")
@@ -37,7 +43,10 @@ async function frames(response: Response): Promise<{ event?: string; data?: unkn
 describe("SSE on the wire", () => {
   it("has the platform's headers, metadata first with exactly the run id and attempt, ids from 0, and no end event", async () => {
     const thread = await client.threads.create();
-    const response = await post(`/threads/${thread.thread_id}/runs/stream`, { assistant_id: "simple", input: { count: 1 } });
+    const response = await post(`/threads/${thread.thread_id}/runs/stream`, {
+      assistant_id: "simple",
+      input: { count: 1 },
+    });
     expect(response.headers.get("content-type")).toBe("text/event-stream");
     expect(response.headers.get("cache-control")).toBe("no-cache");
     const location = response.headers.get("content-location")!;
@@ -56,16 +65,24 @@ describe("SSE on the wire", () => {
     const run = await client.runs.create(thread.thread_id, "simple", { input: { count: 1 } });
     await client.runs.join(thread.thread_id, run.run_id);
     const path = `/threads/${thread.thread_id}/runs/${run.run_id}/stream`;
-    const all = (await frames(await fetch(`${system.url}${path}`, { headers: { "last-event-id": "-1" } }))).filter((f) => !f.comment);
+    const all = (await frames(await fetch(`${system.url}${path}`, { headers: { "last-event-id": "-1" } }))).filter(
+      (f) => !f.comment,
+    );
     expect(all.map((f) => f.event)).toEqual(["metadata", "values", "values", "values"]);
-    const rest = (await frames(await fetch(`${system.url}${path}`, { headers: { "last-event-id": "1" } }))).filter((f) => !f.comment);
+    const rest = (await frames(await fetch(`${system.url}${path}`, { headers: { "last-event-id": "1" } }))).filter(
+      (f) => !f.comment,
+    );
     expect(rest.map((f) => f.id)).toEqual(["2", "3"]);
   });
 
   it("sends heartbeat comments while a stream is quiet", async () => {
     const thread = await client.threads.create();
     // A slow reply in values mode: nothing to send for ~1 s while the model "thinks".
-    const response = await post(`/threads/${thread.thread_id}/runs/stream`, { assistant_id: "agent", input: human("slow quiet one"), stream_mode: ["values"] });
+    const response = await post(`/threads/${thread.thread_id}/runs/stream`, {
+      assistant_id: "agent",
+      input: human("slow quiet one"),
+      stream_mode: ["values"],
+    });
     const all = await frames(response);
     expect(all.filter((f) => f.comment === "heartbeat").length).toBeGreaterThan(0);
     expect(all.filter((f) => !f.comment).at(-1)?.event).toBe("values");
@@ -74,14 +91,23 @@ describe("SSE on the wire", () => {
   it("names subgraph events mode|namespace when stream_subgraphs is on, and only then", async () => {
     const thread = await client.threads.create();
     const parts = [];
-    for await (const part of client.runs.stream(thread.thread_id, "nested", { input: { text: "a" }, streamMode: ["updates"], streamSubgraphs: true })) parts.push(part);
+    for await (const part of client.runs.stream(thread.thread_id, "nested", {
+      input: { text: "a" },
+      streamMode: ["updates"],
+      streamSubgraphs: true,
+    }))
+      parts.push(part);
     const names = parts.map((p) => p.event);
     expect(names).toContain("updates");
     const child = names.filter((n) => n.startsWith("updates|"));
     expect(child.length).toBe(2); // the subgraph's two nodes
     expect(child[0]).toMatch(/^updates\|inner:[0-9a-f-]{36}$/);
     const flat = [];
-    for await (const part of client.runs.stream(thread.thread_id, "nested", { input: { text: "b" }, streamMode: ["updates"] })) flat.push(part.event);
+    for await (const part of client.runs.stream(thread.thread_id, "nested", {
+      input: { text: "b" },
+      streamMode: ["updates"],
+    }))
+      flat.push(part.event);
     expect(flat.some((n) => n.includes("|"))).toBe(false);
   });
 });
@@ -90,14 +116,22 @@ describe("stream modes", () => {
   it("custom: what a node writes with config.writer", async () => {
     const thread = await client.threads.create();
     const parts = [];
-    for await (const part of client.runs.stream(thread.thread_id, "simple", { input: { count: 7 }, streamMode: ["custom"] })) parts.push(part);
+    for await (const part of client.runs.stream(thread.thread_id, "simple", {
+      input: { count: 7 },
+      streamMode: ["custom"],
+    }))
+      parts.push(part);
     expect(parts.filter((p) => p.event === "custom").map((p) => p.data)).toEqual([{ progress: "incrementing 7" }]);
   });
 
   it("events: LangChain stream events, alongside the other modes", async () => {
     const thread = await client.threads.create();
     const parts = [];
-    for await (const part of client.runs.stream(thread.thread_id, "agent", { input: human("hey"), streamMode: ["events", "values"] })) parts.push(part);
+    for await (const part of client.runs.stream(thread.thread_id, "agent", {
+      input: human("hey"),
+      streamMode: ["events", "values"],
+    }))
+      parts.push(part);
     const events = parts.filter((p) => p.event === "events").map((p) => p.data as { event: string; name: string });
     expect(events.some((e) => e.event === "on_chat_model_stream")).toBe(true);
     expect(events.some((e) => e.event === "on_chain_start" && e.name === "agent")).toBe(true);
@@ -107,13 +141,21 @@ describe("stream modes", () => {
   it("legacy messages mode: metadata, growing partials, then the complete messages", async () => {
     const thread = await client.threads.create();
     const parts = [];
-    for await (const part of client.runs.stream(thread.thread_id, "agent", { input: human("abc"), streamMode: ["messages"] })) parts.push(part);
+    for await (const part of client.runs.stream(thread.thread_id, "agent", {
+      input: human("abc"),
+      streamMode: ["messages"],
+    }))
+      parts.push(part);
     const names = parts.map((p) => p.event);
     expect(names).toContain("messages/metadata");
-    const partials = parts.filter((p) => p.event === "messages/partial").map((p) => (p.data as { content: string }[])[0].content);
+    const partials = parts
+      .filter((p) => p.event === "messages/partial")
+      .map((p) => (p.data as { content: string }[])[0].content);
     expect(partials[0]).toBe("Y");
     expect(partials[partials.length - 1]).toBe("You said: abc");
-    const complete = parts.filter((p) => p.event === "messages/complete").flatMap((p) => p.data as { type: string; content: string }[]);
+    const complete = parts
+      .filter((p) => p.event === "messages/complete")
+      .flatMap((p) => p.data as { type: string; content: string }[]);
     expect(complete.map((m) => [m.type, m.content])).toEqual([
       ["human", "abc"],
       ["ai", "You said: abc"],
@@ -148,7 +190,12 @@ describe("run options", () => {
     const response = await post(
       `/threads/${thread.thread_id}/runs/stream`,
       // About 140 characters at 50 ms each: 7 s of reply, so a loaded machine still cancels it well before its end.
-      { assistant_id: "agent", input: human(`slow ${"and long ".repeat(14)}reply to abandon`), stream_mode: ["messages-tuple"], on_disconnect: "cancel" },
+      {
+        assistant_id: "agent",
+        input: human(`slow ${"and long ".repeat(14)}reply to abandon`),
+        stream_mode: ["messages-tuple"],
+        on_disconnect: "cancel",
+      },
     );
     const runId = response.headers.get("content-location")!.split("/").pop()!;
     const reader = response.body!.getReader();
@@ -169,10 +216,15 @@ describe("run options", () => {
     expect(text).toMatch(/^\n{5,}\{/); // a newline every 100 ms (this server's heartbeat), then the values
     expect(JSON.parse(text).messages.at(-1).content).toBe("You said: slow reply, about two seconds of it");
     // Through the SDK (runs.wait, and join on a run under way) the newlines are invisible.
-    const values = (await client.runs.wait(thread.thread_id, "agent", { input: human("slow again") })) as { messages: { content: string }[] };
+    const values = (await client.runs.wait(thread.thread_id, "agent", { input: human("slow again") })) as {
+      messages: { content: string }[];
+    };
     expect(values.messages.at(-1)!.content).toBe("You said: slow again");
     const run = await client.runs.create(thread.thread_id, "agent", { input: human("slow, joined") });
-    expect(((await client.runs.join(thread.thread_id, run.run_id)) as { messages: { content: string }[] }).messages.at(-1)!.content).toBe("You said: slow, joined");
+    expect(
+      ((await client.runs.join(thread.thread_id, run.run_id)) as { messages: { content: string }[] }).messages.at(-1)!
+        .content,
+    ).toBe("You said: slow, joined");
   });
 
   it("on_disconnect: cancel stops a waited run when its client goes away", async () => {
@@ -194,7 +246,10 @@ describe("run options", () => {
     const thread = await client.threads.create();
     const run = await client.runs.create(thread.thread_id, "agent", { input: human("slow reply for the stop button") });
     await runReaches(client, thread.thread_id, run.run_id, ["running"]);
-    const stopped = await fetch(`${system.url}/threads/${thread.thread_id}/runs/${run.run_id}/stream?action=interrupt&wait=1`, { method: "POST" });
+    const stopped = await fetch(
+      `${system.url}/threads/${thread.thread_id}/runs/${run.run_id}/stream?action=interrupt&wait=1`,
+      { method: "POST" },
+    );
     expect(stopped.status).toBe(204);
     expect((await client.runs.get(thread.thread_id, run.run_id)).status).toBe("interrupted");
     expect((await client.threads.get(thread.thread_id)).status).not.toBe("busy");
@@ -206,7 +261,10 @@ describe("queue delivery", () => {
     const thread = await client.threads.create();
     const run = await client.runs.create(thread.thread_id, "simple", { input: { count: 1 } });
     // The queue already delivered it once; deliver the same message twice more, concurrently.
-    await Promise.all([executeRun(system.platform, { run_id: run.run_id, thread_id: thread.thread_id }), executeRun(system.platform, { run_id: run.run_id, thread_id: thread.thread_id })]);
+    await Promise.all([
+      executeRun(system.platform, { run_id: run.run_id, thread_id: thread.thread_id }),
+      executeRun(system.platform, { run_id: run.run_id, thread_id: thread.thread_id }),
+    ]);
     await client.runs.join(thread.thread_id, run.run_id);
     const events = await system.platform.events.read(run.run_id, -1);
     expect(events.filter((e) => e.event === "metadata")).toHaveLength(1);

@@ -7,7 +7,16 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client } from "@langchain/langgraph-sdk";
-import { Annotation, Command, END, GraphInterrupt, RemoteException, START, StateGraph, type StateSnapshot } from "@langchain/langgraph";
+import {
+  Annotation,
+  Command,
+  END,
+  GraphInterrupt,
+  RemoteException,
+  START,
+  StateGraph,
+  type StateSnapshot,
+} from "@langchain/langgraph";
 import { RemoteGraph } from "@langchain/langgraph/remote";
 import type { LocalSystem } from "../../lib/local/start.js";
 import { collect, localServer } from "../helpers/sdk.js";
@@ -42,7 +51,11 @@ async function streamUntilThrow(stream: AsyncIterable<unknown>): Promise<{ chunk
   return { chunks, error: undefined };
 }
 
-async function history(graph: RemoteGraph, config: object, options?: Parameters<RemoteGraph["getStateHistory"]>[1]): Promise<StateSnapshot[]> {
+async function history(
+  graph: RemoteGraph,
+  config: object,
+  options?: Parameters<RemoteGraph["getStateHistory"]>[1],
+): Promise<StateSnapshot[]> {
   return collect(graph.getStateHistory(config, options));
 }
 
@@ -51,7 +64,10 @@ describe("invoke", () => {
     const config = onNewThread();
     expect(await simple.invoke({ count: 1 }, config)).toEqual({ count: 4, trail: ["increment", "double"] });
     // Same thread: the trail reducer appends to what the first run left.
-    expect(await simple.invoke({ count: 10 }, config)).toEqual({ count: 22, trail: ["increment", "double", "increment", "double"] });
+    expect(await simple.invoke({ count: 10 }, config)).toEqual({
+      count: 22,
+      trail: ["increment", "double", "increment", "double"],
+    });
 
     const thread = await client.threads.get(config.configurable.thread_id);
     expect(thread.status).toBe("idle");
@@ -67,7 +83,10 @@ describe("invoke", () => {
       count: 18,
       trail: ["increment", "double"],
     });
-    expect(await simple.withConfig({ configurable: { step: 2 } }).invoke({ count: 1 })).toEqual({ count: 6, trail: ["increment", "double"] });
+    expect(await simple.withConfig({ configurable: { step: 2 } }).invoke({ count: 1 })).toEqual({
+      count: 6,
+      trail: ["increment", "double"],
+    });
   });
 
   it("rejects with a RemoteException carrying the graph's error when the run fails; the thread takes a retry at once", async () => {
@@ -100,12 +119,16 @@ describe("stream", () => {
 
   it('streamMode "updates" (and the default): one {node: update} per node, in order', async () => {
     const expected = [{ increment: { count: 3, trail: ["increment"] } }, { double: { count: 6, trail: ["double"] } }];
-    expect(await collect(await simple.stream({ count: 2 }, { ...onNewThread(), streamMode: "updates" }))).toEqual(expected);
+    expect(await collect(await simple.stream({ count: 2 }, { ...onNewThread(), streamMode: "updates" }))).toEqual(
+      expected,
+    );
     expect(await collect(await simple.stream({ count: 2 }, onNewThread()))).toEqual(expected);
   });
 
   it('streamMode ["values", "updates"]: [mode, chunk] pairs, interleaved as the graph steps', async () => {
-    const chunks = await collect(await simple.stream({ count: 2 }, { ...onNewThread(), streamMode: ["values", "updates"] }));
+    const chunks = await collect(
+      await simple.stream({ count: 2 }, { ...onNewThread(), streamMode: ["values", "updates"] }),
+    );
     expect(chunks).toEqual([
       ["values", { count: 2, trail: [] }],
       ["updates", { increment: { count: 3, trail: ["increment"] } }],
@@ -117,16 +140,21 @@ describe("stream", () => {
 
   it('streamMode "messages": the reply token by token as [chunk, metadata], before the node\'s update', async () => {
     const config = onNewThread();
-    const parts = (await collect(await agent.stream(human("hello remote"), { ...config, streamMode: ["messages", "updates"] }))) as [
-      string,
-      unknown,
-    ][];
+    const parts = (await collect(
+      await agent.stream(human("hello remote"), { ...config, streamMode: ["messages", "updates"] }),
+    )) as [string, unknown][];
     const modes = parts.map(([mode]) => mode);
-    const tokens = parts.filter(([mode]) => mode === "messages").map(([, data]) => data as [Message & { id: string }, Record<string, unknown>]);
+    const tokens = parts
+      .filter(([mode]) => mode === "messages")
+      .map(([, data]) => data as [Message & { id: string }, Record<string, unknown>]);
     expect(tokens.map(([chunk]) => chunk.content)).toEqual([..."You said: hello remote"]); // one chunk per character
     expect(new Set(tokens.map(([chunk]) => chunk.id)).size).toBe(1);
     for (const [, metadata] of tokens) {
-      expect(metadata).toMatchObject({ langgraph_node: "agent", thread_id: config.configurable.thread_id, graph_id: "agent" });
+      expect(metadata).toMatchObject({
+        langgraph_node: "agent",
+        thread_id: config.configurable.thread_id,
+        graph_id: "agent",
+      });
     }
     // Every token arrives before the agent node's update, which carries the whole reply.
     expect(modes.indexOf("updates")).toBe(modes.length - 1);
@@ -135,14 +163,15 @@ describe("stream", () => {
   });
 
   it('streamMode "custom": what nodes write with config.writer', async () => {
-    expect(await collect(await simple.stream({ count: 7 }, { ...onNewThread(), streamMode: "custom" }))).toEqual([{ progress: "incrementing 7" }]);
+    expect(await collect(await simple.stream({ count: 7 }, { ...onNewThread(), streamMode: "custom" }))).toEqual([
+      { progress: "incrementing 7" },
+    ]);
   });
 
   it("subgraphs: true yields [namespace, chunk], the subgraph's own steps under its node's namespace", async () => {
-    const chunks = (await collect(await nested.stream({ text: "hi" }, { ...onNewThread(), streamMode: "updates", subgraphs: true }))) as [
-      string[],
-      unknown,
-    ][];
+    const chunks = (await collect(
+      await nested.stream({ text: "hi" }, { ...onNewThread(), streamMode: "updates", subgraphs: true }),
+    )) as [string[], unknown][];
     expect(chunks.map(([, update]) => update)).toEqual([
       { shout: { text: "HI" } },
       { exclaim: { text: "HI!" } },
@@ -190,7 +219,9 @@ describe("state", () => {
       ["loop", 0, ["increment"], { count: 1, trail: [] }],
       ["input", -1, ["__start__"], { count: 0, trail: [] }],
     ]);
-    expect(all[0].config.configurable?.checkpoint_id).toBe((await simple.getState(config)).config.configurable?.checkpoint_id);
+    expect(all[0].config.configurable?.checkpoint_id).toBe(
+      (await simple.getState(config)).config.configurable?.checkpoint_id,
+    );
     // Each snapshot's parent is the next one down.
     for (let i = 0; i + 1 < all.length; i++) {
       expect(all[i].parentConfig?.configurable?.checkpoint_id).toBe(all[i + 1].config.configurable?.checkpoint_id);
@@ -224,21 +255,32 @@ describe("state", () => {
 describe("interrupts", () => {
   it("stream stops at interrupt() with a GraphInterrupt; an immediate Command({resume}) finishes the run", async () => {
     const config = onNewThread();
-    const { chunks, error } = await streamUntilThrow(await agent.stream(human("please approve the refund"), { ...config, streamMode: "values" }));
+    const { chunks, error } = await streamUntilThrow(
+      await agent.stream(human("please approve the refund"), { ...config, streamMode: "values" }),
+    );
     expect(chunks).toHaveLength(1);
-    expect((chunks[0] as { messages: Message[] }).messages.map((m) => [m.type, m.content])).toEqual([["human", "please approve the refund"]]);
+    expect((chunks[0] as { messages: Message[] }).messages.map((m) => [m.type, m.content])).toEqual([
+      ["human", "please approve the refund"],
+    ]);
     expect(error).toBeInstanceOf(GraphInterrupt);
-    expect((error as GraphInterrupt).interrupts.map((i) => i.value)).toEqual([{ question: "Do you approve?", request: "please approve the refund" }]);
+    expect((error as GraphInterrupt).interrupts.map((i) => i.value)).toEqual([
+      { question: "Do you approve?", request: "please approve the refund" },
+    ]);
 
     // Resume at once, as a RemoteGraph user does: the thread must already be free and hold the interrupt.
-    const resumed = await collect(await agent.stream(new Command({ resume: "yes" }), { ...config, streamMode: "updates" }));
+    const resumed = await collect(
+      await agent.stream(new Command({ resume: "yes" }), { ...config, streamMode: "updates" }),
+    );
     expect(resumed).toHaveLength(1);
-    expect((resumed[0] as { approval: { messages: Message[] } }).approval.messages.map((m) => [m.type, m.content])).toEqual([
-      ["ai", "Approved: done."],
-    ]);
+    expect(
+      (resumed[0] as { approval: { messages: Message[] } }).approval.messages.map((m) => [m.type, m.content]),
+    ).toEqual([["ai", "Approved: done."]]);
     const state = await agent.getState(config);
     expect(state.next).toEqual([]);
-    expect((state.values as { messages: Message[] }).messages.map((m) => m.content)).toEqual(["please approve the refund", "Approved: done."]);
+    expect((state.values as { messages: Message[] }).messages.map((m) => m.content)).toEqual([
+      "please approve the refund",
+      "Approved: done.",
+    ]);
   });
 
   it("invoke rejects with the GraphInterrupt; getState shows the pending task and its interrupt; invoke(Command) resumes", async () => {
@@ -253,7 +295,10 @@ describe("interrupts", () => {
     const paused = await agent.getState(config);
     expect(paused.next).toEqual(["approval"]);
     expect(paused.tasks.map((t) => [t.name, t.interrupts])).toEqual([
-      ["approval", [{ interrupt_id: interruptId, value: { question: "Do you approve?", request: "please approve the trip" } }]],
+      [
+        "approval",
+        [{ interrupt_id: interruptId, value: { question: "Do you approve?", request: "please approve the trip" } }],
+      ],
     ]);
     expect((await client.threads.get(config.configurable.thread_id)).status).toBe("interrupted");
 
@@ -265,7 +310,9 @@ describe("interrupts", () => {
   it("interruptBefore stops before the node with a GraphInterrupt; invoke(null) runs the rest", async () => {
     const gated = new RemoteGraph({ graphId: "simple", url: system.url, interruptBefore: ["double"] });
     const config = onNewThread();
-    const { chunks, error } = await streamUntilThrow(await gated.stream({ count: 1 }, { ...config, streamMode: "updates" }));
+    const { chunks, error } = await streamUntilThrow(
+      await gated.stream({ count: 1 }, { ...config, streamMode: "updates" }),
+    );
     expect(chunks).toEqual([{ increment: { count: 2, trail: ["increment"] } }]);
     expect(error).toBeInstanceOf(GraphInterrupt);
 
@@ -294,9 +341,16 @@ describe("RemoteGraph as a node of a local graph", () => {
       .compile();
 
   it("runs the remote graph on the local state, and its steps stream under the node's namespace", async () => {
-    expect(await parent().invoke({ count: 0 })).toEqual({ count: 16, trail: ["increment", "double"], label: "16:increment,double" });
+    expect(await parent().invoke({ count: 0 })).toEqual({
+      count: 16,
+      trail: ["increment", "double"],
+      label: "16:increment,double",
+    });
 
-    const chunks = (await collect(await parent().stream({ count: 0 }, { streamMode: "updates", subgraphs: true }))) as [string[], unknown][];
+    const chunks = (await collect(await parent().stream({ count: 0 }, { streamMode: "updates", subgraphs: true }))) as [
+      string[],
+      unknown,
+    ][];
     expect(chunks.map(([, update]) => update)).toEqual([
       { pre: { count: 7 } },
       { increment: { count: 8, trail: ["increment"] } },
@@ -314,7 +368,11 @@ describe("graph structure", () => {
   it("getGraphAsync draws the remote graph's nodes and edges; getSubgraphsAsync lists its subgraphs", async () => {
     const drawn = await simple.getGraphAsync();
     expect(Object.keys(drawn.nodes).sort()).toEqual(["__end__", "__start__", "double", "increment"]);
-    expect(drawn.edges.map((e) => `${e.source}->${e.target}`).sort()).toEqual(["__start__->increment", "double->__end__", "increment->double"]);
+    expect(drawn.edges.map((e) => `${e.source}->${e.target}`).sort()).toEqual([
+      "__start__->increment",
+      "double->__end__",
+      "increment->double",
+    ]);
 
     const subgraphs = await collect(nested.getSubgraphsAsync());
     expect(subgraphs.map(([ns]) => ns)).toEqual(["inner"]);

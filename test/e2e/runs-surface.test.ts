@@ -47,23 +47,44 @@ describe("stateless runs", () => {
     // The metadata event is {run_id, attempt}, as on the official server: the thread id comes from Content-Location.
     let metadata: { run_id: string; thread_id?: string } = { run_id: "" };
     const onRunCreated = (created: { run_id: string; thread_id?: string }) => (metadata = created);
-    const parts = await collect(client.runs.stream(null, "simple", { input: { count: 1 }, streamMode: "values", onCompletion: "keep", onRunCreated } as never));
-    expect((parts as { event: string; data: unknown }[]).filter((p) => p.event === "values").at(-1)!.data).toMatchObject({ count: 4 });
-    await until(async () => (await client.threads.get(metadata.thread_id!)).status === "idle", "the kept thread to be idle");
+    const parts = await collect(
+      client.runs.stream(null, "simple", {
+        input: { count: 1 },
+        streamMode: "values",
+        onCompletion: "keep",
+        onRunCreated,
+      } as never),
+    );
+    expect(
+      (parts as { event: string; data: unknown }[]).filter((p) => p.event === "values").at(-1)!.data,
+    ).toMatchObject({ count: 4 });
+    await until(
+      async () => (await client.threads.get(metadata.thread_id!)).status === "idle",
+      "the kept thread to be idle",
+    );
     expect((await client.threads.getState(metadata.thread_id!)).values).toMatchObject({ count: 4 });
   });
 
   it("gives the events of a run whose thread is deleted a day to live (DynamoDB TTL), and a kept thread's none", async () => {
     const events = tableNamesWithPrefix("lambdagraph").events;
     const expiries = async (runId: string) => {
-      const { Items } = await system.platform.client.send(new QueryCommand({ TableName: events, KeyConditionExpression: "pk = :r", ExpressionAttributeValues: { ":r": runId } }));
+      const { Items } = await system.platform.client.send(
+        new QueryCommand({
+          TableName: events,
+          KeyConditionExpression: "pk = :r",
+          ExpressionAttributeValues: { ":r": runId },
+        }),
+      );
       expect(Items?.length).toBeGreaterThan(0);
       return Items!.map((item) => item.expires_at as number | undefined);
     };
-    const runIdOf = (parts: unknown[]) => ((parts as { event: string; data: { run_id: string } }[]).find((p) => p.event === "metadata")!.data.run_id);
+    const runIdOf = (parts: unknown[]) =>
+      (parts as { event: string; data: { run_id: string } }[]).find((p) => p.event === "metadata")!.data.run_id;
     const start = Math.floor(Date.now() / 1000);
     const deleted = runIdOf(await collect(client.runs.stream(null, "simple", { input: { count: 1 } })));
-    const kept = runIdOf(await collect(client.runs.stream(null, "simple", { input: { count: 1 }, onCompletion: "keep" } as never)));
+    const kept = runIdOf(
+      await collect(client.runs.stream(null, "simple", { input: { count: 1 }, onCompletion: "keep" } as never)),
+    );
     for (const expiry of await expiries(deleted)) {
       expect(expiry).toBeGreaterThanOrEqual(start + DELETED_THREAD_EVENTS_TTL_SECONDS);
       expect(expiry).toBeLessThanOrEqual(Math.floor(Date.now() / 1000) + DELETED_THREAD_EVENTS_TTL_SECONDS);
@@ -90,7 +111,9 @@ describe("stateless runs", () => {
 describe("managing runs", () => {
   it("deletes a finished run (404 after) but refuses a running one (409)", async () => {
     const thread = await client.threads.create();
-    const running = await client.runs.create(thread.thread_id, "agent", { input: human("slow: a reply that takes a while to write out") });
+    const running = await client.runs.create(thread.thread_id, "agent", {
+      input: human("slow: a reply that takes a while to write out"),
+    });
     await runReaches(client, thread.thread_id, running.run_id, ["running"]);
     expect(await status(client.runs.delete(thread.thread_id, running.run_id))).toBe(409);
     await client.runs.cancel(thread.thread_id, running.run_id, true);
@@ -102,8 +125,12 @@ describe("managing runs", () => {
   it("cancelMany stops the given runs of a thread, or every running run by status", async () => {
     const a = await client.threads.create();
     const b = await client.threads.create();
-    const runA = await client.runs.create(a.thread_id, "agent", { input: human("slow: one two three four five six seven") });
-    const runB = await client.runs.create(b.thread_id, "agent", { input: human("slow: one two three four five six seven") });
+    const runA = await client.runs.create(a.thread_id, "agent", {
+      input: human("slow: one two three four five six seven"),
+    });
+    const runB = await client.runs.create(b.thread_id, "agent", {
+      input: human("slow: one two three four five six seven"),
+    });
     await runReaches(client, a.thread_id, runA.run_id, ["running"]);
     await client.runs.cancelMany({ threadId: a.thread_id, runIds: [runA.run_id] });
     expect((await runReaches(client, a.thread_id, runA.run_id, ["interrupted", "success"])).status).toBe("interrupted");
@@ -122,9 +149,17 @@ describe("managing runs", () => {
 
   it("POSTs the finished run with its values to the webhook", async () => {
     const thread = await client.threads.create();
-    const run = await client.runs.create(thread.thread_id, "simple", { input: { count: 2 }, webhook: `${hookUrl}/done` });
+    const run = await client.runs.create(thread.thread_id, "simple", {
+      input: { count: 2 },
+      webhook: `${hookUrl}/done`,
+    });
     await until(() => received.some((r) => r.run_id === run.run_id), "the webhook");
-    expect(received.find((r) => r.run_id === run.run_id)).toMatchObject({ run_id: run.run_id, thread_id: thread.thread_id, status: "success", values: { count: 6 } });
+    expect(received.find((r) => r.run_id === run.run_id)).toMatchObject({
+      run_id: run.run_id,
+      thread_id: thread.thread_id,
+      status: "success",
+      values: { count: 6 },
+    });
   });
 
   it("refuses a malformed webhook or too long a delay with 422 naming the field", async () => {
@@ -135,7 +170,10 @@ describe("managing runs", () => {
       [{ assistant_id: "simple", after_seconds: 100_000 }, "after_seconds"],
       [{ assistant_id: "simple", after_seconds: -1 }, "after_seconds"],
     ] as const) {
-      const res = await fetch(`${system.url}/threads/${thread.thread_id}/runs`, { method: "POST", body: JSON.stringify(body) });
+      const res = await fetch(`${system.url}/threads/${thread.thread_id}/runs`, {
+        method: "POST",
+        body: JSON.stringify(body),
+      });
       expect(res.status).toBe(422);
       expect(JSON.stringify(await res.json())).toContain(field);
     }
@@ -150,7 +188,11 @@ describe("store", () => {
     await client.store.putItem(["prefs", "alice"], "theme", { color: "dark", size: 2 });
     await client.store.putItem(["prefs", "alice"], "lang", { code: "fr", size: 1 });
     await client.store.putItem(["prefs", "bob"], "theme", { color: "light", size: 3 });
-    expect(await client.store.getItem(["prefs", "alice"], "theme")).toMatchObject({ namespace: ["prefs", "alice"], key: "theme", value: { color: "dark", size: 2 } });
+    expect(await client.store.getItem(["prefs", "alice"], "theme")).toMatchObject({
+      namespace: ["prefs", "alice"],
+      key: "theme",
+      value: { color: "dark", size: 2 },
+    });
     expect(await client.store.getItem(["prefs", "alice"], "missing")).toBeNull();
 
     const all = await client.store.searchItems(["prefs"], { limit: 10 });
@@ -160,7 +202,12 @@ describe("store", () => {
     expect((await client.store.searchItems(["prefs", "alice"], { limit: 1, offset: 1 })).items).toHaveLength(1);
 
     const namespaces = await client.store.listNamespaces({ prefix: ["prefs"] });
-    expect(namespaces.namespaces).toEqual(expect.arrayContaining([["prefs", "alice"], ["prefs", "bob"]]));
+    expect(namespaces.namespaces).toEqual(
+      expect.arrayContaining([
+        ["prefs", "alice"],
+        ["prefs", "bob"],
+      ]),
+    );
     expect((await client.store.listNamespaces({ prefix: ["prefs"], maxDepth: 1 })).namespaces).toEqual([["prefs"]]);
 
     await client.store.deleteItem(["prefs", "alice"], "theme");
@@ -171,17 +218,25 @@ describe("store", () => {
     const thread = await client.threads.create();
     const config = { configurable: { user_id: "carol" } };
     await client.runs.wait(thread.thread_id, "memory", { input: { note: "likes tea" }, config });
-    const out = (await client.runs.wait(thread.thread_id, "memory", { input: { note: "lives in Lyon" }, config })) as { notes: string[] };
+    const out = (await client.runs.wait(thread.thread_id, "memory", { input: { note: "lives in Lyon" }, config })) as {
+      notes: string[];
+    };
     expect(out.notes.sort()).toEqual(["likes tea", "lives in Lyon"]);
     const items = await client.store.searchItems(["notes", "carol"]);
     expect(items.items.map((i) => i.value.text).sort()).toEqual(["likes tea", "lives in Lyon"]);
   });
 
   it("answers bad input with 422 naming the field", async () => {
-    const res = await fetch(`${system.url}/store/items`, { method: "PUT", body: JSON.stringify({ namespace: ["a.b"], key: "k", value: {} }) });
+    const res = await fetch(`${system.url}/store/items`, {
+      method: "PUT",
+      body: JSON.stringify({ namespace: ["a.b"], key: "k", value: {} }),
+    });
     expect(res.status).toBe(422);
     expect(JSON.stringify(await res.json())).toContain("namespace");
-    const search = await fetch(`${system.url}/store/items/search`, { method: "POST", body: JSON.stringify({ limit: "ten" }) });
+    const search = await fetch(`${system.url}/store/items/search`, {
+      method: "POST",
+      body: JSON.stringify({ limit: "ten" }),
+    });
     expect(search.status).toBe(422);
   });
 });

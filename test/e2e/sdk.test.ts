@@ -31,17 +31,24 @@ describe("runs", () => {
   it("streams values, updates and tokens one by one, in order", async () => {
     const thread = await client.threads.create();
     const parts = await collect(
-      client.runs.stream(thread.thread_id, "agent", { input: human("hello there"), streamMode: ["values", "messages-tuple", "updates"] }),
+      client.runs.stream(thread.thread_id, "agent", {
+        input: human("hello there"),
+        streamMode: ["values", "messages-tuple", "updates"],
+      }),
     );
     const events = parts.map((p) => p.event);
     expect(events[0]).toBe("metadata");
     expect((parts[0].data as { run_id: string }).run_id).toBeTruthy();
     expect(events).toContain("values");
     expect(events).toContain("updates");
-    const tokens = parts.filter((p) => p.event === "messages").map((p) => (p.data as [{ content: string }, unknown])[0].content);
+    const tokens = parts
+      .filter((p) => p.event === "messages")
+      .map((p) => (p.data as [{ content: string }, unknown])[0].content);
     expect(tokens.length).toBe("You said: hello there".length); // one event per token
     expect(tokens.join("")).toBe("You said: hello there");
-    const lastValues = parts.filter((p) => p.event === "values").pop()!.data as { messages: { type: string; content: string }[] };
+    const lastValues = parts.filter((p) => p.event === "values").pop()!.data as {
+      messages: { type: string; content: string }[];
+    };
     expect(lastValues.messages.map((m) => [m.type, m.content])).toEqual([
       ["human", "hello there"],
       ["ai", "You said: hello there"],
@@ -72,7 +79,10 @@ describe("runs", () => {
 
   it("joinStream with lastEventId resumes exactly after that event", async () => {
     const thread = await client.threads.create();
-    const run = await client.runs.create(thread.thread_id, "agent", { input: human("count my tokens"), streamMode: ["messages-tuple"] });
+    const run = await client.runs.create(thread.thread_id, "agent", {
+      input: human("count my tokens"),
+      streamMode: ["messages-tuple"],
+    });
     const all = await collect(client.runs.joinStream(thread.thread_id, run.run_id, { lastEventId: "-1" }));
     expect(all[0].event).toBe("metadata");
     const ids = all.map((p) => Number(p.id));
@@ -104,9 +114,14 @@ describe("runs", () => {
     expect(paused.status).toBe("interrupted");
     const state = await client.threads.getState(thread.thread_id);
     expect(state.next).toEqual(["approval"]);
-    expect(state.tasks[0].interrupts[0].value).toEqual({ question: "Do you approve?", request: "please approve the refund" });
+    expect(state.tasks[0].interrupts[0].value).toEqual({
+      question: "Do you approve?",
+      request: "please approve the refund",
+    });
 
-    const resumed = (await client.runs.wait(thread.thread_id, "agent", { command: { resume: "yes" } })) as { messages: { content: string }[] };
+    const resumed = (await client.runs.wait(thread.thread_id, "agent", { command: { resume: "yes" } })) as {
+      messages: { content: string }[];
+    };
     expect(resumed.messages[resumed.messages.length - 1].content).toBe("Approved: done.");
     expect((await client.threads.get(thread.thread_id)).status).toBe("idle");
   });
@@ -126,7 +141,11 @@ describe("multitask and cancel", () => {
     // A slow reply (~4 s: 50 ms a character) keeps the winner running through the whole burst, even on a busy machine:
     // a request served after the winner finished is rightly accepted (the thread is free again).
     const results = await Promise.allSettled(
-      Array.from({ length: 20 }, (_, i) => client.runs.create(thread.thread_id, "agent", { input: human(`slow burst number ${i}, with a reply long enough to outlast the burst`) })),
+      Array.from({ length: 20 }, (_, i) =>
+        client.runs.create(thread.thread_id, "agent", {
+          input: human(`slow burst number ${i}, with a reply long enough to outlast the burst`),
+        }),
+      ),
     );
     const accepted = results.filter((r) => r.status === "fulfilled");
     const rejected = results.filter((r) => r.status === "rejected") as PromiseRejectedResult[];
@@ -140,21 +159,34 @@ describe("multitask and cancel", () => {
 
   it("runs enqueued runs one after another, in order", async () => {
     const thread = await client.threads.create();
-    const first = await client.runs.create(thread.thread_id, "agent", { input: human("slow first"), multitaskStrategy: "enqueue" });
-    const second = await client.runs.create(thread.thread_id, "agent", { input: human("second"), multitaskStrategy: "enqueue" });
+    const first = await client.runs.create(thread.thread_id, "agent", {
+      input: human("slow first"),
+      multitaskStrategy: "enqueue",
+    });
+    const second = await client.runs.create(thread.thread_id, "agent", {
+      input: human("second"),
+      multitaskStrategy: "enqueue",
+    });
     expect(second.status).toBe("pending");
     await client.runs.join(thread.thread_id, second.run_id);
     const firstRun = await client.runs.get(thread.thread_id, first.run_id);
     const secondRun = await client.runs.get(thread.thread_id, second.run_id);
     expect([firstRun.status, secondRun.status]).toEqual(["success", "success"]);
     const state = await client.threads.getState<{ messages: { content: string }[] }>(thread.thread_id);
-    expect(state.values.messages.map((m) => m.content)).toEqual(["slow first", "You said: slow first", "second", "You said: second"]);
+    expect(state.values.messages.map((m) => m.content)).toEqual([
+      "slow first",
+      "You said: slow first",
+      "second",
+      "You said: second",
+    ]);
   });
 
   it("cancels with interrupt: the run stops, keeps what it checkpointed, and the thread is free", async () => {
     const thread = await client.threads.create();
     await client.runs.wait(thread.thread_id, "simple", { input: { count: 1 } });
-    const run = await client.runs.create(thread.thread_id, "agent", { input: human("slow and steady wins the race eventually") });
+    const run = await client.runs.create(thread.thread_id, "agent", {
+      input: human("slow and steady wins the race eventually"),
+    });
     await runReaches(client, thread.thread_id, run.run_id, ["running"]);
     await client.runs.cancel(thread.thread_id, run.run_id, true, "interrupt");
     expect((await client.runs.get(thread.thread_id, run.run_id)).status).toBe("interrupted");
@@ -170,7 +202,9 @@ describe("multitask and cancel", () => {
     const thread = await client.threads.create();
     await client.runs.wait(thread.thread_id, "agent", { input: human("first message") });
     const before = await client.threads.getState(thread.thread_id);
-    const run = await client.runs.create(thread.thread_id, "agent", { input: human("slow second message that we roll back") });
+    const run = await client.runs.create(thread.thread_id, "agent", {
+      input: human("slow second message that we roll back"),
+    });
     await runReaches(client, thread.thread_id, run.run_id, ["running"]);
     await client.runs.cancel(thread.thread_id, run.run_id, true, "rollback");
     const after = await client.threads.getState(thread.thread_id);
@@ -183,9 +217,14 @@ describe("multitask and cancel", () => {
 
   it("interrupt strategy cancels the running run and starts the new one", async () => {
     const thread = await client.threads.create();
-    const first = await client.runs.create(thread.thread_id, "agent", { input: human("slow one that gets interrupted") });
+    const first = await client.runs.create(thread.thread_id, "agent", {
+      input: human("slow one that gets interrupted"),
+    });
     await runReaches(client, thread.thread_id, first.run_id, ["running"]);
-    const second = await client.runs.create(thread.thread_id, "agent", { input: human("urgent"), multitaskStrategy: "interrupt" });
+    const second = await client.runs.create(thread.thread_id, "agent", {
+      input: human("urgent"),
+      multitaskStrategy: "interrupt",
+    });
     await client.runs.join(thread.thread_id, second.run_id);
     expect((await client.runs.get(thread.thread_id, first.run_id)).status).toBe("interrupted");
     expect((await client.runs.get(thread.thread_id, second.run_id)).status).toBe("success");
@@ -200,27 +239,43 @@ describe("assistants and meta", () => {
     expect((await client.assistants.get(agent.assistant_id)).graph_id).toBe("agent");
     expect((await client.assistants.get("agent")).assistant_id).toBe(agent.assistant_id);
     const graph = await client.assistants.getGraph("agent");
-    expect((graph.nodes as { id: string }[]).map((n) => n.id)).toEqual(expect.arrayContaining(["agent", "tools", "approval"]));
+    expect((graph.nodes as { id: string }[]).map((n) => n.id)).toEqual(
+      expect.arrayContaining(["agent", "tools", "approval"]),
+    );
     expect(await client.assistants.getSchemas("agent")).toMatchObject({ graph_id: "agent" });
   });
 });
 
 describe("bad input", () => {
   const post = (path: string, body: unknown) =>
-    fetch(`${system.url}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: typeof body === "string" ? body : JSON.stringify(body) });
+    fetch(`${system.url}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: typeof body === "string" ? body : JSON.stringify(body),
+    });
 
   it("answers 422 naming the field, 404 for unknown ids, and never leaves a thread busy", async () => {
     const thread = await client.threads.create();
-    const badMode = await post(`/threads/${thread.thread_id}/runs`, { assistant_id: "agent", stream_mode: ["nonsense"] });
+    const badMode = await post(`/threads/${thread.thread_id}/runs`, {
+      assistant_id: "agent",
+      stream_mode: ["nonsense"],
+    });
     expect(badMode.status).toBe(422);
     expect(JSON.stringify(await badMode.json())).toContain("stream_mode");
-    const badType = await post(`/threads/${thread.thread_id}/runs`, { assistant_id: "agent", metadata: "not an object" });
+    const badType = await post(`/threads/${thread.thread_id}/runs`, {
+      assistant_id: "agent",
+      metadata: "not an object",
+    });
     expect(badType.status).toBe(422);
     expect(((await badType.json()) as { detail: { loc: string[] }[] }).detail[0].loc).toEqual(["body", "metadata"]);
     expect((await post(`/threads/${thread.thread_id}/runs`, "{not json")).status).toBe(422);
     expect((await post(`/threads/${thread.thread_id}/runs`, { assistant_id: "no-such-graph" })).status).toBe(404);
-    expect((await post(`/threads/01a21197-0000-7000-8000-000000000000/runs`, { assistant_id: "agent" })).status).toBe(404);
-    expect((await fetch(`${system.url}/threads/${thread.thread_id}/runs/01a21197-0000-7000-8000-000000000000`)).status).toBe(404);
+    expect((await post(`/threads/01a21197-0000-7000-8000-000000000000/runs`, { assistant_id: "agent" })).status).toBe(
+      404,
+    );
+    expect(
+      (await fetch(`${system.url}/threads/${thread.thread_id}/runs/01a21197-0000-7000-8000-000000000000`)).status,
+    ).toBe(404);
     expect((await fetch(`${system.url}/threads/nope`)).status).toBe(404);
     expect((await fetch(`${system.url}/no/such/route`)).status).toBe(404);
     // None of that left the thread busy.
@@ -230,7 +285,9 @@ describe("bad input", () => {
 
   it("a graph that throws gives an error event, a failed run and an error thread — and the thread runs again", async () => {
     const thread = await client.threads.create();
-    const bad = await collect(client.runs.stream(thread.thread_id, "agent", { input: human("please fail"), streamMode: ["values"] }));
+    const bad = await collect(
+      client.runs.stream(thread.thread_id, "agent", { input: human("please fail"), streamMode: ["values"] }),
+    );
     const error = bad.find((p) => p.event === "error");
     expect(error?.data).toEqual({ error: "Error", message: "The agent was asked to fail." });
     expect(bad[bad.length - 1].event).toBe("error"); // the stream closes after it: no `end` event

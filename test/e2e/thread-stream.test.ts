@@ -26,7 +26,9 @@ const kind = (m: Msg) => m.getType?.() ?? m.type;
 
 /** A ThreadStream on the agent graph, closed after the tests. */
 function agentThread(threadId?: string, options: { fetch?: typeof fetch } = {}): ThreadStream {
-  const thread = threadId ? client.threads.stream(threadId, { assistantId: "agent", ...options }) : client.threads.stream({ assistantId: "agent", ...options });
+  const thread = threadId
+    ? client.threads.stream(threadId, { assistantId: "agent", ...options })
+    : client.threads.stream({ assistantId: "agent", ...options });
   opened.push(thread);
   return thread as ThreadStream;
 }
@@ -41,12 +43,19 @@ function within<T>(ms: number, promise: Promise<T>): Promise<T> {
 }
 
 /** Every message the thread streams until its run ends: each one's text deltas as they arrived, and its text. */
-async function readMessages(thread: ThreadStream): Promise<{ node?: string; deltas: string[]; text: string; toolCalls: { name: string }[] }[]> {
+async function readMessages(
+  thread: ThreadStream,
+): Promise<{ node?: string; deltas: string[]; text: string; toolCalls: { name: string }[] }[]> {
   const read = [];
   for await (const message of thread.messages) {
     const deltas: string[] = [];
     for await (const delta of message.text) deltas.push(delta);
-    read.push({ node: message.node, deltas, text: await message.text, toolCalls: (await message.toolCalls) as { name: string }[] });
+    read.push({
+      node: message.node,
+      deltas,
+      text: await message.text,
+      toolCalls: (await message.toolCalls) as { name: string }[],
+    });
   }
   return read;
 }
@@ -86,12 +95,15 @@ describe("client.threads.stream()", () => {
     const toolCalls = (async () => {
       // The SDK yields a call when it starts and again when it finishes: keep the last word on each.
       const calls = new Map<string, { name: string; args: unknown; output: unknown }>();
-      for await (const call of thread.toolCalls) calls.set(call.callId, { name: call.name, args: call.args, output: await call.output });
+      for await (const call of thread.toolCalls)
+        calls.set(call.callId, { name: call.name, args: call.args, output: await call.output });
       return [...calls.values()];
     })();
     const messages = await readMessages(thread);
 
-    expect(await toolCalls).toEqual([{ name: "get_time", args: {}, output: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) }]);
+    expect(await toolCalls).toEqual([
+      { name: "get_time", args: {}, output: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) },
+    ]);
     expect(messages.map((m) => m.node)).toEqual(["agent", "tools", "agent"]);
     expect(messages[0].toolCalls.map((c) => c.name)).toEqual(["get_time"]);
     expect(messages[1].text).toMatch(/^\d{4}-\d\d-\d\dT/);
@@ -106,12 +118,18 @@ describe("client.threads.stream()", () => {
     expect(thread.interrupted).toBe(true);
     const interruptId = thread.interrupts[0]?.interruptId;
     expect(thread.interrupts).toEqual([
-      { interruptId: expect.stringMatching(/^[0-9a-f]{32}$/), namespace: [], payload: { question: "Do you approve?", request: "please approve the deploy" } },
+      {
+        interruptId: expect.stringMatching(/^[0-9a-f]{32}$/),
+        namespace: [],
+        payload: { question: "Do you approve?", request: "please approve the deploy" },
+      },
     ]);
     expect((await client.threads.get(thread.threadId)).status).toBe("interrupted");
 
     // An answer to an interrupt the thread is not waiting on is refused, and starts nothing.
-    const refused = await thread.input.respond({ namespace: [], interrupt_id: "0".repeat(32), response: "yes" }).catch((err: unknown) => err);
+    const refused = await thread.input
+      .respond({ namespace: [], interrupt_id: "0".repeat(32), response: "yes" })
+      .catch((err: unknown) => err);
     expect(refused).toBeInstanceOf(ProtocolError);
     expect((refused as ProtocolError).code).toBe("no_such_interrupt");
     expect(await client.runs.list(thread.threadId)).toHaveLength(1);
@@ -134,7 +152,10 @@ describe("client.threads.stream()", () => {
     expect(messages.map((m) => m.text)).toEqual(["You said: slow hello"]);
     expect(messages[0].deltas.join("")).toBe("You said: slow hello");
     expect(output.messages.map((m) => m.content)).toEqual(["slow hello", "You said: slow hello"]);
-    expect(((await first.output) as State).messages.map((m) => m.content)).toEqual(["slow hello", "You said: slow hello"]);
+    expect(((await first.output) as State).messages.map((m) => m.content)).toEqual([
+      "slow hello",
+      "You said: slow hello",
+    ]);
   });
 
   it("attached to a thread whose run has ended, replays that last run", async () => {
@@ -168,7 +189,8 @@ describe("client.threads.stream()", () => {
     const lifecycle = await thread.subscribe({ channels: ["lifecycle"] });
     await thread.run.start({ input: human("please fail") });
     const root: { event: string; error?: string }[] = [];
-    for await (const event of lifecycle) if (event.params.namespace.length === 0) root.push(event.params.data as { event: string; error?: string });
+    for await (const event of lifecycle)
+      if (event.params.namespace.length === 0) root.push(event.params.data as { event: string; error?: string });
     expect(root).toEqual([
       { event: "running", graph_name: "agent" },
       { event: "failed", graph_name: "agent", error: "The agent was asked to fail." },
@@ -197,12 +219,16 @@ describe("client.threads.stream()", () => {
       queue: system.platform.queue,
     });
     const app = createApp();
-    const otherFetch = ((input: string | URL | Request, init?: RequestInit) => app(new Request(input, init), other)) as typeof fetch;
+    const otherFetch = ((input: string | URL | Request, init?: RequestInit) =>
+      app(new Request(input, init), other)) as typeof fetch;
     const thread = agentThread(undefined, { fetch: otherFetch });
     const run_id = (await thread.run.start({ input: human("slow from afar") })).run_id!;
     const messages = await readMessages(thread);
     expect(messages.map((m) => m.text)).toEqual(["You said: slow from afar"]);
-    expect(((await thread.output) as State).messages.map((m) => m.content)).toEqual(["slow from afar", "You said: slow from afar"]);
+    expect(((await thread.output) as State).messages.map((m) => m.content)).toEqual([
+      "slow from afar",
+      "You said: slow from afar",
+    ]);
     expect(other.hub.since(run_id, -1)).toBeUndefined(); // never in the other process's memory
     expect(system.platform.hub.since(run_id, -1)).toBeDefined(); // it ran here
   });
@@ -212,12 +238,29 @@ describe("client.threads.stream()", () => {
     await thread.run.start({ input: human("count") });
     await thread.output;
     const read = async (since?: number) => {
-      const transport = new ProtocolSseTransportAdapter({ apiUrl: system.url, threadId: thread.threadId, maxReconnectAttempts: 0 });
-      const stream = transport.openEventStream({ channels: ["lifecycle", "values", "messages"], ...(since !== undefined ? { since } : {}) });
-      const events: { seq: number; event_id: string; method: string; params: { namespace: string[]; data: { event?: string } } }[] = [];
+      const transport = new ProtocolSseTransportAdapter({
+        apiUrl: system.url,
+        threadId: thread.threadId,
+        maxReconnectAttempts: 0,
+      });
+      const stream = transport.openEventStream({
+        channels: ["lifecycle", "values", "messages"],
+        ...(since !== undefined ? { since } : {}),
+      });
+      const events: {
+        seq: number;
+        event_id: string;
+        method: string;
+        params: { namespace: string[]; data: { event?: string } };
+      }[] = [];
       for await (const event of stream.events as AsyncIterable<(typeof events)[number]>) {
         events.push(event);
-        if (event.method === "lifecycle" && event.params.namespace.length === 0 && event.params.data.event === "completed") break;
+        if (
+          event.method === "lifecycle" &&
+          event.params.namespace.length === 0 &&
+          event.params.data.event === "completed"
+        )
+          break;
       }
       stream.close();
       await transport.close();
@@ -228,13 +271,17 @@ describe("client.threads.stream()", () => {
     expect(all.map((e) => e.seq)).toEqual([...all.map((e) => e.seq)].sort((a, b) => a - b));
     expect(new Set(all.map((e) => e.event_id)).size).toBe(all.length);
     const resumed = await read(all[4].seq);
-    expect(resumed.map((e) => [e.seq, e.event_id, e.method])).toEqual(all.slice(5).map((e) => [e.seq, e.event_id, e.method]));
+    expect(resumed.map((e) => [e.seq, e.event_id, e.method])).toEqual(
+      all.slice(5).map((e) => [e.seq, e.event_id, e.method]),
+    );
   });
 
   it("refuses a second run on a busy thread under multitaskStrategy reject", async () => {
     const thread = agentThread();
     await thread.run.start({ input: human("slow and steady"), multitaskStrategy: "reject" });
-    const refused = await thread.run.start({ input: human("me too"), multitaskStrategy: "reject" }).catch((err: unknown) => err);
+    const refused = await thread.run
+      .start({ input: human("me too"), multitaskStrategy: "reject" })
+      .catch((err: unknown) => err);
     expect(refused).toBeInstanceOf(ProtocolError);
     expect((refused as ProtocolError).message).toMatch(/already running/);
     await thread.output;
@@ -245,18 +292,30 @@ describe("client.threads.stream()", () => {
     const thread = agentThread();
     await thread.run.start({ input: human("hi") });
     await thread.output;
-    const { checkpoints } = (await thread.state.listCheckpoints({ limit: 10 })) as { checkpoints: { id: string; step: number }[] };
+    const { checkpoints } = (await thread.state.listCheckpoints({ limit: 10 })) as {
+      checkpoints: { id: string; step: number }[];
+    };
     const history = await client.threads.getHistory(thread.threadId, { limit: 10 });
     expect(checkpoints.map((c) => c.id)).toEqual(history.map((h) => h.checkpoint.checkpoint_id));
     expect(checkpoints.map((c) => c.step)).toEqual([1, 0, -1]);
-    const { tree } = (await thread.agent.getTree()) as { tree: { status: string; graph_name: string; children?: { graph_name: string; status: string }[] } };
-    expect(tree).toMatchObject({ status: "completed", graph_name: "agent", children: [{ graph_name: "agent", status: "completed" }] });
+    const { tree } = (await thread.agent.getTree()) as {
+      tree: { status: string; graph_name: string; children?: { graph_name: string; status: string }[] };
+    };
+    expect(tree).toMatchObject({
+      status: "completed",
+      graph_name: "agent",
+      children: [{ graph_name: "agent", status: "completed" }],
+    });
   });
 });
 
 describe("POST /threads/{id}/commands", () => {
   const post = (threadId: string, body: unknown) =>
-    fetch(`${system.url}/threads/${threadId}/commands`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    fetch(`${system.url}/threads/${threadId}/commands`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
 
   it("answers 422 for a malformed command, naming the field", async () => {
     const response = await post(crypto.randomUUID(), { id: "one", method: "run.start" });
@@ -266,7 +325,11 @@ describe("POST /threads/{id}/commands", () => {
 
   it("answers unknown_command for a method it does not know, and invalid_argument for bad params", async () => {
     const threadId = crypto.randomUUID();
-    expect(await (await post(threadId, { id: 7, method: "run.teleport", params: {} })).json()).toMatchObject({ type: "error", id: 7, error: "unknown_command" });
+    expect(await (await post(threadId, { id: 7, method: "run.teleport", params: {} })).json()).toMatchObject({
+      type: "error",
+      id: 7,
+      error: "unknown_command",
+    });
     expect(await (await post(threadId, { id: 8, method: "run.start", params: { input: {} } })).json()).toMatchObject({
       type: "error",
       id: 8,

@@ -33,7 +33,8 @@ describe("threads, the rest of the surface", () => {
       await client.threads.updateState(thread.thread_id, { values: { count: i % 3 === 0 ? 7 : 1 }, asNode: "double" });
       if (i % 3 === 0) matching.unshift(thread.thread_id);
     }
-    const page = (offset: number) => client.threads.search({ metadata: { tag }, values: { count: 7 }, limit: 2, offset });
+    const page = (offset: number) =>
+      client.threads.search({ metadata: { tag }, values: { count: 7 }, limit: 2, offset });
     const first = await page(0);
     const second = await page(2);
     expect(first.map((t) => t.thread_id)).toEqual(matching.slice(0, 2));
@@ -49,7 +50,8 @@ describe("threads, the rest of the surface", () => {
       (next) => async (args) => {
         const input = args.input as Record<string, unknown>;
         for (const name of ["UpdateExpression", "FilterExpression", "ConditionExpression", "KeyConditionExpression"]) {
-          if (typeof input[name] === "string") longest.expression = Math.max(longest.expression, Buffer.byteLength(input[name] as string));
+          if (typeof input[name] === "string")
+            longest.expression = Math.max(longest.expression, Buffer.byteLength(input[name] as string));
         }
         return next(args);
       },
@@ -64,9 +66,13 @@ describe("threads, the rest of the surface", () => {
       expect(patched.metadata).toEqual({ tag, kept: "yes", ...many });
       expect((await client.threads.get(thread.thread_id)).metadata).toEqual({ tag, kept: "yes", ...many });
       // key_350 is past what one filter expression holds: the other thread is told apart all the same.
-      expect((await client.threads.search({ metadata: { tag, ...many } })).map((t) => t.thread_id)).toEqual([thread.thread_id]);
+      expect((await client.threads.search({ metadata: { tag, ...many } })).map((t) => t.thread_id)).toEqual([
+        thread.thread_id,
+      ]);
       expect(await client.threads.count({ metadata: { tag, ...many } })).toBe(1);
-      expect((await client.threads.search({ metadata: { tag } })).map((t) => t.thread_id).sort()).toEqual([thread.thread_id, other.thread_id].sort());
+      expect((await client.threads.search({ metadata: { tag } })).map((t) => t.thread_id).sort()).toEqual(
+        [thread.thread_id, other.thread_id].sort(),
+      );
       expect(longest.expression).toBeGreaterThan(1000);
       expect(longest.expression).toBeLessThanOrEqual(4096);
     } finally {
@@ -80,7 +86,9 @@ describe("threads, the rest of the surface", () => {
     const copy = await client.threads.copy(thread.thread_id);
     expect(copy.thread_id).not.toBe(thread.thread_id);
     expect(copy.metadata).toMatchObject({ owner: "dana" });
-    expect((await client.threads.getState(copy.thread_id)).values).toEqual((await client.threads.getState(thread.thread_id)).values);
+    expect((await client.threads.getState(copy.thread_id)).values).toEqual(
+      (await client.threads.getState(thread.thread_id)).values,
+    );
     const history = await client.threads.getHistory(copy.thread_id, { limit: 100 });
     expect(history.length).toBe((await client.threads.getHistory(thread.thread_id, { limit: 100 })).length);
     await client.runs.wait(copy.thread_id, "simple", { input: { count: 10 } });
@@ -105,7 +113,10 @@ describe("threads, the rest of the surface", () => {
     expect(await client.threads.prune([kept.thread_id], { strategy: "keep_latest" })).toEqual({ pruned_count: 1 });
     expect(await client.threads.getHistory(kept.thread_id, { limit: 100 })).toHaveLength(1);
     expect((await client.threads.getState(kept.thread_id)).values).toEqual(before);
-    expect(await client.runs.wait(kept.thread_id, "simple", { input: { count: 0 } })).toMatchObject({ count: 2, trail: expect.arrayContaining(["double"]) });
+    expect(await client.runs.wait(kept.thread_id, "simple", { input: { count: 0 } })).toMatchObject({
+      count: 2,
+      trail: expect.arrayContaining(["double"]),
+    });
   });
 
   it("patchState merges metadata into the latest checkpoint's", async () => {

@@ -75,7 +75,11 @@ describe("the bundled functions", () => {
     expect(JSON.parse(created.body).metadata).toEqual({ source: "sample-event" });
 
     const search = await call({ ...withKey, rawPath: "/assistants/search", body: "{}" });
-    expect(JSON.parse(search.body).map((a: { graph_id: string }) => a.graph_id).sort()).toEqual(["agent", "memory", "nested", "simple"]);
+    expect(
+      JSON.parse(search.body)
+        .map((a: { graph_id: string }) => a.graph_id)
+        .sort(),
+    ).toEqual(["agent", "memory", "nested", "simple"]);
 
     const worker = (await import(pathToFileURL(built.worker.file).href)) as { handler: unknown };
     expect(typeof worker.handler).toBe("function");
@@ -92,7 +96,14 @@ describe("the API bundle of a project with http.app and ui", () => {
     const call = async (method: string, rawPath: string, body?: string) => {
       const out = new Captured();
       const headers = { ...sample.headers, host: "abc.lambda-url.us-east-1.on.aws", "x-api-key": "bundle-test-key" };
-      const event = { ...sample, headers, rawPath, rawQueryString: "", body, requestContext: { ...sample.requestContext, http: { ...sample.requestContext.http, method } } };
+      const event = {
+        ...sample,
+        headers,
+        rawPath,
+        rawQueryString: "",
+        body,
+        requestContext: { ...sample.requestContext, http: { ...sample.requestContext.http, method } },
+      };
       await handler(event, out, {} as Context);
       return out.text();
     };
@@ -108,6 +119,8 @@ describe("the API bundle of a project with http.app and ui", () => {
     expect(js.body).toContain("__LGUI_agent");
 
     expect((await call("POST", "/internal/truncate", "{}")).prelude.statusCode).toBe(404);
-    expect((await call("PUT", "/store/items", JSON.stringify({ namespace: ["a"], key: "k", value: {} }))).prelude.statusCode).toBe(404);
+    expect(
+      (await call("PUT", "/store/items", JSON.stringify({ namespace: ["a"], key: "k", value: {} }))).prelude.statusCode,
+    ).toBe(404);
   }, 120_000);
 });

@@ -34,7 +34,12 @@ class RecordingQueue implements RunQueue {
 const urlEvent: LambdaFunctionURLEvent = JSON.parse(readFileSync("test/events/function-url.json", "utf8"));
 const sqsTemplate: SQSEvent = JSON.parse(readFileSync("test/events/sqs.json", "utf8"));
 
-function apiEvent(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): LambdaFunctionURLEvent {
+function apiEvent(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): LambdaFunctionURLEvent {
   const [rawPath, rawQueryString = ""] = path.split("?");
   return {
     ...urlEvent,
@@ -71,7 +76,10 @@ class CapturedResponse extends Writable {
   result() {
     const all = Buffer.concat(this.chunks);
     const split = all.indexOf(Buffer.alloc(8));
-    const prelude = JSON.parse(all.subarray(0, split).toString()) as { statusCode: number; headers: Record<string, string> };
+    const prelude = JSON.parse(all.subarray(0, split).toString()) as {
+      statusCode: number;
+      headers: Record<string, string>;
+    };
     return { ...prelude, body: all.subarray(split + 8).toString() };
   }
 }
@@ -84,7 +92,9 @@ let api: (event: LambdaFunctionURLEvent, stream: Writable, context: Context) => 
 let worker: (event: SQSEvent, context: Context) => Promise<{ batchItemFailures: { itemIdentifier: string }[] }>;
 
 /** Node "second" hangs on the first attempt (a worker that dies mid-run), and completes on later ones. */
-const crashGraph = new StateGraph(Annotation.Root({ steps: Annotation<string[]>({ reducer: (a, b) => a.concat(b), default: () => [] }) }))
+const crashGraph = new StateGraph(
+  Annotation.Root({ steps: Annotation<string[]>({ reducer: (a, b) => a.concat(b), default: () => [] }) }),
+)
   .addNode("first", () => ({ steps: ["first"] }))
   .addNode("second", (_s, config: LangGraphRunnableConfig) =>
     config.metadata?.run_attempt === 1 ? new Promise<never>(() => undefined) : { steps: ["second"] },
@@ -105,9 +115,17 @@ beforeAll(async () => {
   tables = await dynamo.freshTables();
   queue = new RecordingQueue();
   const fromConfig = await loadGraphs("langgraph.json");
-  const graphs = new Map<string, CompiledGraph>(await Promise.all(fromConfig.ids().map(async (id) => [id, await fromConfig.get(id)] as const)));
+  const graphs = new Map<string, CompiledGraph>(
+    await Promise.all(fromConfig.ids().map(async (id) => [id, await fromConfig.get(id)] as const)),
+  );
   graphs.set("crash", crashGraph as unknown as CompiledGraph);
-  platform = createPlatform({ client: dynamo.client, tables, graphs: registryOf(graphs), queue, options: { leaseMs: 300, cancelPollMs: 50 } });
+  platform = createPlatform({
+    client: dynamo.client,
+    tables,
+    graphs: registryOf(graphs),
+    queue,
+    options: { leaseMs: 300, cancelPollMs: 50 },
+  });
   setPlatform(platform);
   installAwslambdaGlobal();
   api = (await import("../../functions/api.js")).handler as never;
@@ -129,7 +147,10 @@ describe("functions/api.ts", () => {
 
   it("streams a run's SSE to the end once the worker has run it", async () => {
     const thread = JSON.parse((await callApi("POST", "/threads", {})).body);
-    const streaming = callApi("POST", `/threads/${thread.thread_id}/runs/stream`, { assistant_id: "simple", input: { count: 2 } });
+    const streaming = callApi("POST", `/threads/${thread.thread_id}/runs/stream`, {
+      assistant_id: "simple",
+      input: { count: 2 },
+    });
     await waitFor(() => queue.sent.length === 1);
     expect(await worker(sqsEvent(queue.take()), context())).toEqual({ batchItemFailures: [] });
     const { statusCode, headers, body } = await streaming;
@@ -164,7 +185,8 @@ describe("functions/worker.ts", () => {
     expect(events.filter((e) => e.event === "metadata")).toHaveLength(1);
     expect(events.filter((e) => e.event === "end")).toHaveLength(1);
     const history = [];
-    for await (const t of platform.checkpointer.list({ configurable: { thread_id: run.thread_id, checkpoint_ns: "" } })) history.push(t);
+    for await (const t of platform.checkpointer.list({ configurable: { thread_id: run.thread_id, checkpoint_ns: "" } }))
+      history.push(t);
     expect(history).toHaveLength(4);
   });
 
@@ -202,9 +224,19 @@ describe("functions/worker.ts", () => {
       },
       { step: "initialize", name: "killSwitch" },
     );
-    const workerA = createPlatform({ client: clientA, tables, graphs: platform.graphs, queue, options: { leaseMs: 300, cancelPollMs: 50 } });
+    const workerA = createPlatform({
+      client: clientA,
+      tables,
+      graphs: platform.graphs,
+      queue,
+      options: { leaseMs: 300, cancelPollMs: 50 },
+    });
     void executeRun(workerA, run);
-    await waitFor(async () => (await platform.checkpointer.getTuple({ configurable: { thread_id: run.thread_id } }))?.checkpoint.channel_values.steps !== undefined);
+    await waitFor(
+      async () =>
+        (await platform.checkpointer.getTuple({ configurable: { thread_id: run.thread_id } }))?.checkpoint
+          .channel_values.steps !== undefined,
+    );
     dead = true; // the process is gone: no more lease renewals, no more writes
     // The message is redelivered while the lease is still valid: the live-looking worker keeps the run.
     expect(await worker(sqsEvent([run]), context())).toEqual({ batchItemFailures: [] });
@@ -222,7 +254,11 @@ describe("functions/worker.ts", () => {
 
 async function createRun(assistantId: string, input: unknown, streamMode?: string[]): Promise<RunMessage> {
   const thread = JSON.parse((await callApi("POST", "/threads", {})).body);
-  const created = await callApi("POST", `/threads/${thread.thread_id}/runs`, { assistant_id: assistantId, input, stream_mode: streamMode });
+  const created = await callApi("POST", `/threads/${thread.thread_id}/runs`, {
+    assistant_id: assistantId,
+    input,
+    stream_mode: streamMode,
+  });
   expect(created.statusCode).toBe(200);
   const run = JSON.parse(created.body);
   expect(queue.take()).toEqual([{ run_id: run.run_id, thread_id: thread.thread_id }]);

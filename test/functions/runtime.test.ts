@@ -26,10 +26,14 @@ afterAll(async () => {
   await dynamo.close();
 });
 
-it("retries a failed cold start on the next request instead of failing every request of the container", { timeout: 60_000 }, async () => {
-  await expect(getPlatform()).rejects.toThrow(ENV.runQueueUrl);
-  process.env[ENV.runQueueUrl] = "https://sqs.us-east-1.amazonaws.com/123456789012/lambdagraph-runs.fifo";
-  const platform = await getPlatform();
-  expect(platform.graphs.ids()).toContain("agent");
-  expect(await getPlatform()).toBe(platform); // and a good one is kept
-});
+it(
+  "retries a failed cold start on the next request instead of failing every request of the container",
+  { timeout: 60_000 },
+  async () => {
+    await expect(getPlatform()).rejects.toThrow(ENV.runQueueUrl);
+    process.env[ENV.runQueueUrl] = "https://sqs.us-east-1.amazonaws.com/123456789012/lambdagraph-runs.fifo";
+    const platform = await getPlatform();
+    expect(platform.graphs.ids()).toContain("agent");
+    expect(await getPlatform()).toBe(platform); // and a good one is kept
+  },
+);

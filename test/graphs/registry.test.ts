@@ -25,7 +25,12 @@ describe("loadGraphs", () => {
   it("loads .mjs and .mts graphs whose imports resolve from their own project, compiled, uncompiled or by factory", async () => {
     const dir = project({
       "langgraph.json": JSON.stringify({
-        graphs: { compiled: "./src/compiled.mjs:graph", uncompiled: "./src/uncompiled.mts:builder", factory: "./src/factory.mjs:make", byDefault: "./src/default.mjs" },
+        graphs: {
+          compiled: "./src/compiled.mjs:graph",
+          uncompiled: "./src/uncompiled.mts:builder",
+          factory: "./src/factory.mjs:make",
+          byDefault: "./src/default.mjs",
+        },
         env: { LG_TEST_GREETING: "hello from env" },
       }),
       "src/shared.mjs": `export const greet = () => process.env.LG_TEST_GREETING;`,
@@ -53,9 +58,21 @@ export default new StateGraph(S).addNode("setD", () => ({ d: 1 })).addEdge(START
 
   it("names the problem: missing file, missing export, not a graph, bad JSON, wrong field type", async () => {
     const cases: [Record<string, string>, RegExp][] = [
-      [{ "langgraph.json": JSON.stringify({ graphs: { g: "./nope.mjs:graph" } }) }, /Graph "g" \(\.\/nope\.mjs:graph\): file not found/],
-      [{ "langgraph.json": JSON.stringify({ graphs: { g: "./a.mjs:missing" } }), "a.mjs": "export const graph = 1;" }, /export "missing" not found/],
-      [{ "langgraph.json": JSON.stringify({ graphs: { g: "./a.mjs:graph" } }), "a.mjs": "export const graph = { hello: 1 };" }, /is not a LangGraph graph/],
+      [
+        { "langgraph.json": JSON.stringify({ graphs: { g: "./nope.mjs:graph" } }) },
+        /Graph "g" \(\.\/nope\.mjs:graph\): file not found/,
+      ],
+      [
+        { "langgraph.json": JSON.stringify({ graphs: { g: "./a.mjs:missing" } }), "a.mjs": "export const graph = 1;" },
+        /export "missing" not found/,
+      ],
+      [
+        {
+          "langgraph.json": JSON.stringify({ graphs: { g: "./a.mjs:graph" } }),
+          "a.mjs": "export const graph = { hello: 1 };",
+        },
+        /is not a LangGraph graph/,
+      ],
       [{ "langgraph.json": "{ not json" }, /is not valid JSON/],
       [{ "langgraph.json": JSON.stringify({ graphs: { g: 42 } }) }, /graphs\.g: /],
       [{ "langgraph.json": JSON.stringify({ graphs: {} }) }, /at least one graph/],
@@ -64,14 +81,18 @@ export default new StateGraph(S).addNode("setD", () => ({ d: 1 })).addEdge(START
       const dir = project(files);
       await expect(loadGraphs(join(dir, "langgraph.json"))).rejects.toThrow(message);
     }
-    await expect(loadGraphs(join(tmpdir(), "no-such-dir", "langgraph.json"))).rejects.toThrow(/langgraph config not found/);
+    await expect(loadGraphs(join(tmpdir(), "no-such-dir", "langgraph.json"))).rejects.toThrow(
+      /langgraph config not found/,
+    );
   });
 });
 
 describe("graph exports and factories", () => {
   const factoryProject = () =>
     project({
-      "langgraph.json": JSON.stringify({ graphs: { made: "./made.mjs:graph", shared: "./shared.mjs:graph", promised: "./promised.mjs:graph" } }),
+      "langgraph.json": JSON.stringify({
+        graphs: { made: "./made.mjs:graph", shared: "./shared.mjs:graph", promised: "./promised.mjs:graph" },
+      }),
       "made.mjs": `import { StateGraph, Annotation, START } from ${langgraph};
 export const calls = [];
 export const graph = async (config, runtime) => {
@@ -90,20 +111,36 @@ export const graph = Promise.resolve(new StateGraph(Annotation.Root({ p: Annotat
       "langgraph.json": JSON.stringify({ graphs: { broken: "./broken.mjs:graph" } }),
       "broken.mjs": `export const graph = (async () => { throw new Error("no model key"); })();`,
     });
-    await expect(loadGraphs(join(broken, "langgraph.json"))).rejects.toThrow(/Graph "broken".*Promise that rejected: no model key/);
+    await expect(loadGraphs(join(broken, "langgraph.json"))).rejects.toThrow(
+      /Graph "broken".*Promise that rejected: no model key/,
+    );
     const dir = factoryProject();
     const registry = await loadGraphs(join(dir, "langgraph.json"));
-    const { calls } = (await import(pathToFileURL(join(dir, "made.mjs")).href)) as { calls: { configurable: unknown; runtime: unknown }[] };
+    const { calls } = (await import(pathToFileURL(join(dir, "made.mjs")).href)) as {
+      calls: { configurable: unknown; runtime: unknown }[];
+    };
 
-    const forRun = await registry.get("made", { config: { configurable: { nodeName: "picked" } }, access: "threads.create_run", context: { tone: "dry" } });
+    const forRun = await registry.get("made", {
+      config: { configurable: { nodeName: "picked" } },
+      access: "threads.create_run",
+      context: { tone: "dry" },
+    });
     expect(await forRun.invoke({})).toEqual({ seen: "picked" });
-    expect(calls.at(-1)).toEqual({ configurable: { nodeName: "picked" }, runtime: { accessContext: "threads.create_run", executionRuntime: { context: { tone: "dry" } } } });
+    expect(calls.at(-1)).toEqual({
+      configurable: { nodeName: "picked" },
+      runtime: { accessContext: "threads.create_run", executionRuntime: { context: { tone: "dry" } } },
+    });
 
-    const forState = await registry.get("made", { config: async () => ({ configurable: { nodeName: "later" } }), access: "threads.read" });
+    const forState = await registry.get("made", {
+      config: async () => ({ configurable: { nodeName: "later" } }),
+      access: "threads.read",
+    });
     expect(Object.keys(forState.nodes)).toContain("later");
     expect(calls.at(-1)?.runtime).toEqual({ accessContext: "threads.read", executionRuntime: null });
 
-    const drawn = (await registry.drawable("made", false, { configurable: { nodeName: "drawn" } })) as { nodes: { id: string }[] };
+    const drawn = (await registry.drawable("made", false, { configurable: { nodeName: "drawn" } })) as {
+      nodes: { id: string }[];
+    };
     expect(drawn.nodes.map((n) => n.id)).toEqual(["__start__", "drawn", "__end__"]);
     expect(calls.at(-1)?.runtime).toEqual({ accessContext: "assistants.read", executionRuntime: null });
 
@@ -132,7 +169,11 @@ describe("langgraph.json keys and LANGGRAPH_CONFIG", () => {
   });
 
   it("splits each graph's LANGGRAPH_CONFIG entry into config and context, and names the variable when it is not JSON", () => {
-    expect(graphDefaultsFromEnv({ LANGGRAPH_CONFIG: JSON.stringify({ g: { configurable: { k: 1 }, tags: ["t"], context: { c: 2 } } }) })).toEqual({
+    expect(
+      graphDefaultsFromEnv({
+        LANGGRAPH_CONFIG: JSON.stringify({ g: { configurable: { k: 1 }, tags: ["t"], context: { c: 2 } } }),
+      }),
+    ).toEqual({
       g: { config: { configurable: { k: 1 }, tags: ["t"] }, context: { c: 2 } },
     });
     expect(() => graphDefaultsFromEnv({ LANGGRAPH_CONFIG: "{nope" })).toThrow(/LANGGRAPH_CONFIG/);

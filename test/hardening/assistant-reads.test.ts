@@ -24,14 +24,30 @@ describe("assistant reads by id", () => {
     client.middlewareStack.add(
       (next, context) => async (args) => {
         const input = args.input as { ConsistentRead?: unknown; IndexName?: unknown };
-        if (/^(Get|Query|BatchGet)/.test(String(context.commandName))) reads.push({ operation: String(context.commandName), consistent: input.ConsistentRead, index: input.IndexName });
+        if (/^(Get|Query|BatchGet)/.test(String(context.commandName)))
+          reads.push({
+            operation: String(context.commandName),
+            consistent: input.ConsistentRead,
+            index: input.IndexName,
+          });
         return next(args);
       },
       { step: "initialize", name: "recordReads" },
     );
     const store = new AssistantStore(client, tables.assistants);
     const now = new Date().toISOString();
-    const assistant = { assistant_id: "6f1c4a52-3f1e-4f57-9d2c-2f3b8a1b9c01", graph_id: "agent", config: {}, context: {}, metadata: {}, name: "a", description: null, version: 1, created_at: now, updated_at: now };
+    const assistant = {
+      assistant_id: "6f1c4a52-3f1e-4f57-9d2c-2f3b8a1b9c01",
+      graph_id: "agent",
+      config: {},
+      context: {},
+      metadata: {},
+      name: "a",
+      description: null,
+      version: 1,
+      created_at: now,
+      updated_at: now,
+    };
     expect(await store.create(assistant)).toBe(true);
     expect((await store.get(assistant.assistant_id))?.name).toBe("a");
     expect((await store.getVersion(assistant.assistant_id, 1))?.version).toBe(1);

@@ -12,7 +12,10 @@ import { afterAll, describe, expect, it } from "vitest";
 
 const dir = mkdtempSync(join(tmpdir(), "lambdagraph-crash-"));
 const config = join(dir, "langgraph.json");
-writeFileSync(config, JSON.stringify({ graphs: { steps: `${resolve("test/hardening/fixtures/steps-graph.ts")}:graph` } }));
+writeFileSync(
+  config,
+  JSON.stringify({ graphs: { steps: `${resolve("test/hardening/fixtures/steps-graph.ts")}:graph` } }),
+);
 const children = new Set<ChildProcess>();
 
 afterAll(() => {
@@ -22,10 +25,25 @@ afterAll(() => {
 
 /** Starts `npm start`'s CLI on the data directory; resolves with its URL once it serves. */
 async function start(): Promise<{ child: ChildProcess; client: Client }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "lib/local/cli.ts", "--config", config, "--port", "0", "--data-dir", join(dir, "data"), "--no-page"], {
-    cwd: process.cwd(),
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      "lib/local/cli.ts",
+      "--config",
+      config,
+      "--port",
+      "0",
+      "--data-dir",
+      join(dir, "data"),
+      "--no-page",
+    ],
+    {
+      cwd: process.cwd(),
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   children.add(child);
   child.on("exit", () => children.delete(child));
   let output = "";

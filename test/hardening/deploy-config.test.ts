@@ -20,7 +20,15 @@ beforeAll(async () => {
 });
 afterAll(async () => dynamo?.close());
 
-const timing = { eventPollMs: 250, eventFlushMs: 80, cancelPollMs: 2000, heartbeatMs: 10_000, leaseMs: 60_000, handBackAtStepMs: 120_000, handBackNowMs: 30_000 };
+const timing = {
+  eventPollMs: 250,
+  eventFlushMs: 80,
+  cancelPollMs: 2000,
+  heartbeatMs: 10_000,
+  leaseMs: 60_000,
+  handBackAtStepMs: 120_000,
+  handBackNowMs: 30_000,
+};
 
 describe("timing options on a deployment", () => {
   it("reach the platform a deployed function builds from its environment", async () => {
@@ -38,17 +46,26 @@ describe("timing options on a deployment", () => {
   });
 
   it("refuse a bad value, naming the variable", async () => {
-    expect(() => timingFromEnv({ [OPTION_ENV.leaseMs]: "30s" })).toThrow(`${OPTION_ENV.leaseMs} must be a positive whole number of milliseconds, got "30s"`);
+    expect(() => timingFromEnv({ [OPTION_ENV.leaseMs]: "30s" })).toThrow(
+      `${OPTION_ENV.leaseMs} must be a positive whole number of milliseconds, got "30s"`,
+    );
     expect(() => timingFromEnv({ [OPTION_ENV.eventPollMs]: "-5" })).toThrow(OPTION_ENV.eventPollMs);
     expect(() => timingToEnv({ leaseMs: 1.5 })).toThrow(/timing.leaseMs must be a positive whole number/);
     expect(timingFromEnv({})).toEqual({});
-    await expect(platformFromEnv({ [ENV.runQueueUrl]: "http://127.0.0.1:1/q.fifo", [OPTION_ENV.cancelPollMs]: "soon" })).rejects.toThrow(OPTION_ENV.cancelPollMs);
+    await expect(
+      platformFromEnv({ [ENV.runQueueUrl]: "http://127.0.0.1:1/q.fifo", [OPTION_ENV.cancelPollMs]: "soon" }),
+    ).rejects.toThrow(OPTION_ENV.cancelPollMs);
   });
 
   it("carries langgraph.json TTLs as settings, refusing a malformed one", () => {
-    const ttl = { checkpointer: { strategy: "delete" as const, default_ttl: 60 }, store: { default_ttl: 5, refresh_on_read: false } };
+    const ttl = {
+      checkpointer: { strategy: "delete" as const, default_ttl: 60 },
+      store: { default_ttl: 5, refresh_on_read: false },
+    };
     expect(ttlFromEnv(ttlToEnv(ttl))).toEqual(ttl);
-    expect(() => ttlFromEnv({ [ENV.checkpointerTtl]: JSON.stringify({ strategy: "keep_latest", default_ttl: 1 }) })).toThrow(ENV.checkpointerTtl);
+    expect(() =>
+      ttlFromEnv({ [ENV.checkpointerTtl]: JSON.stringify({ strategy: "keep_latest", default_ttl: 1 }) }),
+    ).toThrow(ENV.checkpointerTtl);
   });
 });
 
@@ -57,8 +74,14 @@ describe("graph secrets on a deployment", () => {
   const secretHolding = (text: string) => ({ send: async () => ({ SecretString: text }) }) as never;
 
   it("are set in the environment at cold start, without overriding variables already set", async () => {
-    const env: NodeJS.ProcessEnv = { [ENV.graphSecretsArn]: "arn:aws:secretsmanager:us-east-1:1:secret:g", KEEP: "mine" };
-    const names = await loadGraphSecrets(env, secretHolding(JSON.stringify({ OPENAI_API_KEY: "sk-test", KEEP: "theirs" })));
+    const env: NodeJS.ProcessEnv = {
+      [ENV.graphSecretsArn]: "arn:aws:secretsmanager:us-east-1:1:secret:g",
+      KEEP: "mine",
+    };
+    const names = await loadGraphSecrets(
+      env,
+      secretHolding(JSON.stringify({ OPENAI_API_KEY: "sk-test", KEEP: "theirs" })),
+    );
     expect(names).toEqual(["OPENAI_API_KEY", "KEEP"]);
     expect(env).toMatchObject({ OPENAI_API_KEY: "sk-test", KEEP: "mine" });
     expect(await loadGraphSecrets({}, secretHolding("{}"))).toEqual([]); // no secret configured: nothing read

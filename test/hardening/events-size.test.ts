@@ -15,7 +15,10 @@ import { collect, localServer } from "../helpers/sdk.js";
 
 const dir = mkdtempSync(join(tmpdir(), "lambdagraph-events-size-"));
 const config = join(dir, "langgraph.json");
-writeFileSync(config, JSON.stringify({ graphs: { document: `${resolve("test/hardening/fixtures/document-graph.ts")}:graph` } }));
+writeFileSync(
+  config,
+  JSON.stringify({ graphs: { document: `${resolve("test/hardening/fixtures/document-graph.ts")}:graph` } }),
+);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const SIZE = 1_200_000;
@@ -32,7 +35,9 @@ describe("events of any size", () => {
     try {
       const thread = await client.threads.create();
       threadId = thread.thread_id;
-      const live = (await collect(client.runs.stream(threadId, "document", { input: { size: SIZE }, streamMode: "values" }))) as Part[];
+      const live = (await collect(
+        client.runs.stream(threadId, "document", { input: { size: SIZE }, streamMode: "values" }),
+      )) as Part[];
       runId = (live[0].data as { run_id: string }).run_id;
       expect(live.map((p) => p.event)).not.toContain("error");
       expect(docs(live).at(-1)).toBe(expected);
@@ -62,12 +67,19 @@ describe("events of any size", () => {
     const { system, client } = await localServer({ config });
     try {
       const thread = await client.threads.create();
-      const run = await client.runs.create(thread.thread_id, "document", { input: { size: 10, ticks: 40, delay_ms: 50 }, config: { recursion_limit: 100 } });
+      const run = await client.runs.create(thread.thread_id, "document", {
+        input: { size: 10, ticks: 40, delay_ms: 50 },
+        config: { recursion_limit: 100 },
+      });
       // The event log's table goes away under the running run: its next writes fail.
-      await system.platform.client.send(new DeleteTableCommand({ TableName: tableNamesWithPrefix("lambdagraph").events }));
+      await system.platform.client.send(
+        new DeleteTableCommand({ TableName: tableNamesWithPrefix("lambdagraph").events }),
+      );
       const parts = (await collect(client.runs.joinStream(thread.thread_id, run.run_id))) as Part[];
       const error = parts.find((p) => p.event === "error");
-      expect((error?.data as { message?: string } | undefined)?.message).toMatch(/Could not store the stream events of run/);
+      expect((error?.data as { message?: string } | undefined)?.message).toMatch(
+        /Could not store the stream events of run/,
+      );
       const finished = await client.runs.get(thread.thread_id, run.run_id);
       expect(finished.status).toBe("error");
       // Still up: it answers, and the thread takes the next run.

@@ -9,7 +9,12 @@ import { RequestMeter } from "../../lib/dynamo/request-meter.js";
 import { uuid7 } from "../../lib/ids.js";
 import { ThreadStore, newThread, type Thread } from "../../lib/stores/thread-store.js";
 import { ensureTables } from "../../lib/tables/create.js";
-import { LEGACY_THREAD_LIST_PK, THREAD_LIST_SHARDS, threadListKey, type TableNames } from "../../lib/tables/definitions.js";
+import {
+  LEGACY_THREAD_LIST_PK,
+  THREAD_LIST_SHARDS,
+  threadListKey,
+  type TableNames,
+} from "../../lib/tables/definitions.js";
 import { startTestDynamo, type TestDynamo } from "../helpers/dynamo.js";
 
 let dynamo: TestDynamo;
@@ -39,7 +44,13 @@ async function partitionSizes(tables: TableNames, keys: string[]): Promise<numbe
   return Promise.all(
     keys.map(async (key) => {
       const page = await dynamo.client.send(
-        new QueryCommand({ TableName: tables.threads, IndexName: "by_created", KeyConditionExpression: "list_pk = :k", ExpressionAttributeValues: { ":k": key }, Select: "COUNT" }),
+        new QueryCommand({
+          TableName: tables.threads,
+          IndexName: "by_created",
+          KeyConditionExpression: "list_pk = :k",
+          ExpressionAttributeValues: { ":k": key },
+          Select: "COUNT",
+        }),
       );
       return page.Count ?? 0;
     }),
@@ -50,7 +61,10 @@ describe("sharded thread listings", () => {
   it("spread threads over every listing shard, none holding much more than its share", async () => {
     const tables = await dynamo.freshTables();
     await storeThreads(tables, 320);
-    const sizes = await partitionSizes(tables, Array.from({ length: THREAD_LIST_SHARDS }, (_, n) => threadListKey(n)));
+    const sizes = await partitionSizes(
+      tables,
+      Array.from({ length: THREAD_LIST_SHARDS }, (_, n) => threadListKey(n)),
+    );
     expect(sizes.reduce((a, b) => a + b)).toBe(320);
     expect(Math.max(...sizes)).toBeLessThan((320 / THREAD_LIST_SHARDS) * 2);
     expect(await partitionSizes(tables, [LEGACY_THREAD_LIST_PK])).toEqual([0]);
@@ -104,8 +118,17 @@ describe("sharded thread listings", () => {
 
   it("moves threads an earlier version listed under one partition to their shards when tables are ensured", async () => {
     const tables = await dynamo.freshTables();
-    const legacy = { ...newThread(uuid7(), { legacy: true }), created_at: new Date(base).toISOString(), updated_at: new Date(base).toISOString() };
-    await dynamo.client.send(new PutCommand({ TableName: tables.threads, Item: { ...ThreadStore.toItem(legacy), list_pk: LEGACY_THREAD_LIST_PK } }));
+    const legacy = {
+      ...newThread(uuid7(), { legacy: true }),
+      created_at: new Date(base).toISOString(),
+      updated_at: new Date(base).toISOString(),
+    };
+    await dynamo.client.send(
+      new PutCommand({
+        TableName: tables.threads,
+        Item: { ...ThreadStore.toItem(legacy), list_pk: LEGACY_THREAD_LIST_PK },
+      }),
+    );
     const store = new ThreadStore(dynamo.client, tables.threads);
     expect(await store.search({ limit: 10, offset: 0, sortBy: "created_at", sortOrder: "desc" })).toEqual([]);
     await ensureTables(dynamo.client, tables); // what `npm start` does on the same data

@@ -12,7 +12,10 @@ const dir = mkdtempSync(join(tmpdir(), "lambdagraph-prune-"));
 let server: Awaited<ReturnType<typeof localServer>>;
 beforeAll(async () => {
   const config = join(dir, "langgraph.json");
-  writeFileSync(config, JSON.stringify({ graphs: { steps: `${resolve("test/hardening/fixtures/steps-graph.ts")}:graph` } }));
+  writeFileSync(
+    config,
+    JSON.stringify({ graphs: { steps: `${resolve("test/hardening/fixtures/steps-graph.ts")}:graph` } }),
+  );
   server = await localServer({ config, cronTickMs: 0 });
 }, 60_000);
 afterAll(async () => {
@@ -27,7 +30,8 @@ describe("threads.prune keep_latest", () => {
     const { client } = server;
     const thread = await client.threads.create();
     const run = await client.runs.create(thread.thread_id, "steps", { input: { delay_ms: 400 } });
-    for (let i = 0; i < 400 && doneOf((await client.threads.getState(thread.thread_id)).values).length < 2; i++) await new Promise((r) => setTimeout(r, 25));
+    for (let i = 0; i < 400 && doneOf((await client.threads.getState(thread.thread_id)).values).length < 2; i++)
+      await new Promise((r) => setTimeout(r, 25));
 
     expect(await client.threads.prune([thread.thread_id], { strategy: "keep_latest" })).toEqual({ pruned_count: 0 });
     await client.runs.join(thread.thread_id, run.run_id);

@@ -73,7 +73,12 @@ describe("API and worker in separate processes", () => {
     for (let i = 0; i < LOOPS; i++) {
       let run;
       try {
-        run = await createRun(api, thread.thread_id, { assistant_id: "simple", input: { count: i } }, { onDisconnect: "continue" });
+        run = await createRun(
+          api,
+          thread.thread_id,
+          { assistant_id: "simple", input: { count: i } },
+          { onDisconnect: "continue" },
+        );
       } catch (err) {
         if (!(err instanceof HttpError && err.status === 409)) throw err;
         refused.push(i);

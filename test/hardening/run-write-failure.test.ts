@@ -26,7 +26,9 @@ describe("a run that cannot be stored", () => {
     const threadsBefore = await client.threads.count();
     await system.platform.client.send(new DeleteTableCommand({ TableName: tables.runs }));
     try {
-      expect(await httpStatus(client.runs.create(thread.thread_id, "approval", { input: { question: "a" } }))).toBe(500);
+      expect(await httpStatus(client.runs.create(thread.thread_id, "approval", { input: { question: "a" } }))).toBe(
+        500,
+      );
       expect(await httpStatus(client.runs.create(null, "approval", { input: { question: "b" } }))).toBe(500);
       expect((await client.threads.get(thread.thread_id)).status).toBe("idle");
       expect(await client.threads.count()).toBe(threadsBefore);

@@ -30,7 +30,11 @@ const apiEvent = (method: string, path: string, body?: unknown): LambdaFunctionU
 /** An invocation with `ms` left before its timeout. */
 const invocationWith = (ms: number): Context => {
   const end = Date.now() + ms;
-  return { getRemainingTimeInMillis: () => end - Date.now(), awsRequestId: "test", functionName: "api" } as unknown as Context;
+  return {
+    getRemainingTimeInMillis: () => end - Date.now(),
+    awsRequestId: "test",
+    functionName: "api",
+  } as unknown as Context;
 };
 
 class CapturedResponse extends Writable {
@@ -47,7 +51,10 @@ class CapturedResponse extends Writable {
   result() {
     const all = Buffer.concat(this.chunks);
     const split = all.indexOf(Buffer.alloc(8));
-    const prelude = JSON.parse(all.subarray(0, split).toString()) as { statusCode: number; headers: Record<string, string> };
+    const prelude = JSON.parse(all.subarray(0, split).toString()) as {
+      statusCode: number;
+      headers: Record<string, string>;
+    };
     return { ...prelude, body: all.subarray(split + 8).toString() };
   }
 }
@@ -59,7 +66,12 @@ let api: (event: LambdaFunctionURLEvent, stream: Writable, context: Context) => 
 beforeAll(async () => {
   dynamo = await startTestDynamo();
   const queue = new InProcessQueue();
-  platform = createPlatform({ client: dynamo.client, tables: await dynamo.freshTables(), graphs: await loadGraphs("langgraph.json"), queue });
+  platform = createPlatform({
+    client: dynamo.client,
+    tables: await dynamo.freshTables(),
+    graphs: await loadGraphs("langgraph.json"),
+    queue,
+  });
   queue.setConsumer(async (message) => void (await executeRun(platform, message)));
   await ensureDefaultAssistants(platform);
   setPlatform(platform);
@@ -75,8 +87,15 @@ async function call(method: string, path: string, body: unknown, context: Contex
 }
 
 async function threadWithARun(): Promise<string> {
-  const thread = JSON.parse((await call("POST", "/threads", {}, invocationWith(900_000))).body) as { thread_id: string };
-  await call("POST", `/threads/${thread.thread_id}/runs/wait`, { assistant_id: "simple", input: { count: 1 } }, invocationWith(900_000));
+  const thread = JSON.parse((await call("POST", "/threads", {}, invocationWith(900_000))).body) as {
+    thread_id: string;
+  };
+  await call(
+    "POST",
+    `/threads/${thread.thread_id}/runs/wait`,
+    { assistant_id: "simple", input: { count: 1 } },
+    invocationWith(900_000),
+  );
   return thread.thread_id;
 }
 
@@ -96,7 +115,11 @@ describe("streams that follow a thread end before the function's timeout", () =>
     const threadId = await threadWithARun();
     const context = invocationWith(STREAM_END_MARGIN_MS + 1_500);
     const response = new CapturedResponse();
-    await api({ ...apiEvent("GET", `/threads/${threadId}/stream`), headers: { ...urlEvent.headers, "last-event-id": "-" } }, response, context);
+    await api(
+      { ...apiEvent("GET", `/threads/${threadId}/stream`), headers: { ...urlEvent.headers, "last-event-id": "-" } },
+      response,
+      context,
+    );
     const { body } = response.result();
     expect(context.getRemainingTimeInMillis()).toBeGreaterThan(0);
     expect(body).toMatch(/^event: run_done$/m);
@@ -106,7 +129,12 @@ describe("streams that follow a thread end before the function's timeout", () =>
   it("POST /threads/{id}/stream/events: the invocation returns before the timeout", async () => {
     const threadId = await threadWithARun();
     const context = invocationWith(STREAM_END_MARGIN_MS + 1_500);
-    const { statusCode, ended } = await call("POST", `/threads/${threadId}/stream/events`, { channels: ["values"] }, context);
+    const { statusCode, ended } = await call(
+      "POST",
+      `/threads/${threadId}/stream/events`,
+      { channels: ["values"] },
+      context,
+    );
     expect(context.getRemainingTimeInMillis()).toBeGreaterThan(0);
     expect(statusCode).toBe(200);
     expect(ended).toBe(true);

@@ -37,10 +37,20 @@ function mulberry32(seed: number): () => number {
 type When = "mid-body" | "after-request" | "after-headers" | "after-bytes";
 
 /** One request whose client leaves at `when`; resolves once its socket is gone (never rejects). */
-function dropped(path: string, method: string, body: string | undefined, when: When, bytes: number, delayMs: number): Promise<void> {
+function dropped(
+  path: string,
+  method: string,
+  body: string | undefined,
+  when: When,
+  bytes: number,
+  delayMs: number,
+): Promise<void> {
   const url = new URL(path, system.url);
   return new Promise<void>((resolve) => {
-    const req = request(url, { method, headers: { "content-type": "application/json", ...(body ? { "content-length": Buffer.byteLength(body) } : {}) } });
+    const req = request(url, {
+      method,
+      headers: { "content-type": "application/json", ...(body ? { "content-length": Buffer.byteLength(body) } : {}) },
+    });
     const drop = () => {
       req.destroy();
       resolve();
@@ -81,17 +91,28 @@ describe("clients that leave streams at random points", () => {
     const kinds = [
       () => ({ method: "GET", path: `/threads/${thread.thread_id}/runs/${long.run_id}/stream`, body: undefined }),
       () => ({ method: "GET", path: `/threads/${thread.thread_id}/stream?stream_mode=run_modes`, body: undefined }),
-      () => ({ method: "POST", path: "/runs/stream", body: JSON.stringify({ assistant_id: "simple", input: { count: 1 }, stream_mode: ["values", "debug"] }) }),
+      () => ({
+        method: "POST",
+        path: "/runs/stream",
+        body: JSON.stringify({ assistant_id: "simple", input: { count: 1 }, stream_mode: ["values", "debug"] }),
+      }),
       () => ({ method: "POST", path: "/threads/search", body: JSON.stringify({ limit: 100 }) }),
       () => ({ method: "GET", path: "/openapi.json", body: undefined }),
     ];
     const whens: When[] = ["mid-body", "after-request", "after-headers", "after-bytes", "after-bytes"];
     const plan = Array.from({ length: DROPS }, () => {
       const kind = kinds[Math.floor(rng() * kinds.length)]();
-      return { ...kind, when: whens[Math.floor(rng() * whens.length)], bytes: 1 + Math.floor(rng() * 4096), delayMs: Math.floor(rng() * 60) };
+      return {
+        ...kind,
+        when: whens[Math.floor(rng() * whens.length)],
+        bytes: 1 + Math.floor(rng() * 4096),
+        delayMs: Math.floor(rng() * 60),
+      };
     });
     for (let i = 0; i < plan.length; i += AT_ONCE) {
-      await Promise.all(plan.slice(i, i + AT_ONCE).map((d) => dropped(d.path, d.method, d.body, d.when, d.bytes, d.delayMs)));
+      await Promise.all(
+        plan.slice(i, i + AT_ONCE).map((d) => dropped(d.path, d.method, d.body, d.when, d.bytes, d.delayMs)),
+      );
     }
     // Still up: it answers, and runs a graph to the end.
     expect((await fetch(`${system.url}/ok`)).status).toBe(200);

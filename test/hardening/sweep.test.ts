@@ -10,7 +10,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "no
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { CreateTableCommand } from "@aws-sdk/client-dynamodb";
-import { ChangeMessageVisibilityCommand, CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import {
+  ChangeMessageVisibilityCommand,
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from "@aws-sdk/client-sqs";
 import type { Context, SQSEvent } from "aws-lambda";
 import { startFauxqs } from "fauxqs";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -46,13 +52,23 @@ const context = { getRemainingTimeInMillis: () => 900_000 } as Context;
 
 beforeAll(async () => {
   const config = join(dir, "langgraph.json");
-  writeFileSync(config, JSON.stringify({ graphs: { steps: `${resolve("test/hardening/fixtures/steps-graph.ts")}:graph` } }));
+  writeFileSync(
+    config,
+    JSON.stringify({ graphs: { steps: `${resolve("test/hardening/fixtures/steps-graph.ts")}:graph` } }),
+  );
   graphs = await loadGraphs(config);
   dynamo = await startTestDynamo();
   fauxqs = await startFauxqs({ port: 0, logger: false });
-  sqs = new SQSClient({ endpoint: fauxqs.address, region: "us-east-1", credentials: { accessKeyId: "x", secretAccessKey: "x" } });
-  queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: "sweep-runs.fifo", Attributes: { FifoQueue: "true" } }))).QueueUrl!;
-  queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["QueueArn"] }))).Attributes!.QueueArn!;
+  sqs = new SQSClient({
+    endpoint: fauxqs.address,
+    region: "us-east-1",
+    credentials: { accessKeyId: "x", secretAccessKey: "x" },
+  });
+  queueUrl = (
+    await sqs.send(new CreateQueueCommand({ QueueName: "sweep-runs.fifo", Attributes: { FifoQueue: "true" } }))
+  ).QueueUrl!;
+  queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["QueueArn"] })))
+    .Attributes!.QueueArn!;
   worker = (await import("../../functions/worker.js")).handler as never;
 }, 60_000);
 
@@ -67,7 +83,9 @@ beforeEach(async () => {
 
 /** Receives the next message and keeps it in flight, as a worker that then dies would. */
 async function takeInFlight() {
-  const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 1, VisibilityTimeout: 900 }));
+  const received = await sqs.send(
+    new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 1, VisibilityTimeout: 900 }),
+  );
   return received.Messages![0];
 }
 
@@ -101,8 +119,17 @@ async function until(check: () => Promise<boolean> | boolean, what: string): Pro
 function mortalWorker(leaseMs: number): { platform: Platform; kill(): void } {
   let dead = false;
   const client = createDocumentClient({ endpoint: dynamo.endpoint });
-  client.middlewareStack.add((next) => (args) => (dead ? new Promise(() => undefined) : next(args)), { step: "initialize", name: "mortal" });
-  const doomed = createPlatform({ client, tables, graphs, queue: platform.queue, options: { leaseMs, cancelPollMs: 50 } });
+  client.middlewareStack.add((next) => (args) => (dead ? new Promise(() => undefined) : next(args)), {
+    step: "initialize",
+    name: "mortal",
+  });
+  const doomed = createPlatform({
+    client,
+    tables,
+    graphs,
+    queue: platform.queue,
+    options: { leaseMs, cancelPollMs: 50 },
+  });
   return { platform: doomed, kill: () => void (dead = true) };
 }
 
@@ -124,20 +151,32 @@ describe("the sweep on AWS", () => {
   it("resumes a run whose worker died, while the dead worker's message is still in flight; that message's late delivery does nothing", async () => {
     const log = join(dir, "crash.log");
     const thread = await createThread();
-    const run = await createRun(platform, thread.thread_id, { assistant_id: "steps", input: { log, hang_at: "s3" } }, { onDisconnect: "continue" });
+    const run = await createRun(
+      platform,
+      thread.thread_id,
+      { assistant_id: "steps", input: { log, hang_at: "s3" } },
+      { onDisconnect: "continue" },
+    );
 
     // The event source hands the message to a worker, which runs two steps, hangs in the third, and dies.
     const inFlight = await takeInFlight();
     const dying = mortalWorker(300);
     void executeRun(dying.platform, JSON.parse(inFlight.Body!) as RunMessage, { remainingMs: () => 900_000 });
     await until(async () => {
-      const state = await platform.checkpointer.getTuple({ configurable: { thread_id: thread.thread_id, checkpoint_ns: "" } });
+      const state = await platform.checkpointer.getTuple({
+        configurable: { thread_id: thread.thread_id, checkpoint_ns: "" },
+      });
       return ((state?.checkpoint.channel_values.done as string[] | undefined) ?? []).length === 2;
     }, "two steps checkpointed");
     dying.kill();
     // Its last renewal may land after the kill, but was made before it: a second later its lease has run out.
     const killedAt = Date.now();
-    await until(async () => Date.now() > killedAt + 1_000 && ((await platform.runs.get(thread.thread_id, run.run_id))?.lease_until ?? Infinity) < Date.now(), "the lease to run out");
+    await until(
+      async () =>
+        Date.now() > killedAt + 1_000 &&
+        ((await platform.runs.get(thread.thread_id, run.run_id))?.lease_until ?? Infinity) < Date.now(),
+      "the lease to run out",
+    );
 
     // Nothing can be received: the thread's group is blocked by the dead worker's message.
     expect(await pump()).toBe(0);
@@ -152,7 +191,13 @@ describe("the sweep on AWS", () => {
     expect((await platform.threads.get(thread.thread_id))?.status).toBe("idle");
 
     // The dead worker's message comes back at last (its visibility timeout): a no-op.
-    await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: inFlight.ReceiptHandle!, VisibilityTimeout: 0 }));
+    await sqs.send(
+      new ChangeMessageVisibilityCommand({
+        QueueUrl: queueUrl,
+        ReceiptHandle: inFlight.ReceiptHandle!,
+        VisibilityTimeout: 0,
+      }),
+    );
     expect(await drain()).toBe(1);
     const after = await platform.runs.get(thread.thread_id, run.run_id);
     expect(after?.status).toBe("success");
@@ -160,7 +205,12 @@ describe("the sweep on AWS", () => {
     expect(stepsRun(log)).toEqual(["s1", "s2", "s3", "s4", "s5"]);
 
     // And the thread takes the next run.
-    const next = await createRun(platform, thread.thread_id, { assistant_id: "steps", input: { hang_at: "" } }, { onDisconnect: "continue" });
+    const next = await createRun(
+      platform,
+      thread.thread_id,
+      { assistant_id: "steps", input: { hang_at: "" } },
+      { onDisconnect: "continue" },
+    );
     expect(await drain()).toBe(1);
     expect((await platform.runs.get(thread.thread_id, next.run_id))?.status).toBe("success");
   }, 60_000);
@@ -168,7 +218,12 @@ describe("the sweep on AWS", () => {
   it("sends again a pending run that holds its thread but whose message never went out", async () => {
     const losing = createPlatform({ client: dynamo.client, tables, graphs, queue: new LosingQueue() });
     const thread = await createThread();
-    const first = await createRun(losing, thread.thread_id, { assistant_id: "steps", input: {} }, { onDisconnect: "continue" });
+    const first = await createRun(
+      losing,
+      thread.thread_id,
+      { assistant_id: "steps", input: {} },
+      { onDisconnect: "continue" },
+    );
     expect((await platform.threads.get(thread.thread_id))?.active_run).toBe(first.run_id);
 
     expect((await sweepRuns(platform)).redispatched).toBe(0); // its message may still be on its way
@@ -181,8 +236,18 @@ describe("the sweep on AWS", () => {
 
   it("hands the thread to the runs waiting behind a run that finished without freeing it (its worker died in between)", async () => {
     const thread = await createThread();
-    const first = await createRun(platform, thread.thread_id, { assistant_id: "steps", input: {} }, { onDisconnect: "continue" });
-    const waiting = await createRun(platform, thread.thread_id, { assistant_id: "steps", input: {}, multitask_strategy: "enqueue" }, { onDisconnect: "continue" });
+    const first = await createRun(
+      platform,
+      thread.thread_id,
+      { assistant_id: "steps", input: {} },
+      { onDisconnect: "continue" },
+    );
+    const waiting = await createRun(
+      platform,
+      thread.thread_id,
+      { assistant_id: "steps", input: {}, multitask_strategy: "enqueue" },
+      { onDisconnect: "continue" },
+    );
     // The first run's worker records its status and dies before it frees the thread and promotes the next one.
     await takeInFlight();
     expect(await platform.runs.claim(thread.thread_id, first.run_id, now(), 30_000)).toBeDefined();
@@ -223,18 +288,36 @@ describe("the sweep on AWS", () => {
         TableName: legacy,
         BillingMode: "PAY_PER_REQUEST",
         AttributeDefinitions: [key("pk"), key("sk")],
-        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }, { AttributeName: "sk", KeyType: "RANGE" }],
+        KeySchema: [
+          { AttributeName: "pk", KeyType: "HASH" },
+          { AttributeName: "sk", KeyType: "RANGE" },
+        ],
       }),
     );
-    const old = createPlatform({ client: dynamo.client, tables: { ...tables, runs: legacy }, graphs, queue: platform.queue });
+    const old = createPlatform({
+      client: dynamo.client,
+      tables: { ...tables, runs: legacy },
+      graphs,
+      queue: platform.queue,
+    });
     expect(await sweepRuns(old)).toMatchObject({ found: 0, failed: 0 });
     expect(await sweepRuns(old, { orphaned: true })).toMatchObject({ found: 0, failed: 0 });
   }, 60_000);
 
   it("leaves alone a run waiting behind a live one, and looks at it again later", async () => {
     const thread = await createThread();
-    const first = await createRun(platform, thread.thread_id, { assistant_id: "steps", input: {} }, { onDisconnect: "continue" });
-    const waiting = await createRun(platform, thread.thread_id, { assistant_id: "steps", input: {}, multitask_strategy: "enqueue" }, { onDisconnect: "continue" });
+    const first = await createRun(
+      platform,
+      thread.thread_id,
+      { assistant_id: "steps", input: {} },
+      { onDisconnect: "continue" },
+    );
+    const waiting = await createRun(
+      platform,
+      thread.thread_id,
+      { assistant_id: "steps", input: {}, multitask_strategy: "enqueue" },
+      { onDisconnect: "continue" },
+    );
     // The first run is live: claimed, its lease far off.
     await takeInFlight();
     expect(await platform.runs.claim(thread.thread_id, first.run_id, now(), 10 * 60_000)).toBeDefined();

@@ -65,7 +65,11 @@ describe("checkpointer.ttl: what DynamoDB removes with the thread", () => {
     const run = await client.runs.create(thread.thread_id, "simple", { input: { count: 1 } });
     await client.runs.join(thread.thread_id, run.run_id);
     const items = await system.platform.client.send(
-      new QueryCommand({ TableName: tableOf("events"), KeyConditionExpression: "pk = :run", ExpressionAttributeValues: { ":run": run.run_id } }),
+      new QueryCommand({
+        TableName: tableOf("events"),
+        KeyConditionExpression: "pk = :run",
+        ExpressionAttributeValues: { ":run": run.run_id },
+      }),
     );
     expect(items.Items?.length).toBeGreaterThan(0);
     const now = Date.now() / 1000;

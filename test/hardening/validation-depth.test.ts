@@ -29,39 +29,54 @@ const REFUSED: [string, Record<string, unknown>][] = [
 ];
 
 async function post(method: string, path: string, body: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${system.url}${path}`, { method, headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const res = await fetch(`${system.url}${path}`, {
+    method,
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
 
-const namesMetadata = (body: any) => Array.isArray(body?.detail) && body.detail.some((d: { loc?: unknown[] }) => d.loc?.includes("metadata"));
+const namesMetadata = (body: any) =>
+  Array.isArray(body?.detail) && body.detail.some((d: { loc?: unknown[] }) => d.loc?.includes("metadata"));
 
 describe("metadata DynamoDB would refuse", () => {
-  it.each(REFUSED)("answers %s with 422 naming metadata, on create, patch, search, count and run create", async (_what, metadata) => {
-    const thread = await client.threads.create();
-    const routes: [string, string, unknown][] = [
-      ["POST", "/threads", { metadata }],
-      ["PATCH", `/threads/${thread.thread_id}`, { metadata }],
-      ["POST", "/threads/search", { metadata }],
-      ["POST", "/threads/count", { metadata }],
-      ["POST", `/threads/${thread.thread_id}/runs`, { assistant_id: "simple", input: { count: 1 }, metadata }],
-      ["POST", "/runs", { assistant_id: "simple", input: { count: 1 }, metadata }],
-      ["POST", "/runs/wait", { assistant_id: "simple", input: { count: 1 }, metadata }],
-    ];
-    for (const [method, path, body] of routes) {
-      const answer = await post(method, path, body);
-      expect({ route: `${method} ${path}`, status: answer.status, named: namesMetadata(answer.body) }).toEqual({ route: `${method} ${path}`, status: 422, named: true });
-    }
-    // The refused run took nothing: the thread is idle and takes the next run at once.
-    expect((await client.threads.get(thread.thread_id)).status).toBe("idle");
-    const result = (await client.runs.wait(thread.thread_id, "simple", { input: { count: 1 } })) as { count: number };
-    expect(result.count).toBe(4);
-  });
+  it.each(REFUSED)(
+    "answers %s with 422 naming metadata, on create, patch, search, count and run create",
+    async (_what, metadata) => {
+      const thread = await client.threads.create();
+      const routes: [string, string, unknown][] = [
+        ["POST", "/threads", { metadata }],
+        ["PATCH", `/threads/${thread.thread_id}`, { metadata }],
+        ["POST", "/threads/search", { metadata }],
+        ["POST", "/threads/count", { metadata }],
+        ["POST", `/threads/${thread.thread_id}/runs`, { assistant_id: "simple", input: { count: 1 }, metadata }],
+        ["POST", "/runs", { assistant_id: "simple", input: { count: 1 }, metadata }],
+        ["POST", "/runs/wait", { assistant_id: "simple", input: { count: 1 }, metadata }],
+      ];
+      for (const [method, path, body] of routes) {
+        const answer = await post(method, path, body);
+        expect({ route: `${method} ${path}`, status: answer.status, named: namesMetadata(answer.body) }).toEqual({
+          route: `${method} ${path}`,
+          status: 422,
+          named: true,
+        });
+      }
+      // The refused run took nothing: the thread is idle and takes the next run at once.
+      expect((await client.threads.get(thread.thread_id)).status).toBe("idle");
+      const result = (await client.runs.wait(thread.thread_id, "simple", { input: { count: 1 } })) as { count: number };
+      expect(result.count).toBe(4);
+    },
+  );
 
   it("stores what DynamoDB holds: 30 maps nested in it (31 levels), and keys of 32 KB", async () => {
     const metadata = { a: nest(30), ["k".repeat(32 * 1024)]: 1 };
     const thread = await client.threads.create({ metadata });
     expect((await client.threads.get(thread.thread_id)).metadata).toEqual(metadata);
-    expect((await client.threads.update(thread.thread_id, { metadata: { b: [nest(29)] } })).metadata).toEqual({ ...metadata, b: [nest(29)] });
+    expect((await client.threads.update(thread.thread_id, { metadata: { b: [nest(29)] } })).metadata).toEqual({
+      ...metadata,
+      b: [nest(29)],
+    });
   });
 });

@@ -2,7 +2,9 @@ import { Client } from "@langchain/langgraph-sdk";
 import { startLocal, type LocalOptions, type LocalSystem } from "../../lib/local/start.js";
 
 /** The local server (what `npm start` runs) on a free port, and an SDK client for it. */
-export async function localServer(options: Partial<LocalOptions> = {}): Promise<{ system: LocalSystem; client: Client }> {
+export async function localServer(
+  options: Partial<LocalOptions> = {},
+): Promise<{ system: LocalSystem; client: Client }> {
   const system = await startLocal({ config: "langgraph.json", port: 0, host: "127.0.0.1", ...options });
   return { system, client: new Client({ apiUrl: system.url }) };
 }

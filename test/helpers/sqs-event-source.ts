@@ -13,7 +13,12 @@ export async function pumpOnce(
   handler: (event: SQSEvent) => Promise<SQSBatchResponse>,
 ): Promise<number> {
   const received = await client.send(
-    new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, MessageSystemAttributeNames: ["All"] }),
+    new ReceiveMessageCommand({
+      QueueUrl: queueUrl,
+      MaxNumberOfMessages: 10,
+      WaitTimeSeconds: 0,
+      MessageSystemAttributeNames: ["All"],
+    }),
   );
   const messages = received.Messages ?? [];
   if (messages.length === 0) return 0;
@@ -35,7 +40,10 @@ export async function pumpOnce(
   const done = messages.filter((m) => !failed.has(m.MessageId!));
   if (done.length > 0) {
     await client.send(
-      new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }),
+      new DeleteMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
+      }),
     );
   }
   return messages.length;

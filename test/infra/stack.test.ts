@@ -32,7 +32,15 @@ beforeAll(() => {
   configured = synth(undefined, undefined, {
     config: DEPLOY_FIXTURE,
     buildDir: ".lambdagraph/test-build-deploy",
-    timing: { eventPollMs: 250, eventFlushMs: 80, cancelPollMs: 2000, heartbeatMs: 10_000, leaseMs: 60_000, handBackAtStepMs: 120_000, handBackNowMs: 30_000 },
+    timing: {
+      eventPollMs: 250,
+      eventFlushMs: 80,
+      cancelPollMs: 2000,
+      heartbeatMs: 10_000,
+      leaseMs: 60_000,
+      handBackAtStepMs: 120_000,
+      handBackNowMs: 30_000,
+    },
   });
 }, 180_000);
 
@@ -66,7 +74,10 @@ describe("the CDK stack", () => {
   });
 
   it("takes the function URL's CORS from langgraph.json http.cors (listed origins only)", () => {
-    const extensions = { config: "test/compat/graphs/extensions/langgraph.json", buildDir: ".lambdagraph/test-build-ext" };
+    const extensions = {
+      config: "test/compat/graphs/extensions/langgraph.json",
+      buildDir: ".lambdagraph/test-build-ext",
+    };
     synth("none", undefined, extensions).hasResourceProperties("AWS::Lambda::Url", {
       Cors: {
         AllowOrigins: ["https://app.example.com"],
@@ -96,7 +107,10 @@ describe("the CDK stack", () => {
   });
 
   it("feeds the worker from a FIFO queue with partial batch failures, a dead-letter queue, and an alarm on it", () => {
-    template.hasResourceProperties("AWS::Lambda::EventSourceMapping", { FunctionResponseTypes: ["ReportBatchItemFailures"], BatchSize: 1 });
+    template.hasResourceProperties("AWS::Lambda::EventSourceMapping", {
+      FunctionResponseTypes: ["ReportBatchItemFailures"],
+      BatchSize: 1,
+    });
     template.hasResourceProperties("AWS::SQS::Queue", {
       FifoQueue: true,
       FifoThroughputLimit: "perMessageGroupId", // high-throughput FIFO: the limit is per thread, not per queue
@@ -105,7 +119,10 @@ describe("the CDK stack", () => {
       RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: 5 },
     });
     template.resourceCountIs("AWS::SQS::Queue", 2);
-    template.hasResourceProperties("AWS::CloudWatch::Alarm", { MetricName: "ApproximateNumberOfMessagesVisible", Threshold: 1 });
+    template.hasResourceProperties("AWS::CloudWatch::Alarm", {
+      MetricName: "ApproximateNumberOfMessagesVisible",
+      Threshold: 1,
+    });
   });
 
   it("declares every table from lib/tables/definitions.ts, on demand, with point-in-time recovery and TTL", () => {
@@ -113,7 +130,9 @@ describe("the CDK stack", () => {
     expect(tables).toHaveLength(TABLE_IDS.length);
     for (const table of tables) {
       expect(table.Properties.BillingMode).toBe("PAY_PER_REQUEST");
-      expect(table.Properties.Replicas[0].PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+      expect(table.Properties.Replicas[0].PointInTimeRecoverySpecification).toEqual({
+        PointInTimeRecoveryEnabled: true,
+      });
       expect(table.DeletionPolicy).toBe("Retain");
     }
     const withTtl = tables.filter((t) => t.Properties.TimeToLiveSpecification?.AttributeName === "expires_at");
@@ -122,7 +141,10 @@ describe("the CDK stack", () => {
 
   it("grants no IAM permission on every resource ('*') for tables, queues or secrets", () => {
     for (const policy of Object.values(template.findResources("AWS::IAM::Policy"))) {
-      for (const statement of policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]) {
+      for (const statement of policy.Properties.PolicyDocument.Statement as {
+        Action: string | string[];
+        Resource: unknown;
+      }[]) {
         const actions = ([] as string[]).concat(statement.Action);
         if (actions.some((a) => /^(dynamodb|sqs|secretsmanager):/.test(a))) {
           expect(JSON.stringify(statement.Resource)).not.toBe('"*"');
@@ -144,7 +166,8 @@ describe("the CDK stack", () => {
         [OPTION_ENV.handBackNowMs]: "30000",
       });
     }
-    for (const vars of functionEnvironments(template)) for (const name of Object.values(OPTION_ENV)) expect(vars).not.toHaveProperty(name);
+    for (const vars of functionEnvironments(template))
+      for (const name of Object.values(OPTION_ENV)) expect(vars).not.toHaveProperty(name);
   });
 
   it("gives both functions the graphs' secret (created, or an existing one), and never langgraph.json env values", () => {
@@ -152,12 +175,15 @@ describe("the CDK stack", () => {
     configured.resourceCountIs("AWS::SecretsManager::Secret", 2);
     configured.hasResourceProperties("AWS::SecretsManager::Secret", { SecretString: "{}" });
     configured.hasOutput("GraphSecretsArn", {});
-    for (const vars of functionEnvironments(configured)) expect(vars[ENV.graphSecretsArn]).toEqual({ Ref: expect.stringMatching(/GraphSecrets/) });
+    for (const vars of functionEnvironments(configured))
+      expect(vars[ENV.graphSecretsArn]).toEqual({ Ref: expect.stringMatching(/GraphSecrets/) });
     for (const vars of functionEnvironments(iamOnly)) expect(vars[ENV.graphSecretsArn]).toBe(EXISTING_SECRET);
     // Both functions' roles may read it.
     const readers = Object.values(configured.findResources("AWS::IAM::Policy")).filter((policy) =>
       (policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]).some(
-        (st) => ([] as string[]).concat(st.Action).includes("secretsmanager:GetSecretValue") && JSON.stringify(st.Resource).includes("GraphSecrets"),
+        (st) =>
+          ([] as string[]).concat(st.Action).includes("secretsmanager:GetSecretValue") &&
+          JSON.stringify(st.Resource).includes("GraphSecrets"),
       ),
     );
     expect(readers).toHaveLength(2);

@@ -6,10 +6,23 @@ import { isPrivateAddress, sendWebhook, webhookUrlProblem } from "../../lib/runs
 
 describe("webhooks", () => {
   it("classes loopback, link-local (the metadata service), private and unspecified addresses as private", () => {
-    for (const address of ["127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "0.0.0.0", "::1", "::", "fe80::1", "fd00::1", "::ffff:127.0.0.1"]) {
+    for (const address of [
+      "127.0.0.1",
+      "10.1.2.3",
+      "172.16.0.1",
+      "192.168.1.1",
+      "169.254.169.254",
+      "0.0.0.0",
+      "::1",
+      "::",
+      "fe80::1",
+      "fd00::1",
+      "::ffff:127.0.0.1",
+    ]) {
       expect(isPrivateAddress(address), address).toBe(true);
     }
-    for (const address of ["8.8.8.8", "172.32.0.1", "2606:4700::1111"]) expect(isPrivateAddress(address), address).toBe(false);
+    for (const address of ["8.8.8.8", "172.32.0.1", "2606:4700::1111"])
+      expect(isPrivateAddress(address), address).toBe(false);
   });
 
   it("refuses URLs that are not plain http(s)", () => {
@@ -31,15 +44,26 @@ describe("webhooks", () => {
       expect(refused.ok).toBe(false);
       expect(refused.error).toMatch(/private, loopback or link-local/);
       expect(hits).toBe(0);
-      expect(await sendWebhook(url, { run_id: "r" }, { allowPrivate: true, timeoutMs: 1000, attempts: 1 })).toMatchObject({ ok: true, status: 200 });
+      expect(
+        await sendWebhook(url, { run_id: "r" }, { allowPrivate: true, timeoutMs: 1000, attempts: 1 }),
+      ).toMatchObject({ ok: true, status: 200 });
       expect(hits).toBe(1);
       // A name is checked on the addresses the connection itself resolves (no separate check a rebinding DNS
       // answer could pass): `localhost` is refused when the request looks it up, before any connection.
       const byName = url.replace("127.0.0.1", "localhost");
-      const refusedByName = await sendWebhook(byName, { run_id: "r" }, { allowPrivate: false, timeoutMs: 1000, attempts: 3 });
-      expect(refusedByName).toMatchObject({ ok: false, error: expect.stringMatching(/localhost is a private, loopback or link-local/) });
+      const refusedByName = await sendWebhook(
+        byName,
+        { run_id: "r" },
+        { allowPrivate: false, timeoutMs: 1000, attempts: 3 },
+      );
+      expect(refusedByName).toMatchObject({
+        ok: false,
+        error: expect.stringMatching(/localhost is a private, loopback or link-local/),
+      });
       expect(hits).toBe(1);
-      expect(await sendWebhook(byName, { run_id: "r" }, { allowPrivate: true, timeoutMs: 1000, attempts: 1 })).toMatchObject({ ok: true, status: 200 });
+      expect(
+        await sendWebhook(byName, { run_id: "r" }, { allowPrivate: true, timeoutMs: 1000, attempts: 1 }),
+      ).toMatchObject({ ok: true, status: 200 });
       expect(hits).toBe(2);
     } finally {
       await new Promise((resolve) => server.close(resolve));

@@ -98,7 +98,9 @@ describe("DynamoDBStore items", () => {
     const tooBig = { blob: "x".repeat(401 * 1024) };
     const put = store.put(["files"], "huge", tooBig);
     await expect(put).rejects.toBeInstanceOf(StoreLimitError);
-    await expect(store.put(["files"], "huge", tooBig)).rejects.toThrow(/\["files"\].*"huge".* bytes; DynamoDB items hold at most 409600 bytes/);
+    await expect(store.put(["files"], "huge", tooBig)).rejects.toThrow(
+      /\["files"\].*"huge".* bytes; DynamoDB items hold at most 409600 bytes/,
+    );
     expect(await store.get(["files"], "huge")).toBeNull();
 
     await expect(store.put(["files"], "k".repeat(1100), { a: 1 })).rejects.toThrow(/too long for DynamoDB's keys/);
@@ -202,10 +204,15 @@ describe("DynamoDBStore search", () => {
 
     expect(keysOf(await store.search(["pages"]))).toEqual(keys.slice(0, 10));
     const pages = [];
-    for (let offset = 0; offset < 30; offset += 10) pages.push(keysOf(await store.search(["pages"], { limit: 10, offset })));
+    for (let offset = 0; offset < 30; offset += 10)
+      pages.push(keysOf(await store.search(["pages"], { limit: 10, offset })));
     expect(pages.map((p) => p.length)).toEqual([10, 10, 5]);
     expect(pages.flat()).toEqual(keys);
-    expect(keysOf(await store.search(["pages"], { filter: { even: true }, limit: 3, offset: 2 }))).toEqual(["k04", "k06", "k08"]);
+    expect(keysOf(await store.search(["pages"], { filter: { even: true }, limit: 3, offset: 2 }))).toEqual([
+      "k04",
+      "k06",
+      "k08",
+    ]);
     expect(await store.search(["pages"], { limit: 0 })).toEqual([]);
   });
 
@@ -253,7 +260,9 @@ describe("DynamoDBStore listNamespaces", () => {
       { prefix: ["nothing"] },
     ];
     for (const options of cases) {
-      expect(await store.listNamespaces(options), JSON.stringify(options)).toEqual(await memory.listNamespaces(options));
+      expect(await store.listNamespaces(options), JSON.stringify(options)).toEqual(
+        await memory.listNamespaces(options),
+      );
     }
     expect(await store.listNamespaces({ prefix: ["a", "*", "c"] })).toEqual([
       ["a", "b", "c"],
@@ -328,7 +337,9 @@ describe("DynamoDBStore ttl", () => {
 
   it("refuses a ttl that is not a positive number of minutes", async () => {
     const { store } = await freshStore();
-    await expect(store.put(["t"], "k", {}, undefined, { ttl: 0 })).rejects.toThrow(/ttl must be a positive number of minutes/);
+    await expect(store.put(["t"], "k", {}, undefined, { ttl: 0 })).rejects.toThrow(
+      /ttl must be a positive number of minutes/,
+    );
   });
 });
 
@@ -399,7 +410,10 @@ describe("/store endpoints", () => {
     const { fetch } = await serve();
     // `any`: the tests check response bodies by value
     const send = async (method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> => {
-      const res = await fetch(`http://store.test${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+      const res = await fetch(`http://store.test${path}`, {
+        method,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
       return { status: res.status, body: res.status === 204 ? null : await res.json() };
     };
 
@@ -408,20 +422,34 @@ describe("/store endpoints", () => {
     expect(badLabel.body.detail[0].loc).toEqual(["body", "namespace", "0"]);
     expect((await send("PUT", "/store/items", { namespace: [], key: "k", value: {} })).status).toBe(422);
     expect((await send("PUT", "/store/items", { namespace: ["a", ""], key: "k", value: {} })).status).toBe(422);
-    expect((await send("PUT", "/store/items", { namespace: ["a"], key: "k", value: [1] })).body.detail[0].loc).toEqual(["body", "value"]);
+    expect((await send("PUT", "/store/items", { namespace: ["a"], key: "k", value: [1] })).body.detail[0].loc).toEqual([
+      "body",
+      "value",
+    ]);
     expect((await send("PUT", "/store/items", { namespace: ["a"], key: "k", value: {}, ttl: -1 })).status).toBe(422);
     expect((await send("PUT", "/store/items", { namespace: ["langgraph"], key: "k", value: {} })).status).toBe(422);
-    const huge = await send("PUT", "/store/items", { namespace: ["a"], key: "k", value: { blob: "x".repeat(410 * 1024) } });
+    const huge = await send("PUT", "/store/items", {
+      namespace: ["a"],
+      key: "k",
+      value: { blob: "x".repeat(410 * 1024) },
+    });
     expect(huge).toMatchObject({ status: 422, body: { detail: expect.stringMatching(/at most 409600 bytes/) } });
     expect((await send("GET", "/store/items?namespace=a..b&key=k")).status).toBe(422);
     expect((await send("GET", "/store/items?namespace=a")).status).toBe(422);
-    expect((await send("POST", "/store/items/search", { namespace_prefix: ["a"], limit: 0 })).body.detail[0].loc).toEqual(["body", "limit"]);
+    expect(
+      (await send("POST", "/store/items/search", { namespace_prefix: ["a"], limit: 0 })).body.detail[0].loc,
+    ).toEqual(["body", "limit"]);
     expect((await send("POST", "/store/items/search", {})).status).toBe(422);
     expect((await send("POST", "/store/namespaces", { prefix: ["a.b"] })).status).toBe(422);
     expect((await send("DELETE", "/store/items", { key: "k" })).status).toBe(422);
 
-    expect((await send("PUT", "/store/items", { namespace: ["a"], key: "k", value: { ok: true }, index: false, ttl: null })).status).toBe(204);
-    expect((await send("GET", "/store/items?namespace=a&key=k&refresh_ttl=false")).body).toMatchObject({ value: { ok: true } });
+    expect(
+      (await send("PUT", "/store/items", { namespace: ["a"], key: "k", value: { ok: true }, index: false, ttl: null }))
+        .status,
+    ).toBe(204);
+    expect((await send("GET", "/store/items?namespace=a&key=k&refresh_ttl=false")).body).toMatchObject({
+      value: { ok: true },
+    });
     expect((await send("POST", "/store/items/search", { namespace_prefix: [] })).body.items).toHaveLength(1);
   });
 });

@@ -22,7 +22,10 @@ describe("ThreadStore lock", () => {
     const tables = await dynamo.freshTables();
     const threadId = uuid7();
     await new ThreadStore(dynamo.client, tables.threads).create(newThread(threadId, {}));
-    const contenders = Array.from({ length: 20 }, () => ({ runId: uuid7(), store: new ThreadStore(dynamo.newClient(), tables.threads) }));
+    const contenders = Array.from({ length: 20 }, () => ({
+      runId: uuid7(),
+      store: new ThreadStore(dynamo.newClient(), tables.threads),
+    }));
     const results = await Promise.all(contenders.map(({ runId, store }) => store.acquire(threadId, runId, now())));
     expect(results.filter((r) => r === "acquired")).toHaveLength(1);
     expect(results.filter((r) => r === "busy")).toHaveLength(19);
@@ -42,7 +45,9 @@ describe("ThreadStore lock", () => {
     expect(await store.acquire(threadId, holder, now())).toBe("acquired");
     expect(await store.release(threadId, uuid7(), { status: "idle", now: now() })).toBe(false);
     expect((await store.get(threadId))?.status).toBe("busy");
-    expect(await store.release(threadId, holder, { status: "interrupted", values: { a: [1, 2] }, now: now() })).toBe(true);
+    expect(await store.release(threadId, holder, { status: "interrupted", values: { a: [1, 2] }, now: now() })).toBe(
+      true,
+    );
     const released = await store.get(threadId);
     expect(released).toMatchObject({ status: "interrupted", values: { a: [1, 2] }, metadata: { owner: "me" } });
     expect(released?.active_run).toBeUndefined();
@@ -75,7 +80,10 @@ describe("RunStore", () => {
     const second = run(threadId);
     await store.create(first);
     await store.create(second);
-    expect((await store.list(threadId, { limit: 10, offset: 0 })).map((r) => r.run_id)).toEqual([second.run_id, first.run_id]);
+    expect((await store.list(threadId, { limit: 10, offset: 0 })).map((r) => r.run_id)).toEqual([
+      second.run_id,
+      first.run_id,
+    ]);
     expect((await store.nextPending(threadId))?.run_id).toBe(first.run_id);
     expect((await store.get(threadId, first.run_id))?.kwargs).toEqual(first.kwargs);
 
@@ -84,7 +92,7 @@ describe("RunStore", () => {
     expect(await store.finish(threadId, first.run_id, "success", now())).toBe(true);
     expect(await store.finish(threadId, first.run_id, "error", now())).toBe(false);
     expect(await store.requestCancel(threadId, first.run_id, "interrupt", now())).toBe(false);
-    expect((await store.get(threadId, first.run_id))).toMatchObject({ status: "success", attempt: 1 });
+    expect(await store.get(threadId, first.run_id)).toMatchObject({ status: "success", attempt: 1 });
     expect((await store.nextPending(threadId))?.run_id).toBe(second.run_id);
   });
 });

@@ -119,7 +119,9 @@ describe.skipIf(!hasBrowser)("the chat page in Chromium (useStream against npm s
     expect(await page.getByTestId("message-human").first().textContent()).toContain(SLOW);
     const threadId = threadOf(page);
     expect(threadId).toBeTruthy();
-    await expect.poll(() => page.getByTestId(`thread-status-${threadId}`).textContent(), { timeout: 10_000 }).toBe("idle");
+    await expect
+      .poll(() => page.getByTestId(`thread-status-${threadId}`).textContent(), { timeout: 10_000 })
+      .toBe("idle");
     await page.screenshot({ path: resolve(OUTPUT, "chat-page.png") });
     await page.close();
   });
@@ -132,7 +134,9 @@ describe.skipIf(!hasBrowser)("the chat page in Chromium (useStream against npm s
     await page.getByTestId("send").waitFor({ timeout: 10_000 });
     const threadId = threadOf(page)!;
     const [run] = await client.runs.list(threadId);
-    await expect.poll(async () => (await client.runs.get(threadId, run.run_id)).status, { timeout: 10_000 }).toBe("interrupted");
+    await expect
+      .poll(async () => (await client.runs.get(threadId, run.run_id)).status, { timeout: 10_000 })
+      .toBe("interrupted");
     const atStop = await lastAiText(page);
     await new Promise((r) => setTimeout(r, 1500)); // the rest of the reply would take ~3 s more
     expect(await lastAiText(page)).toBe(atStop);
@@ -146,7 +150,9 @@ describe.skipIf(!hasBrowser)("the chat page in Chromium (useStream against npm s
     await page.getByTestId("interrupt").waitFor({ timeout: 20_000 });
     expect(await page.getByTestId("interrupt").textContent()).toContain("Do you approve?");
     const threadId = threadOf(page)!;
-    await expect.poll(() => page.getByTestId(`thread-status-${threadId}`).textContent(), { timeout: 10_000 }).toBe("interrupted");
+    await expect
+      .poll(() => page.getByTestId(`thread-status-${threadId}`).textContent(), { timeout: 10_000 })
+      .toBe("interrupted");
     await page.screenshot({ path: resolve(OUTPUT, "chat-page-interrupt.png") });
     await page.getByTestId("approve").click();
     await expect.poll(() => lastAiText(page), { timeout: 20_000 }).toBe("Approved: done.");

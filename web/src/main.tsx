@@ -25,7 +25,8 @@ function useQueryParam(name: string): [string | null, (value: string | null) => 
 
 function text(content: unknown): string {
   if (typeof content === "string") return content;
-  if (Array.isArray(content)) return content.map((part) => (typeof part === "string" ? part : (part as { text?: string }).text ?? "")).join("");
+  if (Array.isArray(content))
+    return content.map((part) => (typeof part === "string" ? part : ((part as { text?: string }).text ?? ""))).join("");
   return JSON.stringify(content);
 }
 
@@ -52,7 +53,11 @@ function App() {
 
   useEffect(() => {
     let alive = true;
-    const refresh = () => client.threads.search({ limit: 20, sortBy: "updated_at", sortOrder: "desc" }).then((t) => alive && setThreads(t), () => undefined);
+    const refresh = () =>
+      client.threads.search({ limit: 20, sortBy: "updated_at", sortOrder: "desc" }).then(
+        (t) => alive && setThreads(t),
+        () => undefined,
+      );
     void refresh();
     const timer = setInterval(refresh, 1500);
     return () => {
@@ -63,7 +68,9 @@ function App() {
 
   const send = () => {
     if (!draft.trim()) return;
-    void stream.submit({ messages: [{ type: "human", content: draft }] }, { streamMode: ["values", "messages-tuple"] } as never);
+    void stream.submit({ messages: [{ type: "human", content: draft }] }, {
+      streamMode: ["values", "messages-tuple"],
+    } as never);
     setDraft("");
   };
   const interrupt = stream.interrupt?.value as { question?: string; request?: string } | undefined;
@@ -74,7 +81,11 @@ function App() {
         <h1>lambdagraph</h1>
         <label>
           Assistant{" "}
-          <select data-testid="assistant" value={assistantId ?? "agent"} onChange={(e) => setAssistantId(e.target.value)}>
+          <select
+            data-testid="assistant"
+            value={assistantId ?? "agent"}
+            onChange={(e) => setAssistantId(e.target.value)}
+          >
             {assistants.map((a) => (
               <option key={a.assistant_id} value={a.graph_id}>
                 {a.graph_id}
@@ -87,8 +98,15 @@ function App() {
         </button>
         <ul data-testid="threads">
           {threads.map((t) => (
-            <li key={t.thread_id} className={t.thread_id === threadId ? "current" : ""} onClick={() => setThreadId(t.thread_id)}>
-              <code>{t.thread_id.slice(-8)}</code> <span className={`status ${t.status}`} data-testid={`thread-status-${t.thread_id}`}>{t.status}</span>
+            <li
+              key={t.thread_id}
+              className={t.thread_id === threadId ? "current" : ""}
+              onClick={() => setThreadId(t.thread_id)}
+            >
+              <code>{t.thread_id.slice(-8)}</code>{" "}
+              <span className={`status ${t.status}`} data-testid={`thread-status-${t.thread_id}`}>
+                {t.status}
+              </span>
             </li>
           ))}
         </ul>
@@ -100,8 +118,16 @@ function App() {
               <b>{m.type === "human" ? "You" : m.type === "ai" ? "Agent" : m.type}</b> {text(m.content)}
             </div>
           ))}
-          {stream.isLoading && <div className="loading" data-testid="loading">…</div>}
-          {stream.error ? <div className="error" data-testid="error">{String((stream.error as Error).message ?? stream.error)}</div> : null}
+          {stream.isLoading && (
+            <div className="loading" data-testid="loading">
+              …
+            </div>
+          )}
+          {stream.error ? (
+            <div className="error" data-testid="error">
+              {String((stream.error as Error).message ?? stream.error)}
+            </div>
+          ) : null}
         </div>
         {interrupt && !stream.isLoading && (
           <div className="interrupt" data-testid="interrupt">
@@ -120,7 +146,12 @@ function App() {
             send();
           }}
         >
-          <input data-testid="input" value={draft} onChange={(e) => setDraft(e.target.value)} placeholder="Say something — try “what time is it?”, “please approve”, “slow …”" />
+          <input
+            data-testid="input"
+            value={draft}
+            onChange={(e) => setDraft(e.target.value)}
+            placeholder="Say something — try “what time is it?”, “please approve”, “slow …”"
+          />
           {stream.isLoading ? (
             <button type="button" data-testid="stop" onClick={() => void stream.stop()}>
               Stop

@@ -28,7 +28,9 @@ export const app = new Hono()
     }
     await next();
   })
-  .get("/custom/hello", (c) => c.json({ hello: c.req.query("name") ?? "world" }, { headers: { "x-echo": c.req.header("x-input") ?? "" } }))
+  .get("/custom/hello", (c) =>
+    c.json({ hello: c.req.query("name") ?? "world" }, { headers: { "x-echo": c.req.header("x-input") ?? "" } }),
+  )
   .get("/runs/not-a-run-route", (c) => c.json({ mine: true }))
   .get("/custom/teapot", () => {
     throw new HTTPException(418, { message: "short and stout" });

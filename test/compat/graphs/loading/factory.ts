@@ -12,7 +12,10 @@ const Context = Annotation.Root({ tone: Annotation<string>() });
 export const graph = async (config: LangGraphRunnableConfig) => {
   const nodeName = (config.configurable?.nodeName as string | undefined) ?? "default_node";
   return new StateGraph(State, Context)
-    .addNode(nodeName, (_state, runtime) => ({ visited: [nodeName], tone: (runtime.context as { tone?: string } | undefined)?.tone ?? null }))
+    .addNode(nodeName, (_state, runtime) => ({
+      visited: [nodeName],
+      tone: (runtime.context as { tone?: string } | undefined)?.tone ?? null,
+    }))
     .addEdge(START, nodeName)
     .addEdge(nodeName, END);
 };

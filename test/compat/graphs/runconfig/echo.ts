@@ -8,8 +8,14 @@ const State = Annotation.Root({
 
 function report(_state: typeof State.State, config: LangGraphRunnableConfig): typeof State.Update {
   const configurable = config.configurable ?? {};
-  const fromHeaders = Object.fromEntries(Object.entries(configurable).filter(([key]) => key.startsWith("x-") || key === "user-agent"));
+  const fromHeaders = Object.fromEntries(
+    Object.entries(configurable).filter(([key]) => key.startsWith("x-") || key === "user-agent"),
+  );
   return { fromHeaders, fromBody: configurable.body_key ?? null };
 }
 
-export const graph = new StateGraph(State).addNode("report", report).addEdge(START, "report").addEdge("report", END).compile();
+export const graph = new StateGraph(State)
+  .addNode("report", report)
+  .addEdge(START, "report")
+  .addEdge("report", END)
+  .compile();

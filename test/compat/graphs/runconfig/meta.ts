@@ -6,7 +6,9 @@ const KEYS = ["created_by", "langgraph_plan", "langgraph_host", "langgraph_versi
 
 export const graph = new StateGraph(State)
   .addNode("report", (_state, config: LangGraphRunnableConfig) => ({
-    seen: Object.fromEntries(KEYS.filter((k) => config.metadata?.[k] !== undefined).map((k) => [k, config.metadata?.[k]])),
+    seen: Object.fromEntries(
+      KEYS.filter((k) => config.metadata?.[k] !== undefined).map((k) => [k, config.metadata?.[k]]),
+    ),
   }))
   .addEdge(START, "report")
   .compile();

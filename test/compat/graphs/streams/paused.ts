@@ -9,4 +9,8 @@ const child = new StateGraph(Shared)
   .addEdge("ask", END)
   .compile();
 
-export const graph = new StateGraph(Shared).addNode("child", child).addEdge(START, "child").addEdge("child", END).compile();
+export const graph = new StateGraph(Shared)
+  .addNode("child", child)
+  .addEdge(START, "child")
+  .addEdge("child", END)
+  .compile();

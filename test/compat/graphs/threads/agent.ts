@@ -15,7 +15,9 @@ async function model(state: typeof State.State) {
   const last = state.messages.at(-1);
   if (last?.getType() === "tool") return { messages: [new AIMessage(`done after ${String(last.content)}`)] };
   if (state.delayMs) await new Promise((resolve) => setTimeout(resolve, state.delayMs));
-  return { messages: [new AIMessage({ content: "looking it up", tool_calls: [{ id: "call_1", name: "lookup", args: {} }] })] };
+  return {
+    messages: [new AIMessage({ content: "looking it up", tool_calls: [{ id: "call_1", name: "lookup", args: {} }] })],
+  };
 }
 
 function lookup(state: typeof State.State) {
@@ -27,6 +29,9 @@ export const graph = new StateGraph(State)
   .addNode("agent", model)
   .addNode("tool", lookup)
   .addEdge(START, "agent")
-  .addConditionalEdges("agent", (state) => ((state.messages.at(-1) as AIMessage).tool_calls?.length ? "tool" : END), ["tool", END])
+  .addConditionalEdges("agent", (state) => ((state.messages.at(-1) as AIMessage).tool_calls?.length ? "tool" : END), [
+    "tool",
+    END,
+  ])
   .addEdge("tool", "agent")
   .compile();

@@ -10,7 +10,4 @@ const inner = new StateGraph(State)
   .addEdge("draft", "review")
   .compile();
 
-export const graph = new StateGraph(State)
-  .addNode("inner", inner)
-  .addEdge(START, "inner")
-  .compile();
+export const graph = new StateGraph(State).addNode("inner", inner).addEdge(START, "inner").compile();
