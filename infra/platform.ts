@@ -31,8 +31,8 @@ import { Secret, type ISecret } from "aws-cdk-lib/aws-secretsmanager";
 import { Construct } from "constructs";
 import { resolve } from "node:path";
 import { ENV } from "../lib/config/env.js";
-import { timingToEnv, type TimingOptions } from "../lib/config/platform-options.js";
-import { ttlToEnv } from "../lib/config/ttl.js";
+import { functionEnvironment } from "../lib/config/function-env.js";
+import type { TimingOptions } from "../lib/config/platform-options.js";
 import { loadConfig } from "../lib/graphs/config.js";
 import type { TableId } from "../lib/tables/definitions.js";
 import { ESBUILD, uiCommandHooks, writeEntries, type FunctionName } from "./bundling.js";
@@ -109,15 +109,15 @@ export class LangGraphPlatform extends Construct {
               "lambdagraph graph environment: a JSON object of variables (OPENAI_API_KEY, …) both functions set at cold start",
             secretStringValue: SecretValue.unsafePlainText("{}"), // no secret in it: the values are put after deploy
           }));
-    const environment = {
-      ...this.tables.environment(),
-      ...timingToEnv(props.timing ?? {}),
+    // The same definition configures `npm start -- --topology aws` (lib/config/function-env.ts).
+    const environment = functionEnvironment({
+      tables: this.tables.environment(),
+      timing: props.timing,
       // Settings only, never values: langgraph.json `env` stays out of the template (values go in graphSecrets).
-      ...ttlToEnv(loadConfig(resolve(props.config ?? "langgraph.json")).ttl),
-      [ENV.graphSecretsArn]: this.graphSecrets.secretArn,
-      [ENV.runQueueUrl]: this.runQueue.queue.queueUrl,
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-    };
+      ttl: loadConfig(resolve(props.config ?? "langgraph.json")).ttl,
+      graphSecretsArn: this.graphSecrets.secretArn,
+      runQueueUrl: this.runQueue.queue.queueUrl,
+    });
 
     const fn = (name: FunctionName, description: string) =>
       new NodejsFunction(this, name === "api" ? "Api" : "Worker", {

@@ -1,7 +1,8 @@
-/** `npm start [-- --config langgraph.json --port 2024 --host 127.0.0.1 --in-memory]` */
+/** `npm start [-- --config langgraph.json --port 2024 --host 127.0.0.1 --in-memory --topology single|aws]` */
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ENV } from "../config/env.js";
+import { startAwsTopology } from "./aws-topology.js";
 import { startLocal } from "./start.js";
 import { ensureWebPage } from "./web-page.js";
 
@@ -29,6 +30,7 @@ const { values } = parseArgs({
     "data-dir": { type: "string", default: ".lambdagraph" },
     "api-key": { type: "string" },
     "no-page": { type: "boolean", default: false },
+    topology: { type: "string", default: "single" },
     help: { type: "boolean", default: false },
   },
 });
@@ -42,7 +44,9 @@ if (values.help) {
   --in-memory         keep data in memory instead of on disk
   --data-dir <path>   where on-disk data lives (default .lambdagraph/)
   --api-key <key>     require this key in x-api-key (default: ${ENV.apiKey} if set, else no key)
-  --no-page           serve the API only, not the chat page at /`);
+  --no-page           serve the API only, not the chat page at /
+  --topology <t>      single (default): one process; aws: the API and worker functions in processes of their own,
+                      with an SQS FIFO emulator between them, as deployed`);
   process.exit(0);
 }
 
@@ -52,17 +56,27 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(2);
 }
 
+if (values.topology !== "single" && values.topology !== "aws") {
+  console.error(`--topology must be single or aws, got ${values.topology}`);
+  process.exit(2);
+}
+
 try {
   const webDir = values["no-page"] ? undefined : await ensureWebPage();
-  const system = await startLocal({
+  const options = {
     webDir,
     config: values.config!,
     port,
     host: values.host!,
     dataDir: values["in-memory"] ? undefined : resolve(values["data-dir"]!),
     apiKey: values["api-key"] ?? process.env[ENV.apiKey],
-  });
-  console.log(`lambdagraph is serving ${system.platform.graphs.ids().join(", ")} at ${system.url}`);
+  };
+  const system =
+    values.topology === "aws"
+      ? await startAwsTopology(options)
+      : await startLocal(options).then((s) => ({ ...s, graphIds: s.platform.graphs.ids(), exited: undefined }));
+  console.log(`lambdagraph is serving ${system.graphIds.join(", ")} at ${system.url}`);
+  if (values.topology === "aws") console.log("topology: aws (API and worker processes, SQS FIFO emulator)");
   if (webDir) console.log(`chat page: ${system.url}/`);
   console.log(values["in-memory"] ? "data: in memory" : `data: ${resolve(values["data-dir"]!)}`);
   let stopping = false;
@@ -75,6 +89,11 @@ try {
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
+  void system.exited?.then(async (why) => {
+    console.error(`lambdagraph: ${why}; stopping`);
+    await system.close();
+    process.exit(1);
+  });
 } catch (err) {
   console.error(`lambdagraph failed to start: ${(err as Error).message}`);
   process.exit(1);

@@ -7,7 +7,8 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
-import type { Context, LambdaFunctionURLEvent, StreamifyHandler } from "aws-lambda";
+import type { LambdaFunctionURLEvent, StreamifyHandler } from "aws-lambda";
+import { invocationContext } from "./lambda-context.js";
 import { serveStatic } from "./static-files.js";
 import { PRELUDE_SEPARATOR } from "./streamify-shim.js";
 
@@ -68,7 +69,7 @@ async function serve(
   stream.on("error", dropped);
   try {
     const event = await toEvent(req);
-    await handler(event, stream as never, localContext());
+    await handler(event, stream as never, invocationContext("lambdagraph-api-local"));
     if (!stream.writableEnded) stream.end();
   } catch (err) {
     if (!(stream.destroyed && err instanceof Error && isClientGone(err))) logError("handler failed", err);
@@ -145,24 +146,6 @@ async function toEvent(req: IncomingMessage): Promise<LambdaFunctionURLEvent> {
     body: raw.length === 0 ? undefined : isText ? raw.toString("utf8") : raw.toString("base64"),
     isBase64Encoded: raw.length > 0 && !isText,
   } as LambdaFunctionURLEvent;
-}
-
-function localContext(): Context {
-  const started = Date.now();
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: "lambdagraph-api-local",
-    functionVersion: "$LATEST",
-    invokedFunctionArn: "arn:aws:lambda:local:000000000000:function:lambdagraph-api-local",
-    memoryLimitInMB: "1024",
-    awsRequestId: randomUUID(),
-    logGroupName: "local",
-    logStreamName: "local",
-    getRemainingTimeInMillis: () => 15 * 60_000 - (Date.now() - started),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
 }
 
 /** The response stream: reads the prelude up to the 8 NUL bytes, then forwards body bytes as they come. */
