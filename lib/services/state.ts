@@ -1,7 +1,7 @@
 /** Thread state: read the latest or a given checkpoint, update it, walk its history — through the graph. */
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { Command, InvalidUpdateError, Send, type StateSnapshot } from "@langchain/langgraph";
-import { keyPart } from "../checkpoint/codec.js";
+import { headSk } from "../checkpoint/keys.js";
 import { HttpError } from "../http/errors.js";
 import { now, type Platform } from "../platform.js";
 import { toWire } from "../serialization/wire.js";
@@ -46,10 +46,10 @@ async function threadGraphConfig(p: Platform, thread: Thread): Promise<RunnableC
 
 /**
  * The config that reads `ref`; a checkpoint id or namespace that no checkpoint's sort key could hold (see
- * lib/checkpoint/dynamodb-saver.ts) names no checkpoint: 404.
+ * lib/checkpoint/keys.ts) names no checkpoint: 404.
  */
 function configFor(threadId: string, ref?: CheckpointRef | null): RunnableConfig {
-  if (ref && !keyFits(threadId, `cp#${keyPart(ref.checkpoint_ns ?? "")}#${keyPart(ref.checkpoint_id ?? "")}`)) {
+  if (ref && !keyFits(threadId, headSk(ref.checkpoint_ns ?? "", ref.checkpoint_id ?? ""))) {
     throw new HttpError(404, "Checkpoint not found");
   }
   return {

@@ -63,7 +63,7 @@ export const threadListKey = (n: number) => `thread#${String(n).padStart(2, "0")
 export const LEGACY_THREAD_LIST_PK = "thread";
 
 export const TABLES: Record<TableId, TableDefinition> = {
-  /** Checkpoints, channel blobs and pending writes (see lib/checkpoint/dynamodb-saver.ts). */
+  /** Checkpoints, channel blobs and pending writes (key schema: lib/checkpoint/keys.ts). */
   checkpoints: {
     id: "checkpoints",
     envVar: "LAMBDAGRAPH_TABLE_CHECKPOINTS",
