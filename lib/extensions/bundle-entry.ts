@@ -3,14 +3,15 @@
  * import of the http.app module (so the bundler includes it and its dependencies, Hono among them) and the
  * registration of the http options and of the UI folder shipped beside the bundle (`ui/`, see ui-build.ts).
  */
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import type { LoadedConfig } from "../graphs/config.js";
 import { splitModuleSpec } from "./config.js";
 
-export function extensionEntryLines(config: LoadedConfig, root: string): string[] {
+/** `ownModule` maps one of our modules' source path to the file to import (infra/bundling.ts). */
+export function extensionEntryLines(config: LoadedConfig, ownModule: (sourcePath: string) => string): string[] {
   const { http, ui } = config;
   if (!http && !ui) return [];
-  const lines = [`import { registerExtensions } from ${JSON.stringify(join(root, "lib/extensions/bundled.ts"))};`];
+  const lines = [`import { registerExtensions } from ${JSON.stringify(ownModule("lib/extensions/bundled.ts"))};`];
   let httpApp = "undefined";
   if (http?.app) {
     const { modulePath, exportName } = splitModuleSpec(http.app);
