@@ -47,7 +47,7 @@ export interface LangGraphPlatformProps {
   /** The langgraph.json naming the graphs to deploy. Default: ./langgraph.json. */
   config?: string;
   /**
-   * Who may call the API. `apiKey` (default): the function URL is public but every request except GET /ok must
+   * Who may call the API. `apiKey` (default): the function URL is public but every request except GET /ok and GET /info must
    * carry the stack-generated key in `x-api-key` (the SDK's `apiKey`). `iam`: SigV4-signed requests only.
    * `none` leaves the API open to anyone with the URL — only for throwaway experiments.
    */

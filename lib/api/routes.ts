@@ -4,7 +4,7 @@
  */
 import { createRouter, type Route } from "../http/router.js";
 import { rejectWithoutKey } from "../http/api-key.js";
-import { withCors } from "../http/cors.js";
+import { withCors, withPrivateNetworkAccess } from "../http/cors.js";
 import { withConfiguredCors } from "../extensions/cors.js";
 import type { Extensions } from "../extensions/extensions.js";
 import { mountHttpApp } from "../extensions/http-app.js";
@@ -168,5 +168,7 @@ function appFor(p: Platform, ext: Extensions): (req: Request) => Promise<Respons
   const api = async (req: Request) => rejectWithoutKey(req, p.apiKeyDigest) ?? served(req);
   bindLoopbackFetch(api);
   if (!p.corsOrigins) return api;
-  return ext.http?.cors ? withConfiguredCors(api, ext.http.cors) : withCors(api, p.corsOrigins);
+  return withPrivateNetworkAccess(
+    ext.http?.cors ? withConfiguredCors(api, ext.http.cors) : withCors(api, p.corsOrigins),
+  );
 }

@@ -1,13 +1,14 @@
 /**
  * API key check, as the SDK sends it (`new Client({ apiKey })` → `x-api-key`). Only the key's SHA-256 digest is
- * kept in memory, and digests are compared in constant time. `GET /ok` stays open for health checks.
+ * kept in memory, and digests are compared in constant time. `GET /ok` stays open for health checks, and `GET /info`
+ * as on the official server: LangGraph Studio reads it before it has any credentials.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import { json } from "./json.js";
 
 export const digest = (key: string): Buffer => createHash("sha256").update(key, "utf8").digest();
 
-const OPEN_PATHS = new Set(["/ok"]);
+const OPEN_PATHS = new Set(["/ok", "/info"]);
 
 /** A 401 response when `expected` is set and the request does not carry the key; undefined when it may pass. */
 export function rejectWithoutKey(req: Request, expected: Buffer | undefined): Response | undefined {

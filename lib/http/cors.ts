@@ -10,7 +10,7 @@ export const CORS_ALLOW_HEADERS = [
   "authorization",
   "x-auth-scheme",
 ] as const;
-export const CORS_EXPOSE_HEADERS = ["content-location", "location"] as const;
+export const CORS_EXPOSE_HEADERS = ["content-location", "location", "x-pagination-total", "x-pagination-next"] as const;
 export const CORS_MAX_AGE_SECONDS = 600;
 
 export function withCors(
@@ -44,6 +44,24 @@ export function withCors(
     headers.set("access-control-allow-origin", origin);
     headers.set("access-control-expose-headers", CORS_EXPOSE_HEADERS.join(", "));
     headers.append("vary", "origin");
+    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+  };
+}
+
+/**
+ * Chrome's Private Network Access: a public page (LangGraph Studio at https://smith.langchain.com) calling a server
+ * on 127.0.0.1 first sends a preflight with `Access-Control-Request-Private-Network: true`, and goes on only if the
+ * answer allows it. Added to any preflight the CORS layer under it allowed (it set an allowed origin).
+ */
+export function withPrivateNetworkAccess(
+  app: (req: Request) => Promise<Response>,
+): (req: Request) => Promise<Response> {
+  return async (req) => {
+    const response = await app(req);
+    const asked = req.method === "OPTIONS" && req.headers.get("access-control-request-private-network") === "true";
+    if (!asked || !response.headers.has("access-control-allow-origin")) return response;
+    const headers = new Headers(response.headers);
+    headers.set("access-control-allow-private-network", "true");
     return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
   };
 }

@@ -37,7 +37,7 @@ export interface LocalOptions {
   /** Where the embedded DynamoDB keeps its data; undefined = in memory. */
   dataDir?: string;
   platformOptions?: Partial<PlatformOptions>;
-  /** Require this API key (x-api-key) on every request but GET /ok. */
+  /** Require this API key (x-api-key) on every request but GET /ok and GET /info. */
   apiKey?: string;
   /** How often the in-process scheduler starts due crons. Default 5 s; 0 = never (tests call runDueCrons). */
   cronTickMs?: number;
