@@ -31,7 +31,9 @@ export function withCors(
           ? {
               "access-control-allow-origin": origin,
               "access-control-allow-methods": "GET, POST, PUT, PATCH, DELETE, OPTIONS",
-              "access-control-allow-headers": CORS_ALLOW_HEADERS.join(", "),
+              // The headers asked for, as the official server (Hono) answers: Studio may send custom ones.
+              "access-control-allow-headers":
+                req.headers.get("access-control-request-headers") ?? CORS_ALLOW_HEADERS.join(", "),
               "access-control-max-age": String(CORS_MAX_AGE_SECONDS),
               vary: "origin",
             }

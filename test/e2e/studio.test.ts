@@ -31,13 +31,14 @@ describe("Studio connecting to the local server", () => {
       headers: {
         origin: STUDIO,
         "access-control-request-method": "POST",
-        "access-control-request-headers": "content-type,x-api-key",
+        "access-control-request-headers": "content-type,x-api-key,x-tenant-header", // custom headers set in Studio
         "access-control-request-private-network": "true",
       },
     });
     expect(res.status).toBe(204);
     expect(res.headers.get("access-control-allow-origin")).toBeTruthy();
     expect(res.headers.get("access-control-allow-private-network")).toBe("true");
+    expect(res.headers.get("access-control-allow-headers")).toContain("x-tenant-header");
   });
 
   it("may read Content-Location and the pagination headers", async () => {
