@@ -152,7 +152,8 @@ function startProcess(
   args: string[],
   env: NodeJS.ProcessEnv,
 ): { child: ChildProcess; ready: Promise<{ url?: string }> } {
-  const child = fork(resolve(import.meta.dirname, file), args, {
+  const own = import.meta.url.endsWith(".ts") ? file : file.replace(/\.ts$/, ".js"); // compiled in the package
+  const child = fork(resolve(import.meta.dirname, own), args, {
     env,
     execArgv: ["--import", "tsx"],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
