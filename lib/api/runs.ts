@@ -5,7 +5,8 @@ import { keepAliveJson } from "../http/keep-alive-json.js";
 import type { Params } from "../http/router.js";
 import { formatSseEvent, sseResponse } from "../http/sse.js";
 import type { Platform } from "../platform.js";
-import { runRequestOf, type RunKwargs } from "../runs/kwargs.js";
+import { runRequestOf } from "../runs/kwargs.js";
+import { cancelRun } from "../runs/lifecycle.js";
 import { streamModeOf } from "../runs/stream-graph.js";
 import { clientEventData } from "../serialization/checkpoint-payloads.js";
 import {
@@ -17,7 +18,6 @@ import {
   RunListQuery,
 } from "../schemas/runs.js";
 import {
-  cancelRun,
   createRun,
   createStatelessRun,
   deleteRun as deleteRunService,
@@ -56,7 +56,7 @@ export async function createStreamedRun(req: Request, params: Params, p: Platfor
   const run = await start(p, req, params, body, params.thread_id ? "continue" : "cancel");
   const path = `/threads/${run.thread_id}/runs/${run.run_id}`;
   return runStream(p, run, -1, {
-    cancelOnDisconnect: (run.kwargs as unknown as RunKwargs).on_disconnect === "cancel",
+    cancelOnDisconnect: run.kwargs.on_disconnect === "cancel",
     // The SDK reads the run id from Content-Location and reconnects (with Last-Event-ID) to Location.
     headers: { "content-location": path, location: `${path}/stream` },
   });
@@ -71,7 +71,7 @@ export async function createWaitedRun(req: Request, params: Params, p: Platform)
     headers: { "content-location": path },
     signal: req.signal,
     onDisconnect: async () => {
-      if ((run.kwargs as unknown as RunKwargs).on_disconnect === "cancel") await cancelIfUnfinished(p, run);
+      if (run.kwargs.on_disconnect === "cancel") await cancelIfUnfinished(p, run);
     },
   });
 }
@@ -225,7 +225,7 @@ async function finalOutput(p: Platform, run: StoredRun, signal: AbortSignal, jus
   if (finished?.status === "error") return { __error__: finished.error ?? { error: "Error", message: "Run failed" } };
   if (lastValues !== undefined) return lastValues;
   // A stateless run's thread is deleted as it ends.
-  if ((run.kwargs as unknown as RunKwargs).on_completion === "delete") return null;
+  if (run.kwargs.on_completion === "delete") return null;
   const thread = await p.threads.get(run.thread_id);
   if (thread?.values) return thread.values;
   return (await getState(p, run.thread_id)).values;

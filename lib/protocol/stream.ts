@@ -23,7 +23,7 @@
 import type { Platform } from "../platform.js";
 import { followThread } from "../services/thread-stream.js";
 import { FINAL_STATUSES, type StoredRun } from "../stores/run-store.js";
-import type { RunKwargs } from "../runs/kwargs.js";
+import type { RunKwargs } from "../stores/run-kwargs.js";
 import { answeredInterrupts, RunConverter } from "./convert.js";
 import { matchesFilter, positionOf, type EventFilter, type ProtocolEvent } from "./events.js";
 import type { EventStreamRequest } from "./schemas.js";
@@ -59,8 +59,11 @@ export async function* threadEvents(
 }
 
 /** The converter of one stored run (for agent.getTree and tests). */
-export function converterFor(run: StoredRun, position: number): RunConverter {
-  const kwargs = run.kwargs as unknown as Partial<RunKwargs>;
+export function converterFor(
+  run: Pick<StoredRun, "run_id" | "assistant_id"> & { kwargs: Partial<RunKwargs> },
+  position: number,
+): RunConverter {
+  const kwargs = run.kwargs;
   return new RunConverter({
     run_id: run.run_id,
     position,
@@ -92,7 +95,7 @@ class RunPositions {
     }
     if (position !== -1) return converterFor(this.runs[position], position);
     // Deleted meanwhile (a rollback): numbered after the runs known.
-    const fallback = { run_id: runId, assistant_id: "root", kwargs: {} } as unknown as StoredRun;
+    const fallback = { run_id: runId, assistant_id: "root", kwargs: {} };
     return converterFor((await this.p.runs.get(this.threadId, runId)) ?? fallback, this.runs.length);
   }
 }

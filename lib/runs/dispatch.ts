@@ -8,7 +8,7 @@
 import { now, type Platform } from "../platform.js";
 import type { StoredRun } from "../stores/run-store.js";
 import { startMessage } from "./kwargs.js";
-import { promoteNext } from "./worker.js";
+import { releaseThread } from "./lifecycle.js";
 
 /** True when the run is on its way; false when the send failed and the run was withdrawn (nothing of it is left). */
 export async function dispatchNewRun(p: Platform, run: StoredRun): Promise<boolean> {
@@ -30,8 +30,7 @@ export async function dispatchNewRun(p: Platform, run: StoredRun): Promise<boole
     const error = { error: "QueueUnavailable", message: "The run could not be queued" };
     if (!(await p.runs.finish(run.thread_id, run.run_id, "error", now(), { from: ["pending"], error }))) return true; // a worker has it
     await p.runs.delete(run.thread_id, run.run_id);
-    if (await p.threads.release(run.thread_id, run.run_id, { status: "idle", now: now() }))
-      await promoteNext(p, run.thread_id);
+    await releaseThread(p, run.thread_id, run.run_id);
   } catch (err) {
     // The run's lease runs out and the sweep takes it from there (lib/runs/sweep.ts).
     console.error(

@@ -18,12 +18,10 @@
 import { now, type Platform } from "../platform.js";
 import { FINAL_STATUSES, type StoredRun } from "../stores/run-store.js";
 import { startMessage } from "./kwargs.js";
-import { promoteNext } from "./worker.js";
+import { handOverToNext, promoteNext, UNSTORED_HOLDER_MS } from "./lifecycle.js";
 
 /** A pending run waiting behind a live run is looked at again this much later. */
 export const WAITING_RECHECK_MS = 5 * 60_000;
-/** A thread held this long by a run that was never stored (its request died between the two writes) is taken back. */
-const UNSTORED_HOLDER_MS = 30_000;
 
 export interface SweepOptions {
   /**
@@ -110,12 +108,7 @@ async function sweepRun(p: Platform, found: StoredRun, options: SweepOptions): P
     ? FINAL_STATUSES.has(holder.status)
     : options.orphaned || at - Date.parse(thread.updated_at) > UNSTORED_HOLDER_MS;
   if (holderGone) {
-    const next = await p.runs.nextPending(run.thread_id);
-    if (next && (await p.threads.handOver(run.thread_id, thread.active_run, next.run_id, now()))) {
-      await p.queue.send({ ...startMessage(next), redispatch: true });
-      return "promoted";
-    }
-    return "none";
+    return (await handOverToNext(p, run.thread_id, thread.active_run)) ? "promoted" : "none";
   }
   await p.runs.postpone(run.thread_id, run.run_id, at + WAITING_RECHECK_MS);
   return "postponed";

@@ -17,12 +17,13 @@ import { Command } from "@langchain/langgraph";
 import type { RunnableConfig } from "@langchain/core/runnables";
 import type { CompiledGraph } from "../graphs/registry.js";
 import { now, type Platform } from "../platform.js";
+import { interruptsOf } from "../serialization/snapshot.js";
 import { serializeError, toWire } from "../serialization/wire.js";
-import { interruptsOf } from "../services/state.js";
 import { publicRun, type CancelAction, type RunStatus, type StoredRun } from "../stores/run-store.js";
 import type { ThreadStatus } from "../stores/thread-store.js";
 import type { EventWriter } from "../stream/event-log.js";
-import { startMessage, type RunKwargs } from "./kwargs.js";
+import type { RunKwargs } from "../stores/run-kwargs.js";
+import { promoteNext, releaseIfAbandoned } from "./lifecycle.js";
 import { sendWebhook } from "./webhook.js";
 import type { RunMessage } from "./queue.js";
 import { streamGraph } from "./stream-graph.js";
@@ -54,7 +55,7 @@ export async function executeRun(p: Platform, message: RunMessage, invocation: I
   }
   const run = claimed;
   const resumed = run.attempt > 1;
-  const kwargs = run.kwargs as unknown as RunKwargs;
+  const kwargs = run.kwargs;
   const graphId = kwargs.graph_id;
   const config = runConfig(run, graphId, kwargs);
   const writer = await p.events.writer(run.run_id, {
@@ -251,35 +252,6 @@ async function finishThread(
 }
 
 /**
- * Gives a free thread to its oldest pending run and sends that run to the queue. If the send fails, the run keeps
- * the thread and its lease runs out: the sweep sends it again (lib/runs/sweep.ts).
- */
-export async function promoteNext(
-  p: Platform,
-  threadId: string,
-  options: { redispatch?: boolean } = {},
-): Promise<void> {
-  const next = await p.runs.nextPending(threadId);
-  if (!next) return;
-  if ((await p.threads.acquire(threadId, next.run_id, now(), runMetadata(next))) === "acquired") {
-    await p.queue.send({ ...startMessage(next), ...(options.redispatch ? { redispatch: true } : {}) });
-  }
-}
-
-/**
- * A message for a run that could not be claimed: a duplicate (nothing to do), a live worker has it, or it was
- * cancelled while it waited in the queue still holding the thread — then free the thread for the next one.
- */
-export async function releaseIfAbandoned(p: Platform, message: RunMessage): Promise<void> {
-  const current = await p.runs.get(message.thread_id, message.run_id);
-  if (current && (current.status === "running" || current.status === "pending")) return;
-  const thread = await p.threads.get(message.thread_id);
-  if (thread?.active_run !== message.run_id) return;
-  await p.threads.release(message.thread_id, message.run_id, { status: "idle", now: now() });
-  await promoteNext(p, message.thread_id);
-}
-
-/**
  * While the graph runs: read the run item for a cancel from another process, renew the lease (a worker that
  * lost it stops), and hand back mid-step if the invocation is about to end.
  */
@@ -312,11 +284,6 @@ function watch(p: Platform, run: StoredRun, controller: AbortController, invocat
   );
   timer.unref();
   return () => clearInterval(timer);
-}
-
-/** What a run records on its thread's metadata when it takes the thread. */
-export function runMetadata(run: { assistant_id: string; kwargs: Record<string, unknown> }): Record<string, unknown> {
-  return { graph_id: (run.kwargs as unknown as RunKwargs).graph_id, assistant_id: run.assistant_id };
 }
 
 /** What the official server tells graphs (and tracing) about itself in every run's metadata. */

@@ -1,14 +1,15 @@
 /**
- * The run lifecycle: create (with the multitask strategies), cancel, wait for the end, and follow events.
+ * Runs as the API serves them: create (checks, the multitask strategies), wait for the end, follow events, delete.
+ * Taking the thread, waiting in line and cancelling are the run lifecycle's (lib/runs/lifecycle.ts).
  */
 import { HttpError } from "../http/errors.js";
 import { isUuid, uuid7 } from "../ids.js";
 import { now, type Platform } from "../platform.js";
 import { dispatchNewRun } from "../runs/dispatch.js";
 import { kwargsFrom, type RunRequest } from "../runs/kwargs.js";
-import { promoteNext, releaseIfAbandoned, runMetadata } from "../runs/worker.js";
+import { cancelRun, takeThread, takeThreadOrWait } from "../runs/lifecycle.js";
 import { RunCreateBody } from "../schemas/runs.js";
-import { FINAL_STATUSES, type CancelAction, type StoredRun } from "../stores/run-store.js";
+import { FINAL_STATUSES, type StoredRun } from "../stores/run-store.js";
 import type { StreamEvent } from "../stream/event-log.js";
 import { getAssistant, withAssistantDefaults } from "./assistants.js";
 import { assertCheckpoint } from "./state.js";
@@ -19,9 +20,6 @@ import { assertItemFits } from "../stores/limits.js";
 export const NOT_QUEUED_MESSAGE = "The run could not be queued, so it was not created. Try again.";
 export const BUSY_MESSAGE =
   "Thread is already running a task. Wait for it to finish or choose a different multitask strategy.";
-/** A thread held this long by a run that has no item is taken to be left by a crashed request. */
-const STALE_LOCK_MS = 30_000;
-
 /** Longest `after_seconds` a worker can wait out within one Lambda invocation (15 min, less a margin to run). */
 export const MAX_AFTER_SECONDS = 600;
 
@@ -87,7 +85,7 @@ export async function createRun(
         : { ...earlier?.metadata, graph_id: assistant.graph_id, assistant_id: assistant.assistant_id }),
       ...body.metadata,
     },
-    kwargs: kwargs as unknown as Record<string, unknown>,
+    kwargs,
     multitask_strategy: strategy,
     created_at: created,
     updated_at: created,
@@ -103,14 +101,13 @@ export async function createRun(
 
   if (strategy === "reject") {
     // One conditional write decides: the thread is ours, or the run is refused and nothing is stored.
-    let taken = await p.threads.acquire(threadId, run.run_id, created, runMetadata(run), threadConfig);
-    if (taken === "busy" && (await takeOverStaleLock(p, threadId, run))) taken = "acquired";
+    const taken = await takeThread(p, run, threadConfig);
     if (taken === "missing") throw new HttpError(404, "Thread not found");
     if (taken === "busy") throw new HttpError(409, BUSY_MESSAGE);
     try {
       await p.runs.create(run);
     } catch (err) {
-      // The run was never stored: free the thread now (not once STALE_LOCK_MS has passed), then answer the error.
+      // The run was never stored: free the thread now (not once UNSTORED_HOLDER_MS has passed), then answer the error.
       await p.threads.release(threadId, run.run_id, { status: "idle", now: now() }).catch(() => undefined);
       await dropTemporaryThread();
       throw err;
@@ -131,13 +128,8 @@ export async function createRun(
       if (other.run_id !== run.run_id) await cancelRun(p, other, strategy);
     }
   }
-  if ((await p.threads.acquire(threadId, run.run_id, created, runMetadata(run), threadConfig)) === "acquired") {
-    if (!(await dispatchNewRun(p, run))) throw new HttpError(503, NOT_QUEUED_MESSAGE);
-  } else {
-    // The holder may have finished between our write and our attempt; promoting is idempotent.
-    const thread = await p.threads.get(threadId);
-    if (thread && !thread.active_run) await promoteNext(p, threadId);
-  }
+  if ((await takeThreadOrWait(p, run, threadConfig)) && !(await dispatchNewRun(p, run)))
+    throw new HttpError(503, NOT_QUEUED_MESSAGE);
   return run;
 }
 
@@ -162,26 +154,6 @@ async function assistantForRun(p: Platform, assistantId: string) {
       `No assistant found for "${assistantId}". Make sure the assistant ID is for a valid assistant or a valid graph ID.`,
     );
   }
-}
-
-/**
- * Stops a run. A pending run is finished at once (`interrupted`, or deleted for `rollback`); a running one is
- * asked to stop — at once if it executes in this process, else at its next cancel poll.
- * Returns false when the run has already finished.
- */
-export async function cancelRun(p: Platform, run: StoredRun, action: CancelAction): Promise<boolean> {
-  if (run.status === "pending") {
-    if (await p.runs.finish(run.thread_id, run.run_id, "interrupted", now(), { from: ["pending"] })) {
-      if (action === "rollback") await p.runs.delete(run.thread_id, run.run_id);
-      // It frees the thread it held at once, not when its (delayed) queue message comes: a join then sees it idle.
-      await releaseIfAbandoned(p, run);
-      return true;
-    }
-    run = (await p.runs.get(run.thread_id, run.run_id)) ?? run;
-  }
-  if (!(await p.runs.requestCancel(run.thread_id, run.run_id, action, now()))) return false;
-  p.cancels.abort(run.run_id, action);
-  return true;
 }
 
 export async function getRunOr404(p: Platform, threadId: string, runId: string): Promise<StoredRun> {
@@ -228,24 +200,6 @@ export async function waitForRun(
     }
   }
   return p.runs.get(run.thread_id, run.run_id);
-}
-
-/**
- * A thread held by a run that has finished is taken over at once: its worker records the run's status before it
- * frees the thread, so a client that saw the run end and starts the next one must not be refused (or its worker
- * died in between). A thread held for over STALE_LOCK_MS by a run that never got stored (its request crashed
- * between the two writes) is taken over too. Both conditionally on that same holder, so two requests cannot both
- * take it. A thread freed since the refused acquire is acquired again.
- */
-async function takeOverStaleLock(p: Platform, threadId: string, run: StoredRun): Promise<boolean> {
-  const thread = await p.threads.get(threadId);
-  if (thread && !thread.active_run)
-    return (await p.threads.acquire(threadId, run.run_id, now(), runMetadata(run))) === "acquired";
-  if (!thread?.active_run) return false;
-  const holder = await p.runs.get(threadId, thread.active_run);
-  if (holder ? !FINAL_STATUSES.has(holder.status) : Date.now() - Date.parse(thread.updated_at) < STALE_LOCK_MS)
-    return false;
-  return p.threads.handOver(threadId, thread.active_run, run.run_id, now());
 }
 
 /**

@@ -5,7 +5,7 @@ import { now, type Platform } from "../platform.js";
 import type { z } from "zod";
 import type { ThreadCountBody, ThreadCreateBody, ThreadSearchBody } from "../schemas/threads.js";
 import { newThread, type Thread } from "../stores/thread-store.js";
-import { cancelRun } from "./runs.js";
+import { cancelRun } from "../runs/lifecycle.js";
 
 /**
  * The API object: the stored thread without the lock bookkeeping. As on the official server, `values` and

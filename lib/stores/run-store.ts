@@ -33,6 +33,7 @@ import {
   type DynamoDBDocumentClient,
 } from "@aws-sdk/lib-dynamodb";
 import { keyFits } from "./limits.js";
+import type { RunKwargs } from "./run-kwargs.js";
 
 export type RunStatus = "pending" | "running" | "success" | "error" | "timeout" | "interrupted";
 export type MultitaskStrategy = "reject" | "interrupt" | "rollback" | "enqueue";
@@ -44,7 +45,7 @@ export interface Run {
   assistant_id: string;
   status: RunStatus;
   metadata: Record<string, unknown>;
-  kwargs: Record<string, unknown>;
+  kwargs: RunKwargs;
   multitask_strategy: MultitaskStrategy;
   created_at: string;
   updated_at: string;
