@@ -1,8 +1,8 @@
 /** Assistant endpoints: CRUD, search and count, versions, and the graph, schemas and subgraphs of an assistant. */
-import { json, parseBody, parseQuery } from "../http/json.js";
-import type { Params } from "../http/router.js";
+import { json } from "../http/json.js";
+import type { Input } from "../http/route.js";
 import type { Platform } from "../platform.js";
-import {
+import type {
   AssistantCountBody,
   AssistantCreateBody,
   AssistantLatestBody,
@@ -24,29 +24,28 @@ import {
   setLatestVersion,
 } from "../services/assistants.js";
 
-const flag = (value: string | undefined) => value === "true" || value === "1";
-
-export async function create(req: Request, _params: Params, p: Platform): Promise<Response> {
-  return json(await createAssistant(p, await parseBody(req, AssistantCreateBody)));
+export async function create({ body }: Input<AssistantCreateBody>, p: Platform): Promise<Response> {
+  return json(await createAssistant(p, body));
 }
 
-export async function get(_req: Request, params: Params, p: Platform): Promise<Response> {
+export async function get({ params }: Input, p: Platform): Promise<Response> {
   return json(await getAssistant(p, params.assistant_id));
 }
 
-export async function patch(req: Request, params: Params, p: Platform): Promise<Response> {
-  return json(await patchAssistant(p, params.assistant_id, await parseBody(req, AssistantPatchBody)));
+export async function patch({ body, params }: Input<AssistantPatchBody>, p: Platform): Promise<Response> {
+  return json(await patchAssistant(p, params.assistant_id, body));
 }
 
-export async function remove(req: Request, params: Params, p: Platform): Promise<Response> {
-  const q = parseQuery(req, DeleteAssistantQuery);
-  await deleteAssistant(p, params.assistant_id, flag(q.delete_threads));
+export async function remove(
+  { query, params }: Input<undefined, DeleteAssistantQuery>,
+  p: Platform,
+): Promise<Response> {
+  await deleteAssistant(p, params.assistant_id, query.delete_threads ?? false);
   return new Response(null, { status: 204 });
 }
 
 /** Pagination headers as the official server sends them: X-Pagination-Next when a full page came back. */
-export async function search(req: Request, _params: Params, p: Platform): Promise<Response> {
-  const body = await parseBody(req, AssistantSearchBody);
+export async function search({ body }: Input<AssistantSearchBody>, p: Platform): Promise<Response> {
   const { page, total } = await searchAssistants(p, body);
   const offset = body.offset ?? 0;
   const headers: Record<string, string> = { "x-pagination-total": String(total) };
@@ -54,13 +53,11 @@ export async function search(req: Request, _params: Params, p: Platform): Promis
   return json(page, 200, headers);
 }
 
-export async function count(req: Request, _params: Params, p: Platform): Promise<Response> {
-  const body = await parseBody(req, AssistantCountBody);
+export async function count({ body }: Input<AssistantCountBody>, p: Platform): Promise<Response> {
   return json((await searchAssistants(p, { ...body, limit: 1000, offset: 0 })).total);
 }
 
-export async function versions(req: Request, params: Params, p: Platform): Promise<Response> {
-  const body = await parseBody(req, AssistantVersionsBody);
+export async function versions({ body, params }: Input<AssistantVersionsBody>, p: Platform): Promise<Response> {
   return json(
     await assistantVersions(p, params.assistant_id, {
       metadata: body.metadata,
@@ -70,32 +67,22 @@ export async function versions(req: Request, params: Params, p: Platform): Promi
   );
 }
 
-export async function setLatest(req: Request, params: Params, p: Platform): Promise<Response> {
-  const { version } = await parseBody(req, AssistantLatestBody);
-  return json(await setLatestVersion(p, params.assistant_id, version));
+export async function setLatest({ body, params }: Input<AssistantLatestBody>, p: Platform): Promise<Response> {
+  return json(await setLatestVersion(p, params.assistant_id, body.version));
 }
 
-export async function graph(req: Request, params: Params, p: Platform): Promise<Response> {
+export async function graph({ query, params }: Input<undefined, GraphQuery>, p: Platform): Promise<Response> {
   const assistant = await getAssistant(p, params.assistant_id);
-  const { xray } = parseQuery(req, GraphQuery);
-  const depth =
-    xray === undefined || xray === "false" || xray === "0"
-      ? false
-      : xray === "true" || xray === "1"
-        ? true
-        : Number(xray);
-  return json(await p.graphs.drawable(assistant.graph_id, depth, graphReadConfig(assistant)));
+  return json(await p.graphs.drawable(assistant.graph_id, query.xray ?? false, graphReadConfig(assistant)));
 }
 
-export async function schemas(_req: Request, params: Params, p: Platform): Promise<Response> {
+export async function schemas({ params }: Input, p: Platform): Promise<Response> {
   const assistant = await getAssistant(p, params.assistant_id);
   return json(await p.graphs.schemas(assistant.graph_id, graphReadConfig(assistant)));
 }
 
-export async function subgraphs(req: Request, params: Params, p: Platform): Promise<Response> {
+export async function subgraphs({ query, params }: Input<undefined, SubgraphsQuery>, p: Platform): Promise<Response> {
   const assistant = await getAssistant(p, params.assistant_id);
-  const { recurse } = parseQuery(req, SubgraphsQuery);
-  return json(
-    await p.graphs.subgraphs(assistant.graph_id, params.namespace, flag(recurse), graphReadConfig(assistant)),
-  );
+  const recurse = query.recurse ?? false;
+  return json(await p.graphs.subgraphs(assistant.graph_id, params.namespace, recurse, graphReadConfig(assistant)));
 }

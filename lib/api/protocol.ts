@@ -11,22 +11,20 @@
  * Neither route keeps anything in memory between requests: commands act through the stores, streams are read
  * from the event log, so each request may land on a different Lambda from the run it concerns.
  */
-import { json, parseBody } from "../http/json.js";
-import type { Params } from "../http/router.js";
+import { json } from "../http/json.js";
+import type { Input } from "../http/route.js";
 import { abortBeforeDeadline } from "../http/invocation-deadline.js";
 import { formatSseEvent, sseResponse } from "../http/sse.js";
 import type { Platform } from "../platform.js";
 import { handleCommand } from "../protocol/commands.js";
-import { EventStreamRequest, ProtocolCommand } from "../protocol/schemas.js";
+import type { EventStreamRequest, ProtocolCommand } from "../protocol/schemas.js";
 import { threadEvents } from "../protocol/stream.js";
 
-export async function protocolCommand(req: Request, params: Params, p: Platform): Promise<Response> {
-  const body = await parseBody(req, ProtocolCommand);
+export async function protocolCommand({ body, params }: Input<ProtocolCommand>, p: Platform): Promise<Response> {
   return json(await handleCommand(p, params.thread_id, body));
 }
 
-export async function protocolEventStream(req: Request, params: Params, p: Platform): Promise<Response> {
-  const body = await parseBody(req, EventStreamRequest);
+export async function protocolEventStream({ body, params }: Input<EventStreamRequest>, p: Platform): Promise<Response> {
   const abort = new AbortController();
   const stopDeadline = abortBeforeDeadline(abort); // ends cleanly before the function's timeout; the client rejoins
   async function* frames(): AsyncGenerator<string> {

@@ -1,15 +1,15 @@
 /** Run endpoints: create (background, streamed, waited; on a thread or stateless; batches), list, get, delete, cancel, join, join-stream. */
 import { HttpError } from "../http/errors.js";
-import { json, parseBody, parseQuery } from "../http/json.js";
+import { json } from "../http/json.js";
 import { keepAliveJson } from "../http/keep-alive-json.js";
-import type { Params } from "../http/router.js";
+import type { Input, Params } from "../http/route.js";
 import { formatSseEvent, sseResponse } from "../http/sse.js";
 import type { Platform } from "../platform.js";
 import { runRequestOf } from "../runs/kwargs.js";
 import { cancelRun } from "../runs/lifecycle.js";
 import { streamModeOf } from "../runs/stream-graph.js";
 import { clientEventData } from "../serialization/checkpoint-payloads.js";
-import {
+import type {
   CancelManyBody,
   CancelQuery,
   JoinStreamQuery,
@@ -35,23 +35,20 @@ const start = (p: Platform, req: Request, params: Params, body: RunCreateBody, o
   return params.thread_id ? createRun(p, params.thread_id, body, defaults) : createStatelessRun(p, body, defaults);
 };
 
-export async function createBackgroundRun(req: Request, params: Params, p: Platform): Promise<Response> {
-  const body = await parseBody(req, RunCreateBody);
+export async function createBackgroundRun({ body, params, req }: Input<RunCreateBody>, p: Platform): Promise<Response> {
   const run = await start(p, req, params, body, "continue");
   return json(publicRun(run), 200, { "content-location": `/threads/${run.thread_id}/runs/${run.run_id}` });
 }
 
 /** POST /runs/batch: several stateless background runs at once. */
-export async function createBatch(req: Request, _params: Params, p: Platform): Promise<Response> {
-  const bodies = await parseBody(req, RunBatchBody);
+export async function createBatch({ body: bodies, req }: Input<RunBatchBody>, p: Platform): Promise<Response> {
   const runs: StoredRun[] = [];
   for (const body of bodies)
     runs.push(await createStatelessRun(p, body, { onDisconnect: "continue", request: runRequestOf(req) }));
   return json(runs.map(publicRun));
 }
 
-export async function createStreamedRun(req: Request, params: Params, p: Platform): Promise<Response> {
-  const body = await parseBody(req, RunCreateBody);
+export async function createStreamedRun({ body, params, req }: Input<RunCreateBody>, p: Platform): Promise<Response> {
   // A stateless stream is cancelled when its reader goes (its thread would be deleted anyway), as on LangGraph Platform.
   const run = await start(p, req, params, body, params.thread_id ? "continue" : "cancel");
   const path = `/threads/${run.thread_id}/runs/${run.run_id}`;
@@ -62,8 +59,7 @@ export async function createStreamedRun(req: Request, params: Params, p: Platfor
   });
 }
 
-export async function createWaitedRun(req: Request, params: Params, p: Platform): Promise<Response> {
-  const body = await parseBody(req, RunCreateBody);
+export async function createWaitedRun({ body, params, req }: Input<RunCreateBody>, p: Platform): Promise<Response> {
   const run = await start(p, req, params, body, "continue");
   const path = `/threads/${run.thread_id}/runs/${run.run_id}`;
   return keepAliveJson((signal) => finalOutput(p, run, signal, true), {
@@ -76,19 +72,17 @@ export async function createWaitedRun(req: Request, params: Params, p: Platform)
   });
 }
 
-export async function listRuns(req: Request, params: Params, p: Platform): Promise<Response> {
-  const q = parseQuery(req, RunListQuery);
+export async function listRuns({ query: q, params }: Input<undefined, RunListQuery>, p: Platform): Promise<Response> {
   await getThreadOr404(p, params.thread_id);
   const runs = await p.runs.list(params.thread_id, { limit: q.limit, offset: q.offset, status: q.status });
   return json(runs.map(publicRun));
 }
 
-export async function getRun(_req: Request, params: Params, p: Platform): Promise<Response> {
+export async function getRun({ params }: Input, p: Platform): Promise<Response> {
   return json(publicRun(await getRunOr404(p, params.thread_id, params.run_id)));
 }
 
-export async function cancel(req: Request, params: Params, p: Platform): Promise<Response> {
-  const q = parseQuery(req, CancelQuery);
+export async function cancel({ query: q, params, req }: Input<undefined, CancelQuery>, p: Platform): Promise<Response> {
   const run = await getRunOr404(p, params.thread_id, params.run_id);
   if (!(await cancelRun(p, run, q.action ?? "interrupt"))) {
     throw new HttpError(
@@ -96,22 +90,23 @@ export async function cancel(req: Request, params: Params, p: Platform): Promise
       `Run ${run.run_id} is not cancellable: its status is ${(await p.runs.get(run.thread_id, run.run_id))?.status ?? "deleted"}`,
     );
   }
-  if (q.wait === "1" || q.wait === "true") {
+  if (q.wait) {
     await waitForRun(p, run, req.signal);
     return new Response(null, { status: 204 });
   }
   return new Response(null, { status: 202 });
 }
 
-export async function deleteRun(_req: Request, params: Params, p: Platform): Promise<Response> {
+export async function deleteRun({ params }: Input, p: Platform): Promise<Response> {
   await deleteRunService(p, params.thread_id, params.run_id);
   return new Response(null, { status: 204 });
 }
 
 /** POST /runs/cancel: the given runs of one thread, or every run of a thread, or (by status) every such run. */
-export async function cancelMany(req: Request, _params: Params, p: Platform): Promise<Response> {
-  const q = parseQuery(req, CancelQuery);
-  const body = await parseBody(req, CancelManyBody);
+export async function cancelMany(
+  { body, query: q }: Input<CancelManyBody, CancelQuery>,
+  p: Platform,
+): Promise<Response> {
   const runs: StoredRun[] = [];
   if (body.thread_id) {
     if (body.run_ids) {
@@ -126,7 +121,7 @@ export async function cancelMany(req: Request, _params: Params, p: Platform): Pr
   return new Response(null, { status: 204 });
 }
 
-export async function join(req: Request, params: Params, p: Platform): Promise<Response> {
+export async function join({ params, req }: Input, p: Platform): Promise<Response> {
   const run = await getRunOr404(p, params.thread_id, params.run_id);
   return keepAliveJson((signal) => finalOutput(p, run, signal), {
     heartbeatMs: p.options.heartbeatMs,
@@ -138,18 +133,20 @@ export async function join(req: Request, params: Params, p: Platform): Promise<R
  * GET: follow the run's events (from `Last-Event-ID` when given; `-1` or no header replays from the first).
  * POST with `?action=`: cancel first (the useStream stop button); `wait=1` answers 204 once stopped.
  */
-export async function joinStream(req: Request, params: Params, p: Platform): Promise<Response> {
+export async function joinStream(
+  { query: q, params, req }: Input<undefined, JoinStreamQuery>,
+  p: Platform,
+): Promise<Response> {
   const run = await getRunOr404(p, params.thread_id, params.run_id);
-  const q = parseQuery(req, JoinStreamQuery, ["stream_mode"]);
   if (req.method === "POST" && q.action) {
     if (!FINAL_STATUSES.has(run.status)) await cancelRun(p, run, q.action);
-    if (q.wait === "1" || q.wait === "true") await waitForRun(p, run, req.signal);
+    if (q.wait) await waitForRun(p, run, req.signal);
     return new Response(null, { status: 204 });
   }
   const lastEventId = req.headers.get("last-event-id");
   const afterId = lastEventId === null || lastEventId === "" ? -1 : Number(lastEventId);
   if (!Number.isInteger(afterId) || afterId < -1) throw new HttpError(422, "Last-Event-ID must be an event id or -1");
-  const cancelOnDisconnect = q.cancel_on_disconnect === "1" || q.cancel_on_disconnect === "true";
+  const cancelOnDisconnect = q.cancel_on_disconnect ?? false;
   // Location: where the SDK reconnects (with Last-Event-ID) if the connection drops mid-run.
   const modes = q.stream_mode && new Set(q.stream_mode);
   return runStream(p, run, afterId, {
@@ -160,10 +157,10 @@ export async function joinStream(req: Request, params: Params, p: Platform): Pro
 }
 
 /** GET /runs/{run_id}/stream: the same, for a client that knows only the run's id. */
-export async function joinStreamById(req: Request, params: Params, p: Platform): Promise<Response> {
-  const run = await p.runs.find(params.run_id);
+export async function joinStreamById(input: Input<undefined, JoinStreamQuery>, p: Platform): Promise<Response> {
+  const run = await p.runs.find(input.params.run_id);
   if (!run) throw new HttpError(404, "Run not found");
-  return joinStream(req, { thread_id: run.thread_id, run_id: run.run_id }, p);
+  return joinStream({ ...input, params: { thread_id: run.thread_id, run_id: run.run_id } }, p);
 }
 
 /** `on_disconnect: "cancel"`: the client has gone, so the run stops (unless it has ended meanwhile). */

@@ -1,10 +1,10 @@
 /** Store endpoints: the long-term key-value store graphs share (see lib/stores/kv-store.ts). */
 import { InvalidNamespaceError, type Item, type SearchItem } from "@langchain/langgraph-checkpoint";
 import { HttpError } from "../http/errors.js";
-import { json, parseBody, parseQuery } from "../http/json.js";
-import type { Params } from "../http/router.js";
+import { json } from "../http/json.js";
+import type { Input } from "../http/route.js";
 import type { Platform } from "../platform.js";
-import {
+import type {
   StoreDeleteBody,
   StoreGetQuery,
   StoreNamespacesBody,
@@ -13,29 +13,25 @@ import {
 } from "../schemas/store.js";
 import { StoreLimitError } from "../stores/kv-store.js";
 
-export async function putItem(req: Request, _params: Params, p: Platform): Promise<Response> {
-  const body = await parseBody(req, StorePutBody);
+export async function putItem({ body }: Input<StorePutBody>, p: Platform): Promise<Response> {
   await asBadInput(p.store.put(body.namespace, body.key, body.value, body.index ?? undefined, { ttl: body.ttl }));
   return new Response(null, { status: 204 });
 }
 
 /** The item, or `null` (200) when there is none: what the official servers answer and the SDK's getItem expects. */
-export async function getItem(req: Request, _params: Params, p: Platform): Promise<Response> {
-  const query = parseQuery(req, StoreGetQuery);
+export async function getItem({ query }: Input<undefined, StoreGetQuery>, p: Platform): Promise<Response> {
   const item: Item | null = await asBadInput(
     p.store.get(query.namespace, query.key, { refreshTtl: query.refresh_ttl }),
   );
   return json(item && wireItem(item));
 }
 
-export async function deleteItem(req: Request, _params: Params, p: Platform): Promise<Response> {
-  const body = await parseBody(req, StoreDeleteBody);
+export async function deleteItem({ body }: Input<StoreDeleteBody>, p: Platform): Promise<Response> {
   await asBadInput(p.store.delete(body.namespace, body.key));
   return new Response(null, { status: 204 });
 }
 
-export async function searchItems(req: Request, _params: Params, p: Platform): Promise<Response> {
-  const body = await parseBody(req, StoreSearchBody);
+export async function searchItems({ body }: Input<StoreSearchBody>, p: Platform): Promise<Response> {
   const items: SearchItem[] = await asBadInput(
     p.store.search(body.namespace_prefix, {
       filter: body.filter ?? undefined,
@@ -48,8 +44,7 @@ export async function searchItems(req: Request, _params: Params, p: Platform): P
   return json({ items: items.map(wireSearchItem) });
 }
 
-export async function listNamespaces(req: Request, _params: Params, p: Platform): Promise<Response> {
-  const body = await parseBody(req, StoreNamespacesBody);
+export async function listNamespaces({ body }: Input<StoreNamespacesBody>, p: Platform): Promise<Response> {
   const namespaces = await asBadInput(
     p.store.listNamespaces({
       prefix: body.prefix?.length ? body.prefix : undefined,

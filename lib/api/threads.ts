@@ -1,8 +1,8 @@
 /** Thread endpoints: CRUD, search, state, history. */
-import { json, parseBody, parseQuery, readJson } from "../http/json.js";
-import type { Params } from "../http/router.js";
+import { json } from "../http/json.js";
+import type { Input } from "../http/route.js";
 import type { Platform } from "../platform.js";
-import {
+import type {
   HistoryBody,
   HistoryQuery,
   StateAtCheckpointBody,
@@ -27,7 +27,7 @@ import {
   publicThread,
   searchThreads,
 } from "../services/threads.js";
-import { HttpError } from "../http/errors.js";
+import { HttpError, invalid } from "../http/errors.js";
 import { formatSseEvent, sseResponse } from "../http/sse.js";
 import { abortBeforeDeadline } from "../http/invocation-deadline.js";
 import {
@@ -37,70 +37,68 @@ import {
   type ThreadStreamMode,
 } from "../services/thread-stream.js";
 
-const flag = (value: string | undefined) => value === "true" || value === "1";
-
-export async function create(req: Request, _params: Params, p: Platform): Promise<Response> {
-  return json(publicThread(await createThreadWithHistory(p, await parseBody(req, ThreadCreateBody))));
+export async function create({ body }: Input<ThreadCreateBody>, p: Platform): Promise<Response> {
+  return json(publicThread(await createThreadWithHistory(p, body)));
 }
 
-export async function get(_req: Request, params: Params, p: Platform): Promise<Response> {
+export async function get({ params }: Input, p: Platform): Promise<Response> {
   return json(publicThread(await getThreadOr404(p, params.thread_id)));
 }
 
-export async function patch(req: Request, params: Params, p: Platform): Promise<Response> {
-  const body = await parseBody(req, ThreadPatchBody);
+export async function patch({ body, params }: Input<ThreadPatchBody>, p: Platform): Promise<Response> {
   return json(publicThread(await patchThread(p, params.thread_id, body.metadata ?? {})));
 }
 
-export async function remove(_req: Request, params: Params, p: Platform): Promise<Response> {
+export async function remove({ params }: Input, p: Platform): Promise<Response> {
   await deleteThread(p, params.thread_id);
   return new Response(null, { status: 204 });
 }
 
-export async function search(req: Request, _params: Params, p: Platform): Promise<Response> {
-  const threads = await searchThreads(p, await parseBody(req, ThreadSearchBody));
+export async function search({ body }: Input<ThreadSearchBody>, p: Platform): Promise<Response> {
+  const threads = await searchThreads(p, body);
   return json(threads.map(publicThread));
 }
 
-export async function state(req: Request, params: Params, p: Platform): Promise<Response> {
-  const q = parseQuery(req, StateQuery);
+export async function state({ query, params }: Input<undefined, StateQuery>, p: Platform): Promise<Response> {
   const checkpoint = params.checkpoint_id ? { checkpoint_id: params.checkpoint_id } : undefined;
-  return json(await getState(p, params.thread_id, { subgraphs: flag(q.subgraphs), checkpoint }));
+  return json(await getState(p, params.thread_id, { subgraphs: query.subgraphs ?? false, checkpoint }));
 }
 
-export async function stateAtCheckpoint(req: Request, params: Params, p: Platform): Promise<Response> {
-  const body = await parseBody(req, StateAtCheckpointBody);
+export async function stateAtCheckpoint(
+  { body, params }: Input<StateAtCheckpointBody>,
+  p: Platform,
+): Promise<Response> {
   return json(await getState(p, params.thread_id, { subgraphs: body.subgraphs ?? false, checkpoint: body.checkpoint }));
 }
 
-export async function update(req: Request, params: Params, p: Platform): Promise<Response> {
-  return json(await updateState(p, params.thread_id, await parseBody(req, StateUpdateBody)));
+export async function update({ body, params }: Input<StateUpdateBody>, p: Platform): Promise<Response> {
+  return json(await updateState(p, params.thread_id, body));
 }
 
-export async function history(req: Request, params: Params, p: Platform): Promise<Response> {
-  const body =
-    req.method === "GET"
-      ? HistoryBody.parse({ limit: parseQuery(req, HistoryQuery).limit ?? 10 })
-      : HistoryBody.parse(await readJson(req));
+/** POST /threads/{id}/history: the body's filters. */
+export async function history({ body, params }: Input<HistoryBody>, p: Platform): Promise<Response> {
   return json(await getHistory(p, params.thread_id, body));
 }
 
-export async function count(req: Request, _params: Params, p: Platform): Promise<Response> {
-  return json(await countThreads(p, await parseBody(req, ThreadCountBody)));
+/** GET /threads/{id}/history: the latest `limit` (10) checkpoints. */
+export async function latestHistory({ query, params }: Input<undefined, HistoryQuery>, p: Platform): Promise<Response> {
+  return json(await getHistory(p, params.thread_id, { limit: query.limit ?? 10 }));
 }
 
-export async function copy(_req: Request, params: Params, p: Platform): Promise<Response> {
+export async function count({ body }: Input<ThreadCountBody>, p: Platform): Promise<Response> {
+  return json(await countThreads(p, body));
+}
+
+export async function copy({ params }: Input, p: Platform): Promise<Response> {
   return json(publicThread(await copyThread(p, params.thread_id)));
 }
 
-export async function prune(req: Request, _params: Params, p: Platform): Promise<Response> {
-  const body = await parseBody(req, ThreadPruneBody);
+export async function prune({ body }: Input<ThreadPruneBody>, p: Platform): Promise<Response> {
   return json({ pruned_count: await pruneThreads(p, body.thread_ids, body.strategy ?? "delete") });
 }
 
 /** PATCH /threads/{id}/state: merge metadata into the latest checkpoint's. */
-export async function patchState(req: Request, params: Params, p: Platform): Promise<Response> {
-  const body = await parseBody(req, StatePatchBody);
+export async function patchState({ body, params }: Input<StatePatchBody>, p: Platform): Promise<Response> {
   await getThreadOr404(p, params.thread_id);
   if (!(await p.checkpointer.patchLatestMetadata(params.thread_id, body.metadata)))
     throw new HttpError(404, "Thread has no state to patch");
@@ -113,8 +111,10 @@ export async function patchState(req: Request, params: Params, p: Platform): Pro
  * resumes after one, `-` replays from the thread's first run; without it the stream starts at the oldest
  * unfinished run (or the next one created).
  */
-export async function joinStream(req: Request, params: Params, p: Platform): Promise<Response> {
-  const q = parseQuery(req, ThreadStreamQuery, ["stream_mode"]);
+export async function joinStream(
+  { query: q, params, req }: Input<undefined, ThreadStreamQuery>,
+  p: Platform,
+): Promise<Response> {
   await getThreadOr404(p, params.thread_id);
   const modes = new Set<ThreadStreamMode>(q.stream_mode ?? ["run_modes"]);
   const lastEventId = req.headers.get("last-event-id");
@@ -147,7 +147,7 @@ function threadPosition(lastEventId: string): ThreadPosition {
   const match = /^([0-9a-f-]{36}):(-1|\d+)$/i.exec(lastEventId);
   if (!match) {
     const msg = "Last-Event-ID must be '-' or an id this stream sent (<run_id>:<event id>)";
-    throw new HttpError(422, msg, { detail: [{ loc: ["header", "Last-Event-ID"], msg, type: "value_error" }] });
+    throw invalid({ loc: ["header", "Last-Event-ID"], msg, type: "value_error" });
   }
   return { run_id: match[1].toLowerCase(), id: Number(match[2]) };
 }

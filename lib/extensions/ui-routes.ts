@@ -9,8 +9,7 @@
 import { readFileSync } from "node:fs";
 import { extname, join } from "node:path";
 import { z } from "zod";
-import type { Route } from "../http/router.js";
-import { parseBody } from "../http/json.js";
+import { route, type Route } from "../http/route.js";
 
 const UiComponentBody = z.object({ name: z.string() });
 
@@ -40,12 +39,11 @@ export function uiRoutes<Ctx>(uiDir: string): Route<Ctx>[] {
     return Object.hasOwn(manifest, graphId) ? manifest[graphId].assets : [];
   };
   return [
-    {
+    route({
       method: "POST",
       path: "/ui/:graph_id",
       body: UiComponentBody,
-      handler: async (req, { graph_id }) => {
-        const { name } = await parseBody(req, UiComponentBody);
+      handler: ({ body: { name }, params: { graph_id }, req }) => {
         const assets = files(graph_id);
         if (assets.length === 0) return text(`UI not found for agent "${graph_id}"`, 404);
         const host = req.headers.get("host") ?? new URL(req.url).host;
@@ -63,11 +61,11 @@ export function uiRoutes<Ctx>(uiDir: string): Route<Ctx>[] {
         }
         return text(html.join("\n"), 200); // text/plain, as the official server answers (the SDK reads .text())
       },
-    },
+    }),
     {
       method: "GET",
       path: "/ui/:graph_id/:file",
-      handler: (_req, { graph_id, file }) => {
+      handler: ({ params: { graph_id, file } }) => {
         if (!files(graph_id).includes(file)) return text("File not found", 404);
         const contents = readFileSync(join(uiDir, "public", graph_id, file));
         return new Response(contents, { headers: { "content-type": MIME[extname(file)] ?? "text/plain" } });

@@ -27,7 +27,7 @@ export function errorResponse(err: unknown): Response {
     // Bad input (422) stays JSON, as every validation failure is; the rest is the message as plain text.
     return err.status === 422 ? jsonError(422, { detail: err.message }) : textError(err.status, err.message);
   }
-  if (err instanceof ZodError) return jsonError(422, validationDetail(err, "body"));
+  if (err instanceof ZodError) return errorResponse(validationError(err, "body"));
   if (err instanceof SyntaxError) return jsonError(422, { detail: "Invalid JSON body" });
   logUnhandled(err);
   return textError(500, "Internal Server Error");
@@ -36,7 +36,7 @@ export function errorResponse(err: unknown): Response {
 /** The message a client is told for `err`, where it cannot get a response of its own (a reply already begun). */
 export function errorMessage(err: unknown): string {
   if (err instanceof HttpError) return err.message;
-  if (err instanceof ZodError) return JSON.stringify(validationDetail(err, "body").detail);
+  if (err instanceof ZodError) return validationError(err, "body").message;
   if (err instanceof SyntaxError) return "Invalid JSON body";
   logUnhandled(err);
   return "Internal Server Error";
@@ -53,18 +53,30 @@ function logUnhandled(err: unknown): void {
   );
 }
 
-/** A validation failure as the API reports it: each issue's `loc` is where (`body`, `query`) and the field's path. */
-export function validationDetail(
-  err: ZodError,
-  where: "body" | "query",
-): { detail: { loc: string[]; msg: string; type: string }[] } {
-  return {
-    detail: err.issues.map((issue) => ({
-      loc: [where, ...issue.path.map(String)],
-      msg: issue.message,
-      type: issue.code,
-    })),
-  };
+/** One thing wrong with the input: where (`body`, `query`, `path`, `header`, then the field's path), what, and its kind. */
+export interface Problem {
+  loc: string[];
+  msg: string;
+  type: string;
+}
+
+/**
+ * The one builder of validation failures: a 422 whose JSON body is `{detail: [{loc, msg, type}, …]}`, each problem
+ * naming its field. `message` is what a client is told where a reply has already begun (the first problem's).
+ */
+export function invalid(problems: Problem | Problem[], message?: string): HttpError {
+  const detail = Array.isArray(problems) ? problems : [problems];
+  return new HttpError(422, message ?? detail[0]?.msg ?? "Invalid input", { detail });
+}
+
+/** A zod failure of the request's `where` part, as `invalid` reports it. */
+export function validationError(err: ZodError, where: "body" | "query"): HttpError {
+  const problems = err.issues.map((issue) => ({
+    loc: [where, ...issue.path.map(String)],
+    msg: issue.message,
+    type: issue.code,
+  }));
+  return invalid(problems, where === "query" ? "Invalid query string" : JSON.stringify(problems));
 }
 
 function jsonError(status: number, body: unknown): Response {

@@ -1,40 +1,32 @@
-import type { ZodType } from "zod";
 import { errorResponse } from "./errors.js";
+import { inputOf, type Params, type Route } from "./route.js";
 
 /**
- * A small router over web-standard Request/Response: a table of routes, `:param` path segments, nothing else.
- * Errors thrown by handlers become JSON error responses (see errors.ts); nothing a client sends can crash it.
- * What no route serves — an unknown path, or a known path with a method none of its routes has — is answered as
- * the official server (Hono) answers it: 404 with the text `404 Not Found`; HEAD is served by the GET route.
+ * A small router over web-standard Request/Response: a table of routes (route.ts), `:param` path segments, nothing
+ * else. It validates each request with its route's schemas and hands the handler typed input. Errors thrown by
+ * handlers become error responses (see errors.ts); nothing a client sends can crash it. What no route serves — an
+ * unknown path, or a known path with a method none of its routes has — is answered as the official server (Hono)
+ * answers it: 404 with the text `404 Not Found`; HEAD is served by the GET route.
  */
-export type Params = Record<string, string>;
-export type Handler<Ctx> = (req: Request, params: Params, ctx: Ctx) => Promise<Response> | Response;
-export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+export type { Handler, Input, Method, Params, Route } from "./route.js";
 
-export interface Route<Ctx> {
-  method: Method;
-  path: string;
-  handler: Handler<Ctx>;
-  /** The schema the handler validates its JSON body with (also what GET /openapi.json publishes). */
-  body?: ZodType;
-  /** The schema the handler validates its query string with. */
-  query?: ZodType;
-}
-
-interface Compiled<Ctx> extends Route<Ctx> {
+interface Compiled<Ctx> {
+  route: Route<Ctx>;
   segments: string[];
 }
 
 export function createRouter<Ctx>(routes: Route<Ctx>[]): (req: Request, ctx: Ctx) => Promise<Response> {
-  const compiled: Compiled<Ctx>[] = routes.map((route) => ({ ...route, segments: split(route.path) }));
+  const compiled: Compiled<Ctx>[] = routes.map((route) => ({ route, segments: split(route.path) }));
+  const serve = async (route: Route<Ctx>, req: Request, params: Params, ctx: Ctx) =>
+    route.handler(await inputOf(route as Route<unknown>, req, params), ctx);
   return async (req, ctx) => {
     try {
       const segments = split(new URL(req.url).pathname);
-      for (const route of compiled) {
-        const params = match(route.segments, segments);
+      for (const { route, segments: pattern } of compiled) {
+        const params = match(pattern, segments);
         if (!params) continue;
-        if (route.method === req.method) return await route.handler(req, params, ctx);
-        if (route.method === "GET" && req.method === "HEAD") return withoutBody(await route.handler(req, params, ctx));
+        if (route.method === req.method) return await serve(route, req, params, ctx);
+        if (route.method === "GET" && req.method === "HEAD") return withoutBody(await serve(route, req, params, ctx));
       }
       return notFound();
     } catch (err) {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { Flag } from "./query.js";
 
 const Json = z.record(z.string(), z.unknown());
 const AssistantField = z.enum([
@@ -58,7 +59,16 @@ export const AssistantVersionsBody = z.object({
 
 export const AssistantLatestBody = z.object({ version: z.number().int().min(1) });
 
-const Flag = z.enum(["true", "false", "1", "0"]);
-export const GraphQuery = z.object({ xray: z.union([Flag, z.string().regex(/^\d+$/)]).optional() });
+/** `xray`: a flag, or the depth to which subgraphs are drawn. */
+export const GraphQuery = z.object({
+  xray: z.union([Flag, z.string().regex(/^\d+$/).transform(Number)]).optional(),
+});
 export const SubgraphsQuery = z.object({ recurse: Flag.optional() });
 export const DeleteAssistantQuery = z.object({ delete_threads: Flag.optional() });
+
+export type AssistantCountBody = z.infer<typeof AssistantCountBody>;
+export type AssistantVersionsBody = z.infer<typeof AssistantVersionsBody>;
+export type AssistantLatestBody = z.infer<typeof AssistantLatestBody>;
+export type GraphQuery = z.infer<typeof GraphQuery>;
+export type SubgraphsQuery = z.infer<typeof SubgraphsQuery>;
+export type DeleteAssistantQuery = z.infer<typeof DeleteAssistantQuery>;

@@ -49,3 +49,5 @@ export const CronSearchBody = z.object({
 export type CronSearchBody = z.infer<typeof CronSearchBody>;
 
 export const CronCountBody = CronSearchBody.pick({ assistant_id: true, thread_id: true, metadata: true });
+
+export type CronCountBody = z.infer<typeof CronCountBody>;

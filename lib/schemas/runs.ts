@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { MapMetadata } from "./metadata.js";
+import { Flag } from "./query.js";
 
 /** Request bodies of the run endpoints, as LangGraph Platform clients send them (snake_case). */
 
@@ -59,7 +60,7 @@ export const RunCreateBody = z.object({
 export type RunCreateBody = z.infer<typeof RunCreateBody>;
 
 export const CancelQuery = z.object({
-  wait: z.enum(["0", "1", "true", "false"]).optional(),
+  wait: Flag.optional(),
   action: z.enum(["interrupt", "rollback"]).optional(),
 });
 
@@ -68,7 +69,7 @@ export const RunBatchBody = z.array(RunCreateBody).min(1).max(100);
 
 /** GET /threads/{id}/runs/{run_id}/stream (and POST with ?action= to cancel first). */
 export const JoinStreamQuery = CancelQuery.extend({
-  cancel_on_disconnect: z.enum(["0", "1", "true", "false"]).optional(),
+  cancel_on_disconnect: Flag.optional(),
   /** Repeatable: only these modes' events (a subset of the run's). */
   stream_mode: z.array(StreamMode).optional(),
 });
@@ -90,3 +91,9 @@ export const CancelManyBody = z
     path: ["thread_id"],
   })
   .refine((b) => !b.run_ids || !!b.thread_id, { message: "run_ids needs thread_id", path: ["run_ids"] });
+
+export type CancelQuery = z.infer<typeof CancelQuery>;
+export type RunBatchBody = z.infer<typeof RunBatchBody>;
+export type JoinStreamQuery = z.infer<typeof JoinStreamQuery>;
+export type RunListQuery = z.infer<typeof RunListQuery>;
+export type CancelManyBody = z.infer<typeof CancelManyBody>;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { LenientFlag } from "./query.js";
 
 /**
  * The /store endpoints' requests, as the SDK's StoreClient sends them. Namespace labels are non-empty and hold no
@@ -29,12 +30,7 @@ export const StoreGetQuery = z.object({
     .transform((joined) => joined.split("."))
     .pipe(Namespace),
   key: z.string(),
-  refresh_ttl: z
-    .string()
-    .transform((flag) => flag.toLowerCase())
-    .pipe(z.enum(["true", "false", "1", "0", "yes", "no"]))
-    .transform((flag) => ["true", "1", "yes"].includes(flag))
-    .optional(),
+  refresh_ttl: LenientFlag.optional(),
 });
 
 /** DELETE /store/items */
@@ -58,3 +54,8 @@ export const StoreNamespacesBody = z.object({
   limit: Limit.nullish(),
   offset: Offset.nullish(),
 });
+
+export type StoreGetQuery = z.infer<typeof StoreGetQuery>;
+export type StoreDeleteBody = z.infer<typeof StoreDeleteBody>;
+export type StoreSearchBody = z.infer<typeof StoreSearchBody>;
+export type StoreNamespacesBody = z.infer<typeof StoreNamespacesBody>;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { MapMetadata } from "./metadata.js";
+import { Flag } from "./query.js";
 
 const Json = z.record(z.string(), z.unknown());
 const ThreadStatus = z.enum(["idle", "busy", "interrupted", "error"]);
@@ -75,7 +76,7 @@ export const StatePatchBody = z.object({ metadata: Json });
 /** GET /threads/{id}/history. */
 export const HistoryQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).optional() });
 
-export const StateQuery = z.object({ subgraphs: z.enum(["true", "false", "1", "0"]).optional() });
+export const StateQuery = z.object({ subgraphs: Flag.optional() });
 
 export const ThreadCountBody = ThreadSearchBody.pick({ metadata: true, values: true, status: true });
 
@@ -88,3 +89,16 @@ export const ThreadPruneBody = z.object({
 export const ThreadStreamQuery = z.object({
   stream_mode: z.array(z.enum(["run_modes", "lifecycle", "state_update"])).optional(),
 });
+
+export type CommandBody = z.infer<typeof CommandBody>;
+export type ThreadPatchBody = z.infer<typeof ThreadPatchBody>;
+export type ThreadSearchBody = z.infer<typeof ThreadSearchBody>;
+export type StateUpdateBody = z.infer<typeof StateUpdateBody>;
+export type HistoryBody = z.infer<typeof HistoryBody>;
+export type StateAtCheckpointBody = z.infer<typeof StateAtCheckpointBody>;
+export type StatePatchBody = z.infer<typeof StatePatchBody>;
+export type HistoryQuery = z.infer<typeof HistoryQuery>;
+export type StateQuery = z.infer<typeof StateQuery>;
+export type ThreadCountBody = z.infer<typeof ThreadCountBody>;
+export type ThreadPruneBody = z.infer<typeof ThreadPruneBody>;
+export type ThreadStreamQuery = z.infer<typeof ThreadStreamQuery>;

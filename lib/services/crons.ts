@@ -4,7 +4,7 @@
  * infra/platform.ts), every few seconds under `npm start` (lib/local/start.ts).
  */
 import { CronExpressionParser } from "cron-parser";
-import { HttpError } from "../http/errors.js";
+import { HttpError, invalid } from "../http/errors.js";
 import { uuid7 } from "../ids.js";
 import { now, type Platform } from "../platform.js";
 import type { CronCreateBody, CronPatchBody, CronSearchBody } from "../schemas/crons.js";
@@ -31,8 +31,8 @@ const RUN_FIELDS = [
   "durability",
 ] as const;
 
-function invalid(field: string, msg: string): HttpError {
-  return new HttpError(422, msg, { detail: [{ loc: ["body", field], msg, type: "value_error" }] });
+function invalidField(field: string, msg: string): HttpError {
+  return invalid({ loc: ["body", field], msg, type: "value_error" });
 }
 
 /** The first occurrence after `after`, or null when there is none before `endTime`. */
@@ -48,7 +48,7 @@ export function nextOccurrence(
       .next()
       .toDate();
   } catch (err) {
-    throw invalid(
+    throw invalidField(
       "schedule",
       `schedule "${schedule}" is not a valid cron expression${timezone ? ` in ${timezone}` : ""}: ${(err as Error).message}`,
     );

@@ -2,7 +2,7 @@
  * Runs as the API serves them: create (checks, the multitask strategies), wait for the end, follow events, delete.
  * Taking the thread, waiting in line and cancelling are the run lifecycle's (lib/runs/lifecycle.ts).
  */
-import { HttpError } from "../http/errors.js";
+import { HttpError, invalid } from "../http/errors.js";
 import { isUuid, uuid7 } from "../ids.js";
 import { now, type Platform } from "../platform.js";
 import { dispatchNewRun } from "../runs/dispatch.js";
@@ -38,13 +38,10 @@ export async function createRun(
   defaults: RunDefaults,
 ): Promise<StoredRun> {
   const webhookProblem = body.webhook ? webhookUrlProblem(body.webhook) : undefined;
-  if (webhookProblem)
-    throw new HttpError(422, webhookProblem, {
-      detail: [{ loc: ["body", "webhook"], msg: webhookProblem, type: "invalid_url" }],
-    });
+  if (webhookProblem) throw invalid({ loc: ["body", "webhook"], msg: webhookProblem, type: "invalid_url" });
   if ((body.after_seconds ?? 0) > MAX_AFTER_SECONDS) {
     const msg = `after_seconds above ${MAX_AFTER_SECONDS} is not supported: the run would outlast a worker invocation`;
-    throw new HttpError(422, msg, { detail: [{ loc: ["body", "after_seconds"], msg, type: "too_big" }] });
+    throw invalid({ loc: ["body", "after_seconds"], msg, type: "too_big" });
   }
   // Callers that build the body themselves (the protocol's commands) get the check the REST schema makes: run
   // metadata is a DynamoDB map, and a write it fails would leave the thread taken by a run never stored.
@@ -62,7 +59,7 @@ export async function createRun(
   if (defaults.stateless) kwargs.on_completion = body.on_completion ?? "delete";
   if (body.if_not_exists === "create" && !isUuid(threadId)) {
     const msg = `thread_id must be a UUID to create the thread, got "${threadId.slice(0, 100)}"`;
-    throw new HttpError(422, msg, { detail: [{ loc: ["path", "thread_id"], msg, type: "uuid_parsing" }] });
+    throw invalid({ loc: ["path", "thread_id"], msg, type: "uuid_parsing" });
   }
   if (kwargs.checkpoint_id)
     await assertCheckpoint(p, threadId, {

@@ -2,7 +2,7 @@
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { Command, InvalidUpdateError, Send } from "@langchain/langgraph";
 import { headSk } from "../checkpoint/keys.js";
-import { HttpError } from "../http/errors.js";
+import { HttpError, invalid } from "../http/errors.js";
 import { now, type Platform } from "../platform.js";
 import { emptyState, interruptsOf, serializeSnapshot } from "../serialization/snapshot.js";
 import { toWire } from "../serialization/wire.js";
@@ -180,11 +180,10 @@ function toCommand(command: z.infer<typeof CommandBody>): Command {
  */
 function refusedUpdate(err: unknown, at: string[] = ["body"]): HttpError | undefined {
   if (!(err instanceof Error)) return undefined;
-  const invalid = (field: string) =>
-    new HttpError(422, err.message, { detail: [{ loc: [...at, field], msg: err.message, type: "value_error" }] });
+  const invalidField = (field: string) => invalid({ loc: [...at, field], msg: err.message, type: "value_error" });
   if (err instanceof InvalidUpdateError)
-    return invalid(/asNode|^(Node|No writers found for node) "/.test(err.message) ? "as_node" : "values");
-  if ((err as { lc_error_code?: string }).lc_error_code === "MESSAGE_COERCION_FAILURE") return invalid("values");
+    return invalidField(/asNode|^(Node|No writers found for node) "/.test(err.message) ? "as_node" : "values");
+  if ((err as { lc_error_code?: string }).lc_error_code === "MESSAGE_COERCION_FAILURE") return invalidField("values");
   if (/^Subgraph ".*" not found$/.test(err.message)) return new HttpError(404, err.message);
   return undefined;
 }

@@ -1,0 +1,89 @@
+/**
+ * A route: method, path, the zod schemas of its JSON body and query string, and the handler. The router validates
+ * the request with the schemas before the handler runs, so the handler receives typed values and the schemas are
+ * named once — here, in the route — which is also what GET /openapi.json publishes (lib/api/openapi.ts).
+ */
+import type { z, ZodType } from "zod";
+import { validationError } from "./errors.js";
+
+export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+export type Params = Record<string, string>;
+
+/** What a handler receives: the validated body and query (undefined where the route has no schema). */
+export interface Input<Body = undefined, Query = undefined> {
+  body: Body;
+  query: Query;
+  params: Params;
+  req: Request;
+}
+
+type Out<S> = S extends ZodType ? z.output<S> : undefined;
+
+export type Handler<Ctx, B = undefined, Q = undefined> = (input: Input<B, Q>, ctx: Ctx) => Promise<Response> | Response;
+
+export interface Route<Ctx> {
+  method: Method;
+  path: string;
+  /** The JSON body's schema (an empty body reads as `{}`); a failure answers 422 with `loc: ["body", …]`. */
+  body?: ZodType;
+  /** The query string's schema; keys the schema types as arrays may repeat. A failure answers 422 with `loc: ["query", …]`. */
+  query?: ZodType;
+  handler: Handler<Ctx, unknown, unknown>;
+}
+
+/** A route whose handler is type-checked against its schemas' output. */
+export function route<Ctx, B extends ZodType | undefined = undefined, Q extends ZodType | undefined = undefined>(spec: {
+  method: Method;
+  path: string;
+  body?: B;
+  query?: Q;
+  handler: Handler<Ctx, Out<B>, Out<Q>>;
+}): Route<Ctx> {
+  return spec as Route<Ctx>;
+}
+
+/** The handler's input for `req`: query first, then body, as each schema parses them (ZodError → 422). */
+export async function inputOf(route: Route<unknown>, req: Request, params: Params): Promise<Input<unknown, unknown>> {
+  const query = route.query ? parseOr422(route.query, queryObject(req, route.query), "query") : undefined;
+  const body = route.body ? parseOr422(route.body, await readJson(req), "body") : undefined;
+  return { body, query, params, req };
+}
+
+function parseOr422(schema: ZodType, value: unknown, where: "body" | "query"): unknown {
+  const result = schema.safeParse(value);
+  if (!result.success) throw validationError(result.error, where);
+  return result.data;
+}
+
+/** The request's JSON body; an empty body reads as `{}`. Invalid JSON throws a SyntaxError (→ 422). */
+export async function readJson(req: Request): Promise<unknown> {
+  const text = await req.text();
+  return text.trim() === "" ? {} : JSON.parse(text);
+}
+
+/** The query string as an object: a key the schema types as an array collects every value, others take one. */
+function queryObject(req: Request, schema: ZodType): Record<string, unknown> {
+  const params = new URL(req.url).searchParams;
+  const raw: Record<string, unknown> = Object.fromEntries(params);
+  for (const key of arrayKeys(schema)) raw[key] = params.has(key) ? params.getAll(key) : undefined;
+  return raw;
+}
+
+const arrayKeysOf = new WeakMap<ZodType, string[]>();
+
+function arrayKeys(schema: ZodType): string[] {
+  let keys = arrayKeysOf.get(schema);
+  if (!keys) {
+    const shape = (schema as unknown as { shape?: Record<string, ZodType> }).shape ?? {};
+    keys = Object.keys(shape).filter((key) => isArray(shape[key]));
+    arrayKeysOf.set(schema, keys);
+  }
+  return keys;
+}
+
+/** An array schema, under any optional / nullable / default wrappers. */
+function isArray(schema: ZodType): boolean {
+  const def = schema.def as { type: string; innerType?: ZodType };
+  if (def.type === "array") return true;
+  return def.innerType !== undefined && isArray(def.innerType);
+}
