@@ -1,18 +1,12 @@
 /**
  * Every route of the API, in one table. Paths, methods and bodies are LangGraph Platform's
  * (see shared/reference/protocol.md); handlers live beside this file, one module per resource.
+ * Each entry names its body and query schemas (lib/schemas/) once: the router validates the request with them and
+ * hands the handler typed `{ body, query, params, req }` (`route()` checks the handler's types against them), and
+ * GET /openapi.json is generated from them. What concerns one route goes on its entry; the pipeline around the
+ * routes (CORS, API key, http.app) is composed in app.ts.
  */
-import { createRouter } from "../http/router.js";
 import { route, type Route } from "../http/route.js";
-import { rejectWithoutKey } from "../http/api-key.js";
-import { withCors, withPrivateNetworkAccess } from "../http/cors.js";
-import { withConfiguredCors } from "../extensions/cors.js";
-import type { Extensions } from "../extensions/extensions.js";
-import { mountHttpApp } from "../extensions/http-app.js";
-import { bindLoopbackFetch } from "../extensions/loopback.js";
-import { enabledRoutes } from "../extensions/route-groups.js";
-import { uiRoutes } from "../extensions/ui-routes.js";
-import { internalRoutes } from "./internal.js";
 import { json } from "../http/json.js";
 import type { Platform } from "../platform.js";
 import * as assistants from "./assistants.js";
@@ -179,33 +173,3 @@ export const routes: Route<Platform>[] = [
     query: R.JoinStreamQuery,
   }),
 ];
-
-/**
- * The API: CORS (when configured: langgraph.json's http.cors, else the platform's origins), the key check (when a
- * key is configured), the user's http.app in front of the routes (when there is one), then the routes — those
- * http.disable_* leaves on, /internal/truncate under npm start, /ui/* when the config has a ui (lib/extensions/).
- */
-export function createApp(bundled?: () => Extensions | undefined): (req: Request, p: Platform) => Promise<Response> {
-  const apps = new WeakMap<Platform, (req: Request) => Promise<Response>>();
-  return (req, p) => {
-    let app = apps.get(p);
-    if (!app) apps.set(p, (app = appFor(p, p.extensions ?? bundled?.() ?? {})));
-    return app(req);
-  };
-}
-
-function appFor(p: Platform, ext: Extensions): (req: Request) => Promise<Response> {
-  const table = [
-    ...(ext.truncate ? internalRoutes : []),
-    ...enabledRoutes(routes, ext.http),
-    ...(ext.uiDir ? uiRoutes<Platform>(ext.uiDir) : []),
-  ];
-  const router = createRouter(table);
-  const served = ext.httpApp ? mountHttpApp(ext.httpApp, (r) => router(r, p)) : (r: Request) => router(r, p);
-  const api = async (req: Request) => rejectWithoutKey(req, p.apiKeyDigest) ?? served(req);
-  bindLoopbackFetch(api);
-  if (!p.corsOrigins) return api;
-  return withPrivateNetworkAccess(
-    ext.http?.cors ? withConfiguredCors(api, ext.http.cors) : withCors(api, p.corsOrigins),
-  );
-}

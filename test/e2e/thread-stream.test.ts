@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client, ProtocolError, ProtocolSseTransportAdapter, type ThreadStream } from "@langchain/langgraph-sdk";
-import { createApp } from "../../lib/api/routes.js";
+import { createApp } from "../../lib/api/app.js";
 import type { LocalSystem } from "../../lib/local/start.js";
 import { createPlatform, type Platform } from "../../lib/platform.js";
 import { tableNamesWithPrefix } from "../../lib/tables/definitions.js";
