@@ -13,6 +13,7 @@ import { coldStart } from "./cold-start.js";
 import { storageCost } from "./cost.js";
 import { median, percentile, rest, seedThreads, streaming, throughput } from "./measures.js";
 import { startServer, type RunningServer } from "./servers.js";
+import { topologyRows } from "./topology.js";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const { values } = parseArgs({
@@ -178,6 +179,9 @@ rows.push(
   { measure: "fresh process: import the API bundle", ours: median(cold.importMs), unit: "ms" },
   { measure: "fresh process: start → first response (POST /threads)", ours: median(cold.firstResponseMs), unit: "ms" },
 );
+
+log("6. npm start against --topology aws (bench/topology.ts)");
+rows.push(...(await topologyRows(REPS)));
 
 const fmt = (x: number | undefined, digits = 1) =>
   x === undefined || Number.isNaN(x) ? "—" : x >= 100 ? x.toFixed(0) : x.toFixed(digits);

@@ -4,6 +4,7 @@
  *   corsOrigins=https://app.example.com,https://other.example.com   (pages allowed to call the API from a browser)
  *   timing='{"leaseMs":60000,"eventPollMs":200}'   (lib/platform.ts timing options, in milliseconds)
  *   graphSecretsArn=arn:aws:secretsmanager:…   (an existing secret for the graphs' environment; default: one is created)
+ *   foregroundRuns=false   (every run through SQS to the worker; default true: streamed and waited runs in the API)
  */
 import { App, RemovalPolicy } from "aws-cdk-lib";
 import { LambdaGraphStack } from "./stack.js";
@@ -27,6 +28,15 @@ function timing(): TimingOptions | undefined {
   }
 }
 
+/** `foregroundRuns` context: true or false (cdk.json may hold the boolean itself). */
+function foregroundRuns(): boolean | undefined {
+  const raw = app.node.tryGetContext("foregroundRuns") as unknown;
+  if (raw === undefined) return undefined;
+  if (raw === true || raw === "true") return true;
+  if (raw === false || raw === "false") return false;
+  throw new Error(`context foregroundRuns must be true or false, got ${String(raw)}`);
+}
+
 new LambdaGraphStack(app, context("stackName") ?? "LambdaGraph", {
   // An explicit environment keeps `cdk synth` offline: no account look-ups.
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION ?? "us-east-1" },
@@ -40,5 +50,6 @@ new LambdaGraphStack(app, context("stackName") ?? "LambdaGraph", {
     tables: { removalPolicy: context("removal") === "destroy" ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN },
     timing: timing(),
     graphSecrets: context("graphSecretsArn"),
+    foregroundRuns: foregroundRuns(),
   },
 });

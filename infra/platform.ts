@@ -72,6 +72,13 @@ export interface LangGraphPlatformProps {
    */
   timing?: TimingOptions;
   /**
+   * Streamed and waited runs (runs/stream, runs/wait) execute inside the API function that holds the client's
+   * connection, streaming from its memory, instead of going through SQS to the worker (lib/runs/foreground.ts): one
+   * function alive per run instead of two, no queue hop before the first token. Background runs always use the queue.
+   * Default: true.
+   */
+  foregroundRuns?: boolean;
+  /**
    * The secret whose JSON key/values become the graphs' environment variables in both functions (loaded at cold
    * start, before the graphs), e.g. `{"OPENAI_API_KEY": "sk-…"}`. Default: a secret the construct creates holding
    * `{}`; put your values in it (output GraphSecretsArn). Or an existing secret, or its complete ARN.
@@ -117,6 +124,7 @@ export class LangGraphPlatform extends Construct {
       ttl: loadConfig(resolve(props.config ?? "langgraph.json")).ttl,
       graphSecretsArn: this.graphSecrets.secretArn,
       runQueueUrl: this.runQueue.queue.queueUrl,
+      foregroundRuns: props.foregroundRuns,
     });
 
     const fn = (name: FunctionName, description: string) =>

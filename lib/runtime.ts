@@ -6,13 +6,15 @@
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { digest } from "./http/api-key.js";
-import { ENV } from "./config/env.js";
-import { timingFromEnv } from "./config/platform-options.js";
+import { ENV, FOREGROUND_RUNS_DEFAULT } from "./config/env.js";
+import { FUNCTION_TIMING_DEFAULTS, timingFromEnv } from "./config/platform-options.js";
 import { ttlFromEnv } from "./config/ttl.js";
 import { createDocumentClient } from "./dynamo/client.js";
 import { loadGraphs, registryFromModules, type BundledGraph, type GraphRegistry } from "./graphs/registry.js";
 import { createPlatform, type Platform } from "./platform.js";
+import { ForegroundQueue } from "./runs/foreground.js";
 import { SqsQueue } from "./runs/sqs-queue.js";
+import { executeRun } from "./runs/worker.js";
 import { ensureDefaultAssistants } from "./services/assistants.js";
 import { tableNamesFromEnv } from "./tables/definitions.js";
 
@@ -58,21 +60,35 @@ export async function platformFromEnv(env: NodeJS.ProcessEnv = process.env): Pro
   const queueUrl = env[ENV.runQueueUrl];
   if (!queueUrl)
     throw new Error(`lambdagraph: ${ENV.runQueueUrl} is not set (the CDK stack sets it for deployed functions)`);
-  const options = timingFromEnv(env); // the construct's `timing` prop; a bad value fails here, naming its variable
+  // The construct's `timing` prop; a bad value fails here, naming its variable.
+  const options = { ...FUNCTION_TIMING_DEFAULTS, ...timingFromEnv(env) };
   const ttl = ttlFromEnv(env); // langgraph.json checkpointer.ttl / store.ttl, as the construct deployed them
   const graphs: GraphRegistry = bundledGraphs
     ? await registryFromModules(bundledGraphs, env)
     : await loadGraphs(env[ENV.config] ?? "langgraph.json");
   const sqs = new SQSClient(env[ENV.sqsEndpoint] ? { endpoint: env[ENV.sqsEndpoint] } : {});
+  const sqsQueue = new SqsQueue(sqs, queueUrl);
+  // Only the API function sends from a foreground invocation (functions/api.ts); elsewhere this is the SQS queue.
+  const queue = foregroundRunsFromEnv(env) ? new ForegroundQueue(sqsQueue) : sqsQueue;
   const platform = createPlatform({
     apiKeyDigest: await apiKeyDigest(env),
     client: createDocumentClient({ endpoint: env[ENV.dynamoEndpoint] }),
     tables: tableNamesFromEnv(env),
     graphs,
-    queue: new SqsQueue(sqs, queueUrl),
+    queue,
     options,
     ttl,
   });
+  if (queue instanceof ForegroundQueue)
+    queue.setExecutor((message, invocation) => executeRun(platform, message, invocation));
   await ensureDefaultAssistants(platform); // one conditional put per graph, per cold start
   return platform;
+}
+
+/** ENV.foregroundRuns: `true` or `false`; unset, the default; anything else is an error naming the variable. */
+export function foregroundRunsFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
+  const text = env[ENV.foregroundRuns];
+  if (text === undefined || text === "") return FOREGROUND_RUNS_DEFAULT;
+  if (text === "true" || text === "false") return text === "true";
+  throw new Error(`lambdagraph: ${ENV.foregroundRuns} must be true or false, got ${JSON.stringify(text)}`);
 }

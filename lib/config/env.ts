@@ -20,10 +20,18 @@ export const ENV = {
    * cold start before the graphs (lib/config/graph-secrets.ts). Unset: no graph secrets.
    */
   graphSecretsArn: "LAMBDAGRAPH_GRAPH_SECRETS_ARN",
+  /**
+   * `true`: a runs/stream or runs/wait request executes its new run inside the API function (lib/runs/foreground.ts);
+   * `false`: every run goes through the queue to the worker. Unset: FOREGROUND_RUNS_DEFAULT.
+   */
+  foregroundRuns: "LAMBDAGRAPH_FOREGROUND_RUNS",
   /** langgraph.json's `checkpointer.ttl` / `store.ttl`, as JSON (set by the stack from the config it deploys). */
   checkpointerTtl: "LAMBDAGRAPH_CHECKPOINTER_TTL",
   storeTtl: "LAMBDAGRAPH_STORE_TTL",
 } as const;
+
+/** Whether runs/stream and runs/wait run in the API function when the stack does not say (ENV.foregroundRuns). */
+export const FOREGROUND_RUNS_DEFAULT = true;
 
 /**
  * The timing options of lib/platform.ts `PlatformOptions` a deployment may set (the construct's `timing` prop), each

@@ -15,6 +15,8 @@ export interface FunctionEnvironment {
   /** langgraph.json's checkpointer.ttl and store.ttl: settings only, never langgraph.json `env` values. */
   ttl?: DataTtl;
   graphSecretsArn?: string;
+  /** Streamed and waited runs execute in the API function (lib/runs/foreground.ts). Unset: the default. */
+  foregroundRuns?: boolean;
 }
 
 export function functionEnvironment(parts: FunctionEnvironment): Record<string, string> {
@@ -24,6 +26,7 @@ export function functionEnvironment(parts: FunctionEnvironment): Record<string, 
     ...ttlToEnv(parts.ttl ?? {}),
     ...(parts.graphSecretsArn ? { [ENV.graphSecretsArn]: parts.graphSecretsArn } : {}),
     [ENV.runQueueUrl]: parts.runQueueUrl,
+    ...(parts.foregroundRuns !== undefined ? { [ENV.foregroundRuns]: String(parts.foregroundRuns) } : {}),
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
   };
 }

@@ -60,6 +60,7 @@ export async function startAwsTopology(options: LocalOptions): Promise<AwsTopolo
         runQueueUrl,
         timing: timingOf(options.platformOptions),
         ttl: config.ttl,
+        foregroundRuns: options.foregroundRuns,
       }),
       [ENV.dynamoEndpoint]: dynamo.endpoint,
       [ENV.sqsEndpoint]: sqsServer.address,
@@ -68,8 +69,15 @@ export async function startAwsTopology(options: LocalOptions): Promise<AwsTopolo
     if (options.apiKey) env[ENV.apiKey] = options.apiKey;
     else delete env[ENV.apiKey];
     const front = { port: options.port, host: options.host, staticDir: options.webDir };
-    const api = startProcess("api-process.ts", [JSON.stringify(front)], env);
-    const worker = startProcess("worker-process.ts", [], env);
+    // Lambda's runtime names each function in AWS_LAMBDA_FUNCTION_NAME.
+    const api = startProcess("api-process.ts", [JSON.stringify(front)], {
+      ...env,
+      AWS_LAMBDA_FUNCTION_NAME: "lambdagraph-api",
+    });
+    const worker = startProcess("worker-process.ts", [JSON.stringify({ tickMs: options.sweepMs || undefined })], {
+      ...env,
+      AWS_LAMBDA_FUNCTION_NAME: "lambdagraph-worker",
+    });
     children.push(api.child, worker.child);
     const [{ url }] = await Promise.all([api.ready, worker.ready]);
     let closing = false;

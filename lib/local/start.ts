@@ -46,8 +46,14 @@ export interface LocalOptions {
   /**
    * How often runs whose lease ran out are taken up again (lib/runs/sweep.ts). Default 10 s; 0 = never (tests call
    * sweepRuns). At start, every unfinished run is taken up at once: this process owns the data, so their workers died.
+   * Under `--topology aws`: how often the worker function gets the schedule's tick (default 60 s, as deployed).
    */
   sweepMs?: number;
+  /**
+   * `--topology aws` only: whether streamed and waited runs execute in the API function (lib/runs/foreground.ts), as
+   * the construct's `foregroundRuns` prop. Default: $LAMBDAGRAPH_FOREGROUND_RUNS, else the deployed default.
+   */
+  foregroundRuns?: boolean;
 }
 
 export interface LocalSystem {

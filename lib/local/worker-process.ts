@@ -14,8 +14,8 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 /** Concurrent worker invocations (Lambda scales the event source up to one per message group; here, this many). */
 const CONCURRENCY = 8;
-/** The stack's EventBridge schedule: rate(1 minute). */
-const TICK_MS = 60_000;
+/** The stack's EventBridge schedule: rate(1 minute); the one argument, JSON, may say otherwise (tests). */
+const TICK_MS = (JSON.parse(process.argv[2] ?? "{}") as { tickMs?: number }).tickMs ?? 60_000;
 
 const queueUrl = process.env[ENV.runQueueUrl];
 if (!queueUrl) throw new Error(`worker process: ${ENV.runQueueUrl} is not set`);

@@ -41,6 +41,7 @@ beforeAll(() => {
       handBackAtStepMs: 120_000,
       handBackNowMs: 30_000,
     },
+    foregroundRuns: false,
   });
 }, 180_000);
 
@@ -168,6 +169,11 @@ describe("the CDK stack", () => {
     }
     for (const vars of functionEnvironments(template))
       for (const name of Object.values(OPTION_ENV)) expect(vars).not.toHaveProperty(name);
+  });
+
+  it("runs streamed and waited runs in the API function unless the construct's foregroundRuns says otherwise", () => {
+    for (const vars of functionEnvironments(configured)) expect(vars[ENV.foregroundRuns]).toBe("false");
+    for (const vars of functionEnvironments(template)) expect(vars).not.toHaveProperty(ENV.foregroundRuns);
   });
 
   it("gives both functions the graphs' secret (created, or an existing one), and never langgraph.json env values", () => {

@@ -1,18 +1,19 @@
 /**
  * `npm start -- --topology aws`: the API function and the worker function in processes of their own, sharing only
  * the embedded DynamoDB and an SQS FIFO emulator, configured by the stack's environment. Driven through the SDK: a
- * run created by the API process is executed by the worker process, streamed, joined and cancelled across them.
+ * run created by the API process is executed by the worker process, streamed, joined and cancelled across them; a
+ * streamed or waited run executes in the API function itself (foreground runs, lib/runs/foreground.ts).
  */
 import { Client } from "@langchain/langgraph-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAwsTopology, type AwsTopology } from "../../lib/local/aws-topology.js";
-import { collect, human, runReaches } from "../helpers/sdk.js";
+import { collect, human, runReaches, until } from "../helpers/sdk.js";
 
 let system: AwsTopology;
 let client: Client;
 
 beforeAll(async () => {
-  system = await startAwsTopology({ config: "langgraph.json", port: 0, host: "127.0.0.1" });
+  system = await startAwsTopology({ config: "test/local/fixtures/langgraph.json", port: 0, host: "127.0.0.1" });
   client = new Client({ apiUrl: system.url });
 }, 120_000);
 afterAll(() => system?.close(), 120_000);
@@ -66,5 +67,37 @@ describe("npm start -- --topology aws", () => {
     const finalValues = parts.filter((p) => p.event === "values").at(-1)!.data;
     expect(lastMessage(finalValues).content).toBe("You said: slow join");
     expect((await client.runs.get(thread.thread_id, run.run_id)).status).toBe("success");
+  });
+
+  it("a streamed or waited run executes in the API function that holds the connection; a background run in the worker", async () => {
+    const thread = await client.threads.create();
+    const streamed = (await collect(
+      client.runs.stream(thread.thread_id, "where", { input: {}, streamMode: ["values"] }),
+    )) as Part[];
+    expect(streamed.at(-1)!.data).toEqual({ ranIn: "lambdagraph-api" });
+    expect(await client.runs.wait(thread.thread_id, "where", { input: {} })).toEqual({ ranIn: "lambdagraph-api" });
+    expect(await client.runs.wait(null, "where", { input: {} })).toEqual({ ranIn: "lambdagraph-api" });
+    const background = await client.runs.create(thread.thread_id, "where", { input: {} });
+    expect(await client.runs.join(thread.thread_id, background.run_id)).toEqual({ ranIn: "lambdagraph-worker" });
+  });
+
+  it("a foreground run is cancelled and joined by other requests while it streams", async () => {
+    const thread = await client.threads.create();
+    const parts: Part[] = [];
+    const streaming = (async () => {
+      for await (const part of client.runs.stream(thread.thread_id, "agent", {
+        input: human(`slow ${"word ".repeat(100)}`),
+        streamMode: ["messages-tuple"],
+      }))
+        parts.push(part as Part);
+    })();
+    await until(() => parts.some((p) => p.event === "messages"), "the first token");
+    const runId = (parts[0].data as { run_id: string }).run_id;
+    const joined = collect(client.runs.joinStream(thread.thread_id, runId));
+    await client.runs.cancel(thread.thread_id, runId, true);
+    await streaming;
+    expect((await client.runs.get(thread.thread_id, runId)).status).toBe("interrupted");
+    expect((await joined).length).toBeGreaterThan(0);
+    expect((await client.threads.get(thread.thread_id)).status).toBe("idle");
   });
 });

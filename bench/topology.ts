@@ -1,0 +1,132 @@
+/**
+ * `npm start` against `npm start -- --topology aws` (the API and worker functions in processes of their own, an SQS
+ * FIFO emulator between them), all started side by side and measured in turn, repetition by repetition, through the
+ * official SDK: time to the first token of a 15-token reply, the gaps between tokens of a 50 ms/token model, and
+ * `runs.cancel(..., wait = true)` of a running run. Medians; no assertions.
+ *
+ *   npx tsx bench/topology.ts [--reps 5]      (npm run bench runs it too)
+ */
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { Client } from "@langchain/langgraph-sdk";
+import { startAwsTopology } from "../lib/local/aws-topology.js";
+import { startLocal } from "../lib/local/start.js";
+import { median, percentile } from "./measures.js";
+
+const CONFIG = resolve(import.meta.dirname, "topology/langgraph.json");
+const log = (msg: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${msg}\n`);
+
+interface Layout {
+  name: string;
+  start(): Promise<{ url: string; close(): Promise<void> }>;
+}
+
+const LAYOUTS: Layout[] = [
+  { name: "single process", start: () => startLocal({ config: CONFIG, port: 0, host: "127.0.0.1" }) },
+  {
+    name: "--topology aws, every run through SQS",
+    start: () => startAwsTopology({ config: CONFIG, port: 0, host: "127.0.0.1", foregroundRuns: false }),
+  },
+  {
+    name: "--topology aws, foreground runs",
+    start: () => startAwsTopology({ config: CONFIG, port: 0, host: "127.0.0.1", foregroundRuns: true }),
+  },
+];
+
+export interface TopologyFigures {
+  layout: string;
+  firstTokenMs: number;
+  gapMedianMs: number;
+  gapP90Ms: number;
+  cancelWaitMs: number;
+  /** Request → end of a 40-token, 50 ms/token streamed run, as the client sees it. */
+  streamMs: number;
+}
+
+/** Request → first `messages` event, and the arrival times of all of them. */
+async function stream(client: Client, tokens: number, sleepMs: number) {
+  const thread = await client.threads.create();
+  const t0 = performance.now();
+  const arrivals: number[] = [];
+  for await (const part of client.runs.stream(thread.thread_id, "paced", {
+    input: { tokens, sleepMs },
+    streamMode: ["messages-tuple"],
+  })) {
+    if (part.event === "messages") arrivals.push(performance.now() - t0);
+  }
+  return { arrivals, endMs: performance.now() - t0 };
+}
+
+async function cancelWait(client: Client): Promise<number> {
+  const thread = await client.threads.create();
+  const run = await client.runs.create(thread.thread_id, "paced", { input: { tokens: 400, sleepMs: 50 } });
+  for (let i = 0; i < 400; i++) {
+    if ((await client.runs.get(thread.thread_id, run.run_id)).status === "running") break;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  await new Promise((r) => setTimeout(r, 300)); // well into its tokens
+  const t0 = performance.now();
+  await client.runs.cancel(thread.thread_id, run.run_id, true);
+  return performance.now() - t0;
+}
+
+export async function topologyFigures(reps = 5): Promise<TopologyFigures[]> {
+  const systems = [];
+  for (const layout of LAYOUTS) systems.push({ layout, system: await layout.start() });
+  try {
+    const samples = systems.map(() => ({
+      first: [] as number[],
+      gaps: [] as number[],
+      cancel: [] as number[],
+      end: [] as number[],
+    }));
+    const clients = systems.map(({ system }) => new Client({ apiUrl: system.url }));
+    for (const client of clients) for (let i = 0; i < 3; i++) await stream(client, 15, 0); // warm up
+    for (let rep = 0; rep < reps; rep++) {
+      log(`topology: repetition ${rep + 1} of ${reps}`);
+      for (const [i, client] of clients.entries()) {
+        for (let k = 0; k < 3; k++) samples[i].first.push((await stream(client, 15, 0)).arrivals[0]);
+        const paced = await stream(client, 40, 50);
+        for (let k = 1; k < paced.arrivals.length; k++) samples[i].gaps.push(paced.arrivals[k] - paced.arrivals[k - 1]);
+        samples[i].end.push(paced.endMs);
+        samples[i].cancel.push(await cancelWait(client));
+      }
+    }
+    return systems.map(({ layout }, i) => ({
+      layout: layout.name,
+      firstTokenMs: median(samples[i].first),
+      gapMedianMs: median(samples[i].gaps),
+      gapP90Ms: percentile(samples[i].gaps, 90),
+      cancelWaitMs: median(samples[i].cancel),
+      streamMs: median(samples[i].end),
+    }));
+  } finally {
+    for (const { system } of systems) await system.close();
+  }
+}
+
+/** Rows for bench/run.ts's table. */
+export async function topologyRows(reps: number) {
+  const figures = await topologyFigures(reps);
+  return figures.flatMap((f) => [
+    { measure: `${f.layout}: first token, 15-token reply`, ours: f.firstTokenMs, unit: "ms" },
+    { measure: `${f.layout}: gap between tokens, 50 ms/token, median`, ours: f.gapMedianMs, unit: "ms" },
+    { measure: `${f.layout}: gap between tokens, 50 ms/token, p90`, ours: f.gapP90Ms, unit: "ms" },
+    { measure: `${f.layout}: cancel(wait) of a running run`, ours: f.cancelWaitMs, unit: "ms" },
+  ]);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+  const { values } = parseArgs({ options: { reps: { type: "string", default: "5" } } });
+  const figures = await topologyFigures(Number(values.reps));
+  console.log(
+    "| layout | first token p50 (15 tokens) | gap median / p90 (50 ms/token) | cancel(wait) | 40-token stream |",
+  );
+  console.log("|---|---|---|---|---|");
+  for (const f of figures)
+    console.log(
+      `| ${f.layout} | ${f.firstTokenMs.toFixed(0)} ms | ${f.gapMedianMs.toFixed(0)} / ${f.gapP90Ms.toFixed(0)} ms | ${f.cancelWaitMs.toFixed(0)} ms | ${f.streamMs.toFixed(0)} ms |`,
+    );
+  process.exit(0);
+}

@@ -1,0 +1,77 @@
+/**
+ * Foreground runs on AWS: a `runs/stream` or `runs/wait` request whose new run has just taken its thread executes
+ * that run inside the API function that holds the client's connection, as `npm start` does, instead of sending it
+ * through SQS to the worker function. The stream is then read from this process's memory (no 50 ms flush + 100 ms
+ * poll per token, no queue hop or second cold start before the first token), and one function is alive for the
+ * run instead of two. Everything else is the worker's: the run is claimed with its lease, its checkpoints and its
+ * event log are written (joiners in other functions read them), a cancel reaches it through the run item, and near
+ * the invocation's deadline it hands back to the queue; after a crash its lease runs out and the sweep resumes it.
+ *
+ * ForegroundQueue wraps the SQS queue. Inside a foreground invocation (functions/api.ts, for the stream and wait
+ * routes), the first start message sent — the request's own new run — is executed here; every other message (a
+ * hand-back, the next run of the thread, a delayed run) goes to SQS. The invocation returns only once the runs it
+ * executes have returned: a Lambda is frozen when its handler returns.
+ */
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { RunMessage, RunQueue } from "./queue.js";
+
+export interface ForegroundInvocation {
+  /** Milliseconds the API function's invocation has left (context.getRemainingTimeInMillis). */
+  remainingMs: () => number;
+}
+
+interface InvocationState extends ForegroundInvocation {
+  /** Whether this invocation has taken its one foreground run. */
+  taken: boolean;
+  runs: Promise<unknown>[];
+}
+
+const invocations = new AsyncLocalStorage<InvocationState>();
+
+/** Runs `fn` (a stream or wait request) as a foreground invocation; resolves once its foreground run returned too. */
+export async function foregroundInvocation<T>(invocation: ForegroundInvocation, fn: () => Promise<T>): Promise<T> {
+  const state: InvocationState = { ...invocation, taken: false, runs: [] };
+  try {
+    return await invocations.run(state, fn);
+  } finally {
+    await Promise.allSettled(state.runs);
+  }
+}
+
+export type ExecuteRun = (message: RunMessage, invocation: ForegroundInvocation) => Promise<unknown>;
+
+export class ForegroundQueue implements RunQueue {
+  private execute?: ExecuteRun;
+
+  constructor(private readonly queue: RunQueue) {}
+
+  /** How a message is executed here (the worker's executeRun, set once the platform exists). */
+  setExecutor(execute: ExecuteRun): void {
+    this.execute = execute;
+  }
+
+  async send(message: RunMessage): Promise<void> {
+    const state = invocations.getStore();
+    const fresh = !message.attempt && !message.redispatch && !message.not_before;
+    if (!state || state.taken || !fresh || !this.execute) return this.queue.send(message);
+    state.taken = true;
+    const execute = this.execute;
+    // Not awaited: the request goes on to stream the run while it executes. A run that fails to start stays pending
+    // (or running) with a lease, which runs out: the sweep sends it to the queue (lib/runs/sweep.ts).
+    state.runs.push(
+      Promise.resolve()
+        .then(() => execute(message, state))
+        .catch((err: unknown) =>
+          console.error(
+            JSON.stringify({
+              level: "error",
+              msg: "foreground run failed",
+              run_id: message.run_id,
+              thread_id: message.thread_id,
+              error: err instanceof Error ? err.message : String(err),
+            }),
+          ),
+        ),
+    );
+  }
+}
