@@ -2,6 +2,7 @@
  * The checkpoints table as the saver reads and writes it: strongly consistent reads (the next Lambda to resume a
  * thread must see the last checkpoint), batched writes, and deletes that remove heads first. Keys: ./keys.ts.
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import {
   BatchGetCommand,
   GetCommand,
@@ -115,7 +116,7 @@ export class CheckpointTable {
       let pending: Key[] = sks.slice(i, i + 100).map((sk) => ({ pk, sk }));
       for (let attempt = 0; pending.length > 0; attempt++) {
         if (attempt > 8) throw new Error(`BatchGetItem on ${this.name}: keys still unprocessed after retries`);
-        if (attempt > 0) await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
+        if (attempt > 0) await sleep(25 * 2 ** attempt);
         const result = await this.client.send(
           new BatchGetCommand({ RequestItems: { [this.name]: { Keys: pending, ConsistentRead: true } } }),
         );

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { mkdirSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
 import type { Server } from "node:http";
@@ -94,7 +95,7 @@ async function startDynamoDbLocal(options: EmbeddedDynamoOptions): Promise<Embed
       process.off("exit", killOnExit);
       throw new Error(`DynamoDB Local did not start on port ${port} (${gone ?? "timed out"}): ${output.trim()}`);
     }
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
   return {
     endpoint,

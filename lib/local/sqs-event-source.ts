@@ -5,6 +5,7 @@
  * failed (then it becomes visible again after its visibility timeout, as on AWS). Each poller is one concurrent
  * invocation; a FIFO queue hands out one message of a thread's group at a time, so a thread's runs stay in order.
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import {
   DeleteMessageCommand,
   GetQueueAttributesCommand,
@@ -68,7 +69,7 @@ export class SqsEventSource {
       } catch (err) {
         if (signal.aborted) return;
         log("error", "receiving run messages failed", err);
-        await new Promise((r) => setTimeout(r, 1_000));
+        await sleep(1_000);
         continue;
       }
       if (messages.length > 0) await this.invoke(messages, queueArn);

@@ -12,6 +12,7 @@
  * public name pointing inside is refused too, even one that changes its answer between a check and the connection
  * (DNS rebinding).
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
@@ -133,7 +134,7 @@ async function withRetries(
 ): Promise<{ ok: boolean; status?: number; error?: string }> {
   let last: { ok: boolean; status?: number; error?: string } = { ok: false };
   for (let attempt = 1; attempt <= options.attempts; attempt++) {
-    if (attempt > 1) await new Promise((r) => setTimeout(r, Math.min(5_000, 200 * 2 ** attempt)));
+    if (attempt > 1) await sleep(Math.min(5_000, 200 * 2 ** attempt));
     try {
       const status = await send();
       last = { ok: status >= 200 && status < 300, status };

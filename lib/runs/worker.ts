@@ -12,6 +12,7 @@
  * 4. Otherwise record the outcome — run status, the thread's status/values/interrupts — free the thread, hand
  *    it to the next pending run, and append `end`, so every reader of the stream finishes.
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import { createRequire } from "node:module";
 import { Command } from "@langchain/langgraph";
 import type { RunnableConfig } from "@langchain/core/runnables";
@@ -46,8 +47,7 @@ export const DELETED_THREAD_EVENTS_TTL_SECONDS = 24 * 60 * 60;
 
 export async function executeRun(p: Platform, message: RunMessage, invocation: Invocation = {}): Promise<Outcome> {
   // after_seconds: wait here (a cancel meanwhile finishes the pending run, so the claim below then fails).
-  if (message.not_before && message.not_before > Date.now())
-    await new Promise((r) => setTimeout(r, message.not_before! - Date.now()));
+  if (message.not_before && message.not_before > Date.now()) await sleep(message.not_before - Date.now());
   const claimed = await p.runs.claim(message.thread_id, message.run_id, now(), p.options.leaseMs);
   if (!claimed) {
     await releaseIfAbandoned(p, message);

@@ -3,6 +3,7 @@
  * UUIDv7), read from the runs table and the event log — so any process can serve it, and a reader can resume
  * from any position. Used by GET /threads/{id}/stream and by the thread-centric protocol's event stream.
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Platform } from "../platform.js";
 import { followRun } from "./runs.js";
 import type { StoredRun } from "../stores/run-store.js";
@@ -67,20 +68,9 @@ export async function* followThread(
     }
     // Quiet: look for a new run twice a second (one Query each), and every 4th look whether the thread still exists.
     if (++idlePolls % 4 === 0 && !(await p.threads.get(threadId))) return;
-    await sleep(Math.max(p.options.eventPollMs, 500), options.signal);
+    // An abort ends the wait at once (and the loop).
+    await sleep(Math.max(p.options.eventPollMs, 500), undefined, { signal: options.signal }).catch(() => undefined);
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-  });
 }
 
 export type ThreadStreamMode = "run_modes" | "lifecycle" | "state_update";
