@@ -22,6 +22,8 @@ export const PRICES = {
 
 export interface RunCost {
   requests: number;
+  /** Median requests per run, by operation (GetItem, PutItem, …). */
+  byOperation: Record<string, number>;
   writeUnits: number;
   readUnits: number;
   itemsWritten: number;
@@ -53,6 +55,11 @@ export async function storageCost(samples: number): Promise<{ wait: RunCost; str
       const pick = (f: (r: (typeof readings)[number]) => number) => median(readings.map(f));
       const cost: RunCost = {
         requests: pick((r) => r.requests),
+        byOperation: Object.fromEntries(
+          [...new Set(readings.flatMap((r) => Object.keys(r.byOperation)))]
+            .sort()
+            .map((op) => [op, pick((r) => r.byOperation[op] ?? 0)]),
+        ),
         writeUnits: pick((r) => r.writeUnits),
         readUnits: pick((r) => r.readUnits),
         itemsWritten: pick((r) => Object.values(r.itemsWrittenByTable).reduce((a, b) => a + b, 0)),

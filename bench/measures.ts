@@ -7,22 +7,34 @@ export const percentile = (xs: number[], p: number) => {
 };
 export const median = (xs: number[]) => percentile(xs, 50);
 
-/** Completed `runs.wait` per second of the 3-node graph, `clients` concurrent clients each on its own thread. */
-export async function throughput(url: string, clients: number, windowMs: number): Promise<number> {
+export interface Throughput {
+  /** Completed runs per second, over the time until the last run ended (none cut off). */
+  runsPerSecond: number;
+  runs: number;
+  /** Each run's `runs.wait` latency, ms. */
+  latencies: number[];
+}
+
+/**
+ * `runs.wait` of the 3-node graph by `clients` concurrent clients, each on its own thread, starting runs for
+ * `windowMs`: completed runs per second and each run's latency.
+ */
+export async function throughput(url: string, clients: number, windowMs: number): Promise<Throughput> {
   const client = new Client({ apiUrl: url });
   const threads = await Promise.all(Array.from({ length: clients }, () => client.threads.create()));
   const start = performance.now();
-  const deadline = start + windowMs;
-  let completed = 0;
+  const latencies: number[] = [];
   await Promise.all(
     threads.map(async (thread) => {
-      while (performance.now() < deadline) {
+      while (performance.now() < start + windowMs) {
+        const t0 = performance.now();
         await client.runs.wait(thread.thread_id, "three", { input: { n: 0 } });
-        if (performance.now() <= deadline) completed++;
+        latencies.push(performance.now() - t0);
       }
     }),
   );
-  return completed / (windowMs / 1000);
+  const seconds = (performance.now() - start) / 1000;
+  return { runsPerSecond: latencies.length / seconds, runs: latencies.length, latencies };
 }
 
 export interface StreamFigures {

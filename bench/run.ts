@@ -11,7 +11,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { coldStart } from "./cold-start.js";
 import { storageCost } from "./cost.js";
-import { median, percentile, rest, seedThreads, streaming, throughput } from "./measures.js";
+import { median, percentile, rest, seedThreads, streaming, throughput, type RestFigures } from "./measures.js";
 import { startServer, type RunningServer } from "./servers.js";
 import { topologyRows } from "./topology.js";
 
@@ -41,30 +41,41 @@ interface Row {
 }
 const rows: Row[] = [];
 
-async function paired(
+/** REPS samples of `run` on each server, taken in turn (ours, then official) so both see the same machine. */
+async function pairedSamples<F>(run: (server: RunningServer) => Promise<F>, servers: RunningServer[]) {
+  const samples: { ours: F[]; official: F[] } = { ours: [], official: [] };
+  for (let i = 0; i < REPS; i++) for (const server of servers) samples[server.kind].push(await run(server));
+  return samples;
+}
+
+/** A row from paired samples: medians of each side, and the median of the per-repetition ratios. */
+function addRow<F>(
   measure: string,
   unit: string,
-  run: (server: RunningServer) => Promise<number>,
-  servers: RunningServer[],
-  target?: (ours: number, ratio: number) => [string, boolean],
+  samples: { ours: F[]; official: F[] },
+  pick: (f: F) => number,
+  target?: (ratio: number) => [string, boolean],
 ) {
-  const ours: number[] = [];
-  const theirs: number[] = [];
-  const ratios: number[] = [];
-  for (let i = 0; i < REPS; i++) {
-    const o = await run(servers[0]);
-    const t = await run(servers[1]);
-    ours.push(o);
-    theirs.push(t);
-    ratios.push(o / t);
-  }
-  const row: Row = { measure, ours: median(ours), official: median(theirs), ratio: median(ratios), unit };
-  if (target) [row.target, row.met] = target(row.ours, row.ratio!);
+  const ours = samples.ours.map(pick);
+  const theirs = samples.official.map(pick);
+  const row: Row = {
+    measure,
+    ours: median(ours),
+    official: median(theirs),
+    ratio: median(ours.map((o, i) => o / theirs[i])),
+    unit,
+  };
+  if (target) [row.target, row.met] = target(row.ratio!);
   rows.push(row);
   log(
-    `${measure}: ours ${row.ours.toFixed(1)} ${unit}, official ${row.official!.toFixed(1)} ${unit}, ratio ${row.ratio!.toFixed(2)}`,
+    `${measure}: ours ${fmt(row.ours)} ${unit}, official ${fmt(row.official)} ${unit}, ratio ${row.ratio!.toFixed(2)}`,
   );
 }
+
+const fmt = (x: number | undefined, digits = 1) =>
+  x === undefined || Number.isNaN(x) ? "—" : x >= 100 ? x.toFixed(0) : x.toFixed(digits);
+const atLeast = (k: number) => (r: number) => [`≥ ${k}× official`, r >= k] as [string, boolean];
+const atMost = (k: number) => (r: number) => [`≤ ${k}× official`, r <= k] as [string, boolean];
 
 const started = performance.now();
 log("starting both servers");
@@ -73,62 +84,45 @@ try {
   for (const server of servers) for (let i = 0; i < 3; i++) await throughput(server.url, 2, 300); // warm up
 
   log(`1. run throughput (${WINDOW_MS} ms windows)`);
+  const throughputTargets: Record<number, (r: number) => [string, boolean]> = { 8: atLeast(2), 32: atLeast(1.5) };
   for (const clients of [1, 8, 32]) {
-    await paired(
-      `runs.wait throughput, 3-node graph, ${clients} client${clients > 1 ? "s" : ""}`,
+    const samples = await pairedSamples(async (s) => {
+      const cpu0 = s.cpuSeconds();
+      const figures = await throughput(s.url, clients, WINDOW_MS);
+      return { ...figures, cpuMsPerRun: ((s.cpuSeconds() - cpu0) * 1000) / figures.runs };
+    }, servers);
+    const label = `${clients} client${clients > 1 ? "s" : ""}`;
+    addRow(
+      `runs.wait throughput, 3-node graph, ${label}`,
       "runs/s",
-      (s) => throughput(s.url, clients, WINDOW_MS),
-      servers,
-      clients > 1 ? (_o, r) => ["≥ official", r >= 1] : undefined,
+      samples,
+      (f) => f.runsPerSecond,
+      throughputTargets[clients],
     );
+    if (clients === 1) addRow("runs.wait p50, 1 client", "ms", samples, (f) => median(f.latencies), atMost(0.15));
+    addRow(`server CPU per run, ${label}`, "ms", samples, (f) => f.cpuMsPerRun);
   }
 
   log("2. streaming latency (500 tokens)");
-  const streams: Record<string, Awaited<ReturnType<typeof streaming>>[]> = { ours: [], official: [] };
-  await paired(
-    "first token",
-    "ms",
-    async (s) => {
-      const figures = await streaming(s.url);
-      streams[s.kind].push(figures);
-      return figures.firstTokenMs;
-    },
-    servers,
-    (_o, r) => ["≤ 1.2× official", r <= 1.2],
-  );
-  const pairedFrom = (measure: string, unit: string, pick: (f: Awaited<ReturnType<typeof streaming>>) => number) => {
-    const ratios = streams.ours.map((f, i) => pick(f) / pick(streams.official[i]));
-    rows.push({
-      measure,
-      ours: median(streams.ours.map(pick)),
-      official: median(streams.official.map(pick)),
-      ratio: median(ratios),
-      unit,
-    });
-  };
-  pairedFrom("500 tokens: request → end", "ms", (f) => f.endMs);
-  pairedFrom("500 tokens: events delivered per second", "events/s", (f) => f.eventsPerSecond);
+  const streams = await pairedSamples((s) => streaming(s.url), servers);
+  addRow("first token p50", "ms", streams, (f) => f.firstTokenMs, atMost(0.8));
+  addRow("500 tokens: request → end", "ms", streams, (f) => f.endMs);
+  addRow("500 tokens: events delivered per second", "events/s", streams, (f) => f.eventsPerSecond);
 
   log(`3. REST latency with ${THREADS} threads stored (seeding…)`);
   const seeded = {
     ours: await seedThreads(servers[0].url, THREADS),
     official: await seedThreads(servers[1].url, THREADS),
   };
-  const restRuns: Record<string, Awaited<ReturnType<typeof rest>>[]> = { ours: [], official: [] };
+  const restRuns: { ours: RestFigures[]; official: RestFigures[] } = { ours: [], official: [] };
   for (let i = 0; i < REPS; i++) {
     for (const s of servers) restRuns[s.kind].push(await rest(s.url, seeded[s.kind as "ours" | "official"], 40));
   }
   for (const call of ["get", "getState", "search"] as const) {
     for (const p of [50, 99]) {
-      const pick = (runsOf: string) => restRuns[runsOf].map((r) => percentile(r[call], p));
-      const ratios = pick("ours").map((o, i) => o / pick("official")[i]);
-      rows.push({
-        measure: `threads.${call}${call === "search" ? "({limit: 20})" : ""} p${p}`,
-        ours: median(pick("ours")),
-        official: median(pick("official")),
-        ratio: median(ratios),
-        unit: "ms",
-      });
+      const target = call !== "search" && p === 50 ? atMost(1.5) : undefined;
+      const name = `threads.${call}${call === "search" ? "({limit: 20})" : ""} p${p}`;
+      addRow(name, "ms", restRuns, (r) => percentile(r[call], p), target);
     }
   }
 } finally {
@@ -140,9 +134,16 @@ const cost = await storageCost(REPS);
 const perToken = cost.stream.eventLogWrites / cost.stream.tokens;
 rows.push(
   {
-    measure: "simple run (runs.wait, 3 nodes): DynamoDB requests / WRU / RRU",
+    measure: "DynamoDB requests per run (runs.wait, 3 nodes)",
     ours: cost.wait.requests,
-    unit: `requests (${cost.wait.writeUnits} WRU, ${cost.wait.readUnits} RRU, ${cost.wait.itemsWritten} items, ${(cost.wait.requestBytes / 1024).toFixed(1)} KB)`,
+    unit: `requests (${Object.entries(cost.wait.byOperation)
+      .map(([op, n]) => `${n} ${op}`)
+      .join(", ")})`,
+  },
+  {
+    measure: "DynamoDB capacity units per run (runs.wait, 3 nodes)",
+    ours: cost.wait.writeUnits + cost.wait.readUnits,
+    unit: `units (${cost.wait.writeUnits} WRU, ${cost.wait.readUnits} RRU, ${cost.wait.itemsWritten} items, ${(cost.wait.requestBytes / 1024).toFixed(1)} KB)`,
   },
   {
     measure: "500-token streamed run: DynamoDB items written",
@@ -183,8 +184,6 @@ rows.push(
 log("6. npm start against --topology aws (bench/topology.ts)");
 rows.push(...(await topologyRows(REPS)));
 
-const fmt = (x: number | undefined, digits = 1) =>
-  x === undefined || Number.isNaN(x) ? "—" : x >= 100 ? x.toFixed(0) : x.toFixed(digits);
 const machine = `${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
 const date = new Date().toISOString().slice(0, 10);
 const lines = [

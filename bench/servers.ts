@@ -1,6 +1,6 @@
 /** The two servers under test, each in its own child process, on the same langgraph.json. */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -9,11 +9,22 @@ export type ServerKind = "ours" | "official";
 export interface RunningServer {
   kind: ServerKind;
   url: string;
+  /** CPU seconds (user + system, all threads) the server process has used so far (Linux /proc; NaN elsewhere). */
+  cpuSeconds(): number;
   stop(): Promise<void>;
 }
 
 const ROOT = resolve(import.meta.dirname, "..");
-const TSX = join(ROOT, "node_modules/.bin/tsx");
+
+/** CPU seconds a process has used so far, from /proc/<pid>/stat: utime + stime, in 100 Hz clock ticks. */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
 
 export async function startServer(
   kind: ServerKind,
@@ -26,7 +37,8 @@ export async function startServer(
       : [join(ROOT, "bench/official-server.ts"), "--port", String(port), "--config", config];
   // The official server keeps its state file in the working directory: give it a fresh one.
   const cwd = kind === "official" ? mkdtempSync(join(tmpdir(), "lg-official-")) : ROOT;
-  const child = spawn(TSX, args, {
+  // node with tsx's loader (not the tsx CLI, which runs node as a child): the server is this pid, for its CPU time.
+  const child = spawn(process.execPath, ["--import", "tsx", ...args], {
     cwd,
     env: { ...process.env, LOG_LEVEL: "error", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
     stdio: ["ignore", "pipe", "pipe"],
@@ -49,7 +61,7 @@ export async function startServer(
   });
   child.stdout!.resume();
   child.stderr!.resume();
-  return { kind, url, stop: () => stop(child) };
+  return { kind, url, cpuSeconds: () => cpuSeconds(child.pid!), stop: () => stop(child) };
 }
 
 function stop(child: ChildProcess): Promise<void> {

@@ -1,15 +1,18 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { mkdirSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
-import type { Server } from "node:http";
+import type { RequestListener, Server } from "node:http";
 import dynalite from "dynalite";
+import type { DynamoConnection } from "./client.js";
+import { dispatchTo, inProcessRequestHandler } from "./in-process.js";
 
 /**
  * An embedded DynamoDB-compatible server, for `npm start` and the tests. In memory by default; on disk when `path`
  * is given.
  *
  * Two engines:
- * - `dynalite` (the default): pure JS, in this process, up in ~0.1 s, no Java. Known gaps against real DynamoDB
+ * - `dynalite` (the default): pure JS, in this process, up in ~0.1 s, no Java; this process reaches it without TCP
+ *   (lib/dynamo/in-process.ts), other processes over HTTP. Known gaps against real DynamoDB
  *   (and so designed around in lib/): no TransactWriteItems, TTL is not enforced, no Streams, and it accepts what
  *   DynamoDB refuses (an empty map key below the top level, more than 32 levels of nesting, names of 64 KB or
  *   more), which is why lib/schemas/metadata.ts checks those itself.
@@ -20,6 +23,15 @@ import dynalite from "dynalite";
 export type DynamoEngine = "dynalite" | "dynamodb-local";
 
 export interface EmbeddedDynamo {
+  /**
+   * How this process reaches it (pass to `createDocumentClient`): dynalite in process (lib/dynamo/in-process.ts: no
+   * TCP, no signing), DynamoDB Local over HTTP.
+   */
+  connection: DynamoConnection;
+  /**
+   * Its HTTP endpoint, for other processes and HTTP clients. dynalite listens too (an idle socket unless used), and
+   * closing it is what closes its database.
+   */
   endpoint: string;
   engine: DynamoEngine;
   close(): Promise<void>;
@@ -40,7 +52,8 @@ export function defaultEngine(): DynamoEngine {
 export async function startEmbeddedDynamo(options: EmbeddedDynamoOptions = {}): Promise<EmbeddedDynamo> {
   if (options.path) mkdirSync(options.path, { recursive: true });
   const engine = options.engine ?? defaultEngine();
-  return engine === "dynamodb-local" ? startDynamoDbLocal(options) : startDynalite(options);
+  if (engine === "dynamodb-local") return startDynamoDbLocal(options);
+  return startDynalite(options);
 }
 
 async function startDynalite(options: EmbeddedDynamoOptions): Promise<EmbeddedDynamo> {
@@ -51,8 +64,15 @@ async function startDynalite(options: EmbeddedDynamoOptions): Promise<EmbeddedDy
     server.listen(options.port ?? 0, host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  const endpoint = `http://${host}:${port}`;
+  // Env LAMBDAGRAPH_DYNAMO_TRANSPORT=http: this process goes over HTTP with SigV4 too, as before (for comparisons).
+  const connection =
+    process.env.LAMBDAGRAPH_DYNAMO_TRANSPORT === "http"
+      ? { endpoint }
+      : { requestHandler: inProcessRequestHandler(dispatchTo(server.listeners("request")[0] as RequestListener)) };
   return {
-    endpoint: `http://${host}:${port}`,
+    connection,
+    endpoint,
     engine: "dynalite",
     close: () =>
       new Promise<void>((resolve) => {
@@ -98,6 +118,7 @@ async function startDynamoDbLocal(options: EmbeddedDynamoOptions): Promise<Embed
     await sleep(100);
   }
   return {
+    connection: { endpoint },
     endpoint,
     engine: "dynamodb-local",
     async close() {

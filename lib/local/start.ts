@@ -65,7 +65,7 @@ export interface LocalSystem {
 export async function startLocal(options: LocalOptions): Promise<LocalSystem> {
   const graphs = await loadGraphs(resolve(options.config));
   const dynamo = await startEmbeddedDynamo({ path: options.dataDir });
-  const client = createDocumentClient({ endpoint: dynamo.endpoint });
+  const client = createDocumentClient(dynamo.connection);
   const tables = tableNamesWithPrefix("lambdagraph");
   await ensureTables(client, tables);
   const queue = new InProcessQueue();

@@ -60,9 +60,19 @@ async function createMissing(client: DynamoDBDocumentClient, names: TableNames):
             : undefined,
         }),
       );
+      await untilActive(client, TableName);
       if (def.ttlAttribute) await enableTtl(client, TableName, def.ttlAttribute);
     }),
   );
+}
+
+/** A new table answers reads and writes once ACTIVE (dynalite: the next timer turn; DynamoDB: seconds). */
+async function untilActive(client: DynamoDBDocumentClient, TableName: string): Promise<void> {
+  for (let delayMs = 5; ; delayMs = Math.min(delayMs * 2, 1_000)) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName }));
+    if (Table?.TableStatus === "ACTIVE") return;
+    await new Promise((r) => setTimeout(r, delayMs));
+  }
 }
 
 /**
