@@ -4,7 +4,7 @@ import { createServer, type AddressInfo } from "node:net";
 import type { RequestListener, Server } from "node:http";
 import dynalite from "dynalite";
 import type { DynamoConnection } from "./client.js";
-import { dispatchTo, inProcessRequestHandler } from "./in-process.js";
+import { dispatchTo, inProcessRequestHandler, type Dispatch } from "./in-process.js";
 
 /**
  * An embedded DynamoDB-compatible server, for `npm start` and the tests. In memory by default; on disk when `path`
@@ -66,19 +66,35 @@ async function startDynalite(options: EmbeddedDynamoOptions): Promise<EmbeddedDy
   const { port } = server.address() as AddressInfo;
   const endpoint = `http://${host}:${port}`;
   // Env LAMBDAGRAPH_DYNAMO_TRANSPORT=http: this process goes over HTTP with SigV4 too, as before (for comparisons).
+  const dispatch = dispatchTo(server.listeners("request")[0] as RequestListener);
+  // Once closing, in-process calls are refused as a closed port refuses connections, and the ones under way finish
+  // before the database closes (dynalite throws, uncaught, when a call's next step finds its database closed).
+  let closing = false;
+  const underWay = new Set<Promise<unknown>>();
+  const guarded: Dispatch = (target, body) => {
+    if (closing)
+      return Promise.reject(Object.assign(new Error("embedded DynamoDB is closed"), { code: "ECONNREFUSED" }));
+    const call = dispatch(target, body);
+    underWay.add(call);
+    void call.finally(() => underWay.delete(call)).catch(() => {});
+    return call;
+  };
   const connection =
     process.env.LAMBDAGRAPH_DYNAMO_TRANSPORT === "http"
       ? { endpoint }
-      : { requestHandler: inProcessRequestHandler(dispatchTo(server.listeners("request")[0] as RequestListener)) };
+      : { requestHandler: inProcessRequestHandler(guarded) };
   return {
     connection,
     endpoint,
     engine: "dynalite",
-    close: () =>
-      new Promise<void>((resolve) => {
+    async close() {
+      closing = true;
+      await Promise.allSettled([...underWay]);
+      await new Promise<void>((resolve) => {
         server.closeAllConnections?.();
         server.close(() => resolve());
-      }),
+      });
+    },
   };
 }
 
