@@ -2,12 +2,15 @@
  * The request pipeline, composed in this one place. Each request passes, in order:
  *   1. CORS (when configured: langgraph.json's http.cors, else the platform's origins) — preflights answered here;
  *   2. the API key check (when a key is configured);
+ *   2b. custom auth (langgraph.json auth.path, lib/auth/): authentication of every request but the open ones,
+ *      the user it finds carried to the handlers, which authorize what each does (lib/auth/guard.ts);
  *   3. the user's http.app (when there is one), in front of the routes;
  *   4. the router: the route table (routes.ts) — the routes http.disable_* leaves on, /internal/truncate under
  *      npm start, /ui/* when the config has a ui (lib/extensions/) — each request validated by its route's schemas.
  * A step that concerns every request goes here; one that concerns a route goes on its entry in routes.ts.
  */
 import { rejectWithoutKey } from "../http/api-key.js";
+import { authenticated, authenticating } from "../auth/request-auth.js";
 import { withCors, withPrivateNetworkAccess } from "../http/cors.js";
 import { createRouter } from "../http/router.js";
 import { withConfiguredCors } from "../extensions/cors.js";
@@ -37,7 +40,10 @@ function appFor(p: Platform, ext: Extensions): (req: Request) => Promise<Respons
     ...(ext.uiDir ? uiRoutes<Platform>(ext.uiDir) : []),
   ];
   const router = createRouter(table);
-  const served = ext.httpApp ? mountHttpApp(ext.httpApp, (r) => router(r, p)) : (r: Request) => router(r, p);
+  const auth = ext.auth;
+  const routed = auth ? authenticated(auth, (r) => router(r, p)) : (r: Request) => router(r, p);
+  const mounted = ext.httpApp ? mountHttpApp(ext.httpApp, routed) : routed;
+  const served = auth ? authenticating(auth, mounted) : mounted;
   const api = async (req: Request) => rejectWithoutKey(req, p.apiKeyDigest) ?? served(req);
   bindLoopbackFetch(api);
   if (!p.corsOrigins) return api;

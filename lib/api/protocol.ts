@@ -19,12 +19,30 @@ import type { Platform } from "../platform.js";
 import { handleCommand } from "../protocol/commands.js";
 import type { EventStreamRequest, ProtocolCommand } from "../protocol/schemas.js";
 import { threadEvents } from "../protocol/stream.js";
+import { HttpError } from "../http/errors.js";
+import { authorize, authorizeThread } from "../auth/guard.js";
+import { matchesAuthFilters } from "../auth/filters.js";
+
+/** Custom auth: a command may create its thread (a run's `if_not_exists: "create"`): one already there must match. */
+async function readableIfThere(p: Platform, threadId: string): Promise<void> {
+  const filters = await authorize("threads:read", { thread_id: threadId });
+  const thread = filters && (await p.threads.get(threadId));
+  if (thread && !matchesAuthFilters(thread.metadata, filters)) throw new HttpError(404, "Thread not found");
+}
 
 export async function protocolCommand({ body, params }: Input<ProtocolCommand>, p: Platform): Promise<Response> {
+  await readableIfThere(p, params.thread_id);
   return json(await handleCommand(p, params.thread_id, body));
 }
 
 export async function protocolEventStream({ body, params }: Input<EventStreamRequest>, p: Platform): Promise<Response> {
+  // Custom auth: a thread the `threads:read` handler's filters do not match is not found.
+  await authorizeThread(
+    p,
+    "threads:read",
+    { thread_id: params.thread_id },
+    () => new HttpError(404, "Thread not found"),
+  );
   const abort = new AbortController();
   const stopDeadline = abortBeforeDeadline(abort); // ends cleanly before the function's timeout; the client rejoins
   async function* frames(): AsyncGenerator<string> {

@@ -28,12 +28,30 @@ import {
 import { getState } from "../services/state.js";
 import { getThreadOr404 } from "../services/threads.js";
 import { FINAL_STATUSES, publicRun, type StoredRun } from "../stores/run-store.js";
+import { authorize, authorizeThread } from "../auth/guard.js";
+import { authorizeRun } from "../auth/run-auth.js";
+import { matchesAuthFilters } from "../auth/filters.js";
 
-/** A run on the thread in the path, or (POST /runs…) a stateless run on a temporary thread. */
-const start = (p: Platform, req: Request, params: Params, body: RunCreateBody, onDisconnect: "cancel" | "continue") => {
-  const defaults = { onDisconnect, request: runRequestOf(req) };
-  return params.thread_id ? createRun(p, params.thread_id, body, defaults) : createStatelessRun(p, body, defaults);
-};
+const runNotFound = () => new HttpError(404, "Run not found");
+
+/**
+ * A run on the thread in the path, or (POST /runs…) a stateless run on a temporary thread; under custom auth,
+ * as the `threads:create_run` handler allows and changes it (lib/auth/run-auth.ts).
+ */
+async function start(
+  p: Platform,
+  req: Request,
+  params: Params,
+  body: RunCreateBody,
+  onDisconnect: "cancel" | "continue",
+): Promise<StoredRun> {
+  const threadId: string | undefined = params.thread_id;
+  const authorized = await authorizeRun(p, threadId, body);
+  const defaults = { onDisconnect, request: runRequestOf(req), newThread: authorized.newThread };
+  return threadId
+    ? createRun(p, threadId, authorized.body, defaults)
+    : createStatelessRun(p, authorized.body, defaults);
+}
 
 export async function createBackgroundRun({ body, params, req }: Input<RunCreateBody>, p: Platform): Promise<Response> {
   const run = await start(p, req, params, body, "continue");
@@ -43,8 +61,7 @@ export async function createBackgroundRun({ body, params, req }: Input<RunCreate
 /** POST /runs/batch: several stateless background runs at once. */
 export async function createBatch({ body: bodies, req }: Input<RunBatchBody>, p: Platform): Promise<Response> {
   const runs: StoredRun[] = [];
-  for (const body of bodies)
-    runs.push(await createStatelessRun(p, body, { onDisconnect: "continue", request: runRequestOf(req) }));
+  for (const body of bodies) runs.push(await start(p, req, {}, body, "continue"));
   return json(runs.map(publicRun));
 }
 
@@ -73,16 +90,20 @@ export async function createWaitedRun({ body, params, req }: Input<RunCreateBody
 }
 
 export async function listRuns({ query: q, params }: Input<undefined, RunListQuery>, p: Platform): Promise<Response> {
-  await getThreadOr404(p, params.thread_id);
+  (await authorizeThread(p, "threads:search", { thread_id: params.thread_id, status: q.status })) ??
+    (await getThreadOr404(p, params.thread_id));
   const runs = await p.runs.list(params.thread_id, { limit: q.limit, offset: q.offset, status: q.status });
   return json(runs.map(publicRun));
 }
 
 export async function getRun({ params }: Input, p: Platform): Promise<Response> {
+  await authorizeThread(p, "threads:read", { thread_id: params.thread_id });
   return json(publicRun(await getRunOr404(p, params.thread_id, params.run_id)));
 }
 
 export async function cancel({ query: q, params, req }: Input<undefined, CancelQuery>, p: Platform): Promise<Response> {
+  const value = { thread_id: params.thread_id, run_id: params.run_id, action: q.action ?? "interrupt" };
+  await authorizeThread(p, "threads:update", value, runNotFound);
   const run = await getRunOr404(p, params.thread_id, params.run_id);
   if (!(await cancelRun(p, run, q.action ?? "interrupt"))) {
     throw new HttpError(
@@ -98,6 +119,7 @@ export async function cancel({ query: q, params, req }: Input<undefined, CancelQ
 }
 
 export async function deleteRun({ params }: Input, p: Platform): Promise<Response> {
+  await authorizeThread(p, "threads:delete", { thread_id: params.thread_id, run_id: params.run_id }, runNotFound);
   await deleteRunService(p, params.thread_id, params.run_id);
   return new Response(null, { status: 204 });
 }
@@ -107,6 +129,12 @@ export async function cancelMany(
   { body, query: q }: Input<CancelManyBody, CancelQuery>,
   p: Platform,
 ): Promise<Response> {
+  const action = q.action ?? "interrupt";
+  const filters = await authorize("threads:update", { thread_id: body.thread_id, action, run_ids: body.run_ids });
+  if (body.thread_id && filters) {
+    const thread = await p.threads.get(body.thread_id);
+    if (!thread || !matchesAuthFilters(thread.metadata, filters)) throw runNotFound();
+  }
   const runs: StoredRun[] = [];
   if (body.thread_id) {
     if (body.run_ids) {
@@ -117,11 +145,18 @@ export async function cancelMany(
   } else {
     runs.push(...(await p.runs.allWithStatus(body.status === "all" ? ["pending", "running"] : [body.status!])));
   }
-  for (const run of runs) if (!FINAL_STATUSES.has(run.status)) await cancelRun(p, run, q.action ?? "interrupt");
+  for (const run of runs) {
+    if (FINAL_STATUSES.has(run.status)) continue;
+    // By status, across threads: only the runs of threads the filters match.
+    if (filters && !body.thread_id && !matchesAuthFilters((await p.threads.get(run.thread_id))?.metadata, filters))
+      continue;
+    await cancelRun(p, run, action);
+  }
   return new Response(null, { status: 204 });
 }
 
 export async function join({ params, req }: Input, p: Platform): Promise<Response> {
+  await authorizeThread(p, "threads:read", { thread_id: params.thread_id });
   const run = await getRunOr404(p, params.thread_id, params.run_id);
   return keepAliveJson((signal) => finalOutput(p, run, signal), {
     heartbeatMs: p.options.heartbeatMs,
@@ -137,6 +172,8 @@ export async function joinStream(
   { query: q, params, req }: Input<undefined, JoinStreamQuery>,
   p: Platform,
 ): Promise<Response> {
+  const event = req.method === "POST" && q.action ? "threads:update" : "threads:read";
+  await authorizeThread(p, event, { thread_id: params.thread_id, run_id: params.run_id }, runNotFound);
   const run = await getRunOr404(p, params.thread_id, params.run_id);
   if (req.method === "POST" && q.action) {
     if (!FINAL_STATUSES.has(run.status)) await cancelRun(p, run, q.action);

@@ -28,6 +28,9 @@ import {
   searchThreads,
 } from "../services/threads.js";
 import { HttpError, invalid } from "../http/errors.js";
+import { uuid7 } from "../ids.js";
+import { authorize, authorizeThread } from "../auth/guard.js";
+import { matchesAuthFilters } from "../auth/filters.js";
 import { formatSseEvent, sseResponse } from "../http/sse.js";
 import { abortBeforeDeadline } from "../http/invocation-deadline.js";
 import {
@@ -37,29 +40,47 @@ import {
   type ThreadStreamMode,
 } from "../services/thread-stream.js";
 
+/**
+ * POST /threads. Under custom auth (lib/auth/) the `threads:create` handler may stamp the metadata; a thread already
+ * there that its filters do not match is a 409, as officially.
+ */
 export async function create({ body }: Input<ThreadCreateBody>, p: Platform): Promise<Response> {
-  return json(publicThread(await createThreadWithHistory(p, body)));
+  const value = { thread_id: body.thread_id ?? uuid7(), metadata: body.metadata ?? {}, if_exists: body.if_exists };
+  const filters = await authorize("threads:create", value);
+  if (filters && body.thread_id) {
+    const existing = await p.threads.get(body.thread_id);
+    if (existing && !matchesAuthFilters(existing.metadata, filters)) throw new HttpError(409, "Thread already exists");
+  }
+  const created = { ...body, thread_id: value.thread_id, metadata: value.metadata };
+  return json(publicThread(await createThreadWithHistory(p, created, filters)));
 }
 
 export async function get({ params }: Input, p: Platform): Promise<Response> {
-  return json(publicThread(await getThreadOr404(p, params.thread_id)));
+  const seen = await authorizeThread(p, "threads:read", { thread_id: params.thread_id });
+  return json(publicThread(seen ?? (await getThreadOr404(p, params.thread_id))));
 }
 
 export async function patch({ body, params }: Input<ThreadPatchBody>, p: Platform): Promise<Response> {
-  return json(publicThread(await patchThread(p, params.thread_id, body.metadata ?? {})));
+  const value = { thread_id: params.thread_id, metadata: body.metadata ?? {} };
+  await authorizeThread(p, "threads:update", value, () => new HttpError(404, "Thread not found"));
+  return json(publicThread(await patchThread(p, params.thread_id, value.metadata)));
 }
 
 export async function remove({ params }: Input, p: Platform): Promise<Response> {
+  await authorizeThread(p, "threads:delete", { thread_id: params.thread_id });
   await deleteThread(p, params.thread_id);
   return new Response(null, { status: 204 });
 }
 
 export async function search({ body }: Input<ThreadSearchBody>, p: Platform): Promise<Response> {
-  const threads = await searchThreads(p, body);
+  const { limit, offset, metadata, ids, status, values } = body;
+  const auth = await authorize("threads:search", { metadata, ids, status, values, limit, offset });
+  const threads = await searchThreads(p, body, auth);
   return json(threads.map(publicThread));
 }
 
 export async function state({ query, params }: Input<undefined, StateQuery>, p: Platform): Promise<Response> {
+  await authorizeThread(p, "threads:read", { thread_id: params.thread_id });
   const checkpoint = params.checkpoint_id ? { checkpoint_id: params.checkpoint_id } : undefined;
   return json(await getState(p, params.thread_id, { subgraphs: query.subgraphs ?? false, checkpoint }));
 }
@@ -68,38 +89,55 @@ export async function stateAtCheckpoint(
   { body, params }: Input<StateAtCheckpointBody>,
   p: Platform,
 ): Promise<Response> {
+  await authorizeThread(p, "threads:read", { thread_id: params.thread_id });
   return json(await getState(p, params.thread_id, { subgraphs: body.subgraphs ?? false, checkpoint: body.checkpoint }));
 }
 
 export async function update({ body, params }: Input<StateUpdateBody>, p: Platform): Promise<Response> {
+  await authorizeThread(p, "threads:update", { thread_id: params.thread_id });
   return json(await updateState(p, params.thread_id, body));
 }
 
 /** POST /threads/{id}/history: the body's filters. */
 export async function history({ body, params }: Input<HistoryBody>, p: Platform): Promise<Response> {
+  await authorizeThread(p, "threads:read", { thread_id: params.thread_id });
   return json(await getHistory(p, params.thread_id, body));
 }
 
 /** GET /threads/{id}/history: the latest `limit` (10) checkpoints. */
 export async function latestHistory({ query, params }: Input<undefined, HistoryQuery>, p: Platform): Promise<Response> {
+  await authorizeThread(p, "threads:read", { thread_id: params.thread_id });
   return json(await getHistory(p, params.thread_id, { limit: query.limit ?? 10 }));
 }
 
 export async function count({ body }: Input<ThreadCountBody>, p: Platform): Promise<Response> {
-  return json(await countThreads(p, body));
+  const { metadata, values, status } = body;
+  const auth = await authorize("threads:search", { metadata, values, status, limit: 0, offset: 0 });
+  return json(await countThreads(p, body, auth));
 }
 
+/** A copy is a read of the thread and the creation of another (whose handler may refuse it). */
 export async function copy({ params }: Input, p: Platform): Promise<Response> {
+  const source = await authorizeThread(p, "threads:read", { thread_id: params.thread_id });
+  if (source) await authorize("threads:create", { thread_id: uuid7(), metadata: { ...source.metadata } });
   return json(publicThread(await copyThread(p, params.thread_id)));
 }
 
+/** Threads the `threads:delete` handler's filters do not match are left alone, and not counted. */
 export async function prune({ body }: Input<ThreadPruneBody>, p: Platform): Promise<Response> {
-  return json({ pruned_count: await pruneThreads(p, body.thread_ids, body.strategy ?? "delete") });
+  const allowed: string[] = [];
+  for (const threadId of body.thread_ids) {
+    const filters = await authorize("threads:delete", { thread_id: threadId });
+    const thread = filters && (await p.threads.get(threadId));
+    if (!filters || (thread && matchesAuthFilters(thread.metadata, filters))) allowed.push(threadId);
+  }
+  return json({ pruned_count: await pruneThreads(p, allowed, body.strategy ?? "delete") });
 }
 
 /** PATCH /threads/{id}/state: merge metadata into the latest checkpoint's. */
 export async function patchState({ body, params }: Input<StatePatchBody>, p: Platform): Promise<Response> {
-  await getThreadOr404(p, params.thread_id);
+  (await authorizeThread(p, "threads:update", { thread_id: params.thread_id })) ??
+    (await getThreadOr404(p, params.thread_id));
   if (!(await p.checkpointer.patchLatestMetadata(params.thread_id, body.metadata)))
     throw new HttpError(404, "Thread has no state to patch");
   return new Response(null, { status: 204 });
@@ -115,7 +153,8 @@ export async function joinStream(
   { query: q, params, req }: Input<undefined, ThreadStreamQuery>,
   p: Platform,
 ): Promise<Response> {
-  await getThreadOr404(p, params.thread_id);
+  (await authorizeThread(p, "threads:read", { thread_id: params.thread_id })) ??
+    (await getThreadOr404(p, params.thread_id));
   const modes = new Set<ThreadStreamMode>(q.stream_mode ?? ["run_modes"]);
   const lastEventId = req.headers.get("last-event-id");
   const after = lastEventId && lastEventId !== "-" ? threadPosition(lastEventId) : undefined;

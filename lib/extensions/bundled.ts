@@ -6,6 +6,7 @@
 import type { HttpConfig } from "./config.js";
 import type { Extensions } from "./extensions.js";
 import { checkedHttpApp } from "./http-app.js";
+import { CustomAuth } from "../auth/custom-auth.js";
 
 let registered: Extensions | undefined;
 
@@ -13,6 +14,7 @@ export function registerExtensions(options: {
   http?: HttpConfig;
   httpApp?: { module: Record<string, unknown>; exportName: string; spec: string };
   uiDir?: string;
+  auth?: { module: Record<string, unknown>; exportName: string; spec: string };
 }): void {
   registered = {
     http: options.http,
@@ -20,6 +22,10 @@ export function registerExtensions(options: {
       ? checkedHttpApp(options.httpApp.module[options.httpApp.exportName], options.httpApp.spec)
       : undefined,
     uiDir: options.uiDir,
+    // On AWS Studio's `x-auth-scheme: langsmith` is never taken on trust: anyone could send it.
+    auth: options.auth
+      ? CustomAuth.of(options.auth.module[options.auth.exportName], options.auth.spec, { trustStudio: false })
+      : undefined,
   };
 }
 

@@ -6,6 +6,7 @@
 import type { HttpConfig } from "./config.js";
 import type { HonoLike } from "./http-app.js";
 import type { TruncateFlags } from "./truncate.js";
+import type { CustomAuth } from "../auth/custom-auth.js";
 
 export interface Extensions {
   http?: HttpConfig;
@@ -13,6 +14,8 @@ export interface Extensions {
   httpApp?: HonoLike;
   /** Where the UI bundles are (ui-build.ts writes it: schemas.json and public/<graph_id>/<file>). */
   uiDir?: string;
+  /** langgraph.json `auth.path`: custom auth (lib/auth/). */
+  auth?: CustomAuth;
   /** Present under `npm start` only: POST /internal/truncate. Never set on AWS. */
   truncate?: (flags: TruncateFlags) => Promise<void>;
 }

@@ -14,6 +14,7 @@ import type { Extensions } from "./extensions.js";
 import { loadHttpApp } from "./http-app.js";
 import { truncator } from "./truncate.js";
 import { buildUi } from "./ui-build.js";
+import { loadLocalAuth } from "../auth/config.js";
 
 export async function localExtensions(
   config: LoadedConfig,
@@ -25,6 +26,7 @@ export async function localExtensions(
       deps.graphs.ids().some((graphId) => defaultAssistantId(graphId) === id),
     ),
   };
+  extensions.auth = await loadLocalAuth(config.auth, config.dir);
   if (config.http?.app) extensions.httpApp = await loadHttpApp(config.http.app, config.dir);
   let uiDir: string | undefined;
   if (config.ui) {

@@ -4,6 +4,7 @@ import { dirname, resolve } from "node:path";
 import { z } from "zod";
 import { HttpConfig, UiBuildConfig, UiConfig } from "../extensions/config.js";
 import { CheckpointerTtl, StoreTtl, type DataTtl } from "../config/ttl.js";
+import { AuthConfig } from "../auth/config.js";
 
 export const LangGraphConfig = z
   .object({
@@ -17,6 +18,8 @@ export const LangGraphConfig = z
     http: HttpConfig.optional(),
     ui: UiConfig.optional(),
     ui_config: UiBuildConfig.optional(),
+    /** Custom auth (lib/auth/): the `Auth` instance that authenticates and authorizes requests. */
+    auth: AuthConfig.optional(),
     /** Data that expires (lib/config/ttl.ts). */
     checkpointer: z.object({ ttl: CheckpointerTtl.optional() }).passthrough().optional(),
     store: z.object({ ttl: StoreTtl.optional() }).passthrough().optional(),
@@ -39,6 +42,7 @@ export const HONOURED_KEYS = [
   "http",
   "ui",
   "ui_config",
+  "auth",
   "checkpointer",
   "store",
 ] as const;
@@ -46,6 +50,7 @@ export const HONOURED_KEYS = [
 /** Keys inside a honoured key that lambdagraph acts on (the rest are named in the warning as `key.sub`). */
 export const HONOURED_SUBKEYS: Partial<Record<(typeof HONOURED_KEYS)[number], readonly string[]>> = {
   http: ["app", "cors", "disable_assistants", "disable_threads", "disable_runs", "disable_store", "disable_meta"],
+  auth: ["path", "disable_studio_auth"],
   checkpointer: ["ttl"],
   store: ["ttl"],
 };
@@ -94,6 +99,8 @@ export interface LoadedConfig {
   http?: HttpConfig;
   ui?: Record<string, string>;
   uiConfig?: UiBuildConfig;
+  /** `auth`: custom auth (lib/auth/), as written. */
+  auth?: AuthConfig;
   /** `checkpointer.ttl` and `store.ttl`: what expires, and when. */
   ttl: DataTtl;
 }
@@ -144,6 +151,7 @@ export function loadConfig(path: string): LoadedConfig {
     http: parsed.data.http,
     ui: parsed.data.ui,
     uiConfig: parsed.data.ui_config,
+    auth: parsed.data.auth,
     ttl: { checkpointer: parsed.data.checkpointer?.ttl, store: parsed.data.store?.ttl },
   };
 }

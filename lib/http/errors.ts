@@ -11,6 +11,8 @@ export class HttpError extends Error {
     readonly status: number,
     message: string,
     readonly body?: unknown,
+    /** Headers the response carries (an auth handler's HTTPException may set some, e.g. WWW-Authenticate). */
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
     this.name = "HttpError";
@@ -25,7 +27,9 @@ export function errorResponse(err: unknown): Response {
   if (err instanceof HttpError) {
     if (err.body !== undefined) return jsonError(err.status, err.body);
     // Bad input (422) stays JSON, as every validation failure is; the rest is the message as plain text.
-    return err.status === 422 ? jsonError(422, { detail: err.message }) : textError(err.status, err.message);
+    return err.status === 422
+      ? jsonError(422, { detail: err.message })
+      : textError(err.status, err.message, err.headers);
   }
   if (err instanceof ZodError) return errorResponse(validationError(err, "body"));
   if (err instanceof SyntaxError) return jsonError(422, { detail: "Invalid JSON body" });
@@ -83,6 +87,6 @@ function jsonError(status: number, body: unknown): Response {
   return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
 }
 
-function textError(status: number, message: string): Response {
-  return new Response(message, { status, headers: { "content-type": "text/plain; charset=UTF-8" } });
+function textError(status: number, message: string, headers?: Record<string, string>): Response {
+  return new Response(message, { status, headers: { "content-type": "text/plain; charset=UTF-8", ...headers } });
 }

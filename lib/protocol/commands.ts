@@ -15,6 +15,7 @@ import { HttpError } from "../http/errors.js";
 import type { Platform } from "../platform.js";
 import { RunCreateBody, type StreamMode } from "../schemas/runs.js";
 import { getRunOr404, createRun } from "../services/runs.js";
+import { authorizeRun } from "../auth/run-auth.js";
 import { getHistory, getState } from "../services/state.js";
 import { getThreadOr404 } from "../services/threads.js";
 import type { StoredRun } from "../stores/run-store.js";
@@ -255,7 +256,7 @@ async function agentGetTree(p: Platform, threadId: string, raw: Record<string, u
 }
 
 /** A protocol run: the request the worker needs, with the stream modes every protocol channel is made from. */
-function startRun(
+async function startRun(
   p: Platform,
   threadId: string,
   body: Omit<RunCreateBody, "stream_mode" | "stream_subgraphs" | "if_not_exists">,
@@ -267,7 +268,8 @@ function startRun(
     stream_subgraphs: true,
     if_not_exists: "create",
   });
-  return createRun(p, threadId, request, { onDisconnect: "continue" });
+  const authorized = await authorizeRun(p, threadId, request); // custom auth (lib/auth/run-auth.ts)
+  return createRun(p, threadId, authorized.body, { onDisconnect: "continue", newThread: authorized.newThread });
 }
 
 /** Ids of the interrupts the thread is waiting on (recorded on the thread item when its last run ended). */

@@ -4,6 +4,8 @@
  * defaults are written at start-up (ensureDefaultAssistants); until then, and if one is deleted, the default is
  * still served from the graph, so a run on "agent" always works while the graph is deployed.
  */
+import type { AuthFilters } from "../auth/custom-auth.js";
+import { matchesAuthFilters } from "../auth/filters.js";
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { HttpError } from "../http/errors.js";
 import { defaultAssistantId, uuid7 } from "../ids.js";
@@ -140,7 +142,7 @@ export async function setLatestVersion(p: Platform, assistantId: string, version
 export async function assistantVersions(
   p: Platform,
   assistantId: string,
-  query: { metadata?: Record<string, unknown> | null; limit: number; offset: number },
+  query: { metadata?: Record<string, unknown> | null; limit: number; offset: number; auth?: AuthFilters },
 ): Promise<AssistantVersion[]> {
   const id = storedId(p, assistantId);
   let versions = await p.assistants.versions(id);
@@ -152,6 +154,7 @@ export async function assistantVersions(
   }
   return versions
     .filter((v) => !query.metadata || containsJson(v.metadata, query.metadata))
+    .filter((v) => matchesAuthFilters(v.metadata, query.auth))
     .slice(query.offset, query.offset + query.limit);
 }
 
@@ -161,6 +164,7 @@ type SortKey = "assistant_id" | "graph_id" | "name" | "created_at" | "updated_at
 export async function searchAssistants(
   p: Platform,
   query: AssistantSearchBody,
+  auth?: AuthFilters,
 ): Promise<{ page: Partial<Assistant>[]; total: number }> {
   const stored = await p.assistants.list();
   const ids = new Set(stored.map((a) => a.assistant_id));
@@ -178,7 +182,8 @@ export async function searchAssistants(
       (a) =>
         (query.graph_id == null || a.graph_id === query.graph_id) &&
         (query.name == null || a.name.toLowerCase().includes(query.name.toLowerCase())) &&
-        (query.metadata == null || containsJson(a.metadata, query.metadata)),
+        (query.metadata == null || containsJson(a.metadata, query.metadata)) &&
+        matchesAuthFilters(a.metadata, auth),
     )
     .sort((a, b) => direction * String(a[sortBy]).localeCompare(String(b[sortBy])));
   const offset = query.offset ?? 0;

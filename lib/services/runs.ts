@@ -29,6 +29,8 @@ export interface RunDefaults {
   stateless?: boolean;
   /** The HTTP request creating the run: its headers go into the config (see kwargsFrom). */
   request?: RunRequest;
+  /** Custom auth: the metadata and scope of a thread the run creates (`if_not_exists: "create"`, stateless runs). */
+  newThread?: { metadata: Record<string, unknown>; auth_scope?: string };
 }
 
 export async function createRun(
@@ -90,7 +92,9 @@ export async function createRun(
   };
   // Refused (422) before anything is written: the thread is neither created nor taken for a run it cannot store.
   assertItemFits("run", { ...run, kwargs: JSON.stringify(run.kwargs) });
-  const createdThread = body.if_not_exists === "create" && (await p.threads.create(newThread(threadId, {})));
+  const createdThread =
+    body.if_not_exists === "create" &&
+    (await p.threads.create({ ...newThread(threadId, defaults.newThread?.metadata ?? {}), ...scopeOf(defaults) }));
   // A stateless run's temporary thread goes with a run that could not be started: nothing of it is left behind.
   const dropTemporaryThread = async () => {
     if (defaults.stateless && createdThread) await p.threads.delete(threadId).catch(() => undefined);
@@ -129,6 +133,9 @@ export async function createRun(
     throw new HttpError(503, NOT_QUEUED_MESSAGE);
   return run;
 }
+
+const scopeOf = (defaults: RunDefaults) =>
+  defaults.newThread?.auth_scope ? { auth_scope: defaults.newThread.auth_scope } : {};
 
 /** A run's config over its thread's: top-level keys and `configurable` keys, the run's winning. */
 function underThreadConfig(

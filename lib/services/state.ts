@@ -1,4 +1,5 @@
 /** Thread state: read the latest or a given checkpoint, update it, walk its history — through the graph. */
+import type { AuthFilters } from "../auth/custom-auth.js";
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { Command, InvalidUpdateError, Send } from "@langchain/langgraph";
 import { headSk } from "../checkpoint/keys.js";
@@ -117,14 +118,18 @@ export async function updateState(
  * POST /threads: a new thread, with `supersteps` as its starting history (see applySupersteps). Nothing is left
  * behind when they cannot be applied. A thread that exists already (`if_exists: "do_nothing"`) is returned as it is.
  */
-export async function createThreadWithHistory(p: Platform, body: ThreadCreateBody): Promise<Thread> {
+export async function createThreadWithHistory(
+  p: Platform,
+  body: ThreadCreateBody,
+  auth?: AuthFilters,
+): Promise<Thread> {
   const supersteps = body.supersteps ?? [];
-  if (supersteps.length === 0) return (await insertThread(p, body)).thread;
+  if (supersteps.length === 0) return (await insertThread(p, body, auth)).thread;
   const threadId = body.thread_id ?? uuid7();
   const graphId = body.metadata?.graph_id;
   if (typeof graphId !== "string") throw new HttpError(400, `Thread ${threadId} has no graph ID`);
   if (!p.graphs.has(graphId)) throw new HttpError(404, `Graph "${graphId}" not found`);
-  const { thread, created } = await insertThread(p, { ...body, thread_id: threadId });
+  const { thread, created } = await insertThread(p, { ...body, thread_id: threadId }, auth);
   if (!created) return thread;
   try {
     await applySupersteps(p, thread, supersteps);

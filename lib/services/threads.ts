@@ -6,14 +6,16 @@ import type { z } from "zod";
 import type { ThreadCountBody, ThreadCreateBody, ThreadSearchBody } from "../schemas/threads.js";
 import { newThread, type Thread } from "../stores/thread-store.js";
 import { cancelRun } from "../runs/lifecycle.js";
+import type { AuthFilters } from "../auth/custom-auth.js";
+import { authScopeOf } from "../auth/scope.js";
 
 /**
  * The API object: the stored thread without the lock bookkeeping. As on the official server, `values` and
  * `interrupts` are there once a run (or a state update) has recorded them, and absent before and after a
  * cancelled run.
  */
-export function publicThread(thread: Thread): Partial<Omit<Thread, "active_run">> {
-  const { active_run: _lock, values, interrupts, ...rest } = thread;
+export function publicThread(thread: Thread): Partial<Omit<Thread, "active_run" | "auth_scope">> {
+  const { active_run: _lock, auth_scope: _scope, values, interrupts, ...rest } = thread;
   return values === null ? rest : { ...rest, values, interrupts };
 }
 
@@ -21,9 +23,18 @@ export async function createThread(p: Platform, body: ThreadCreateBody): Promise
   return (await insertThread(p, body)).thread;
 }
 
-/** The new thread (`created`), or with `if_exists: "do_nothing"` the one already there. */
-export async function insertThread(p: Platform, body: ThreadCreateBody): Promise<{ thread: Thread; created: boolean }> {
+/**
+ * The new thread (`created`), or with `if_exists: "do_nothing"` the one already there. Created under custom auth,
+ * it records the scope of the create handler's filters (lib/auth/scope.ts).
+ */
+export async function insertThread(
+  p: Platform,
+  body: ThreadCreateBody,
+  auth?: AuthFilters,
+): Promise<{ thread: Thread; created: boolean }> {
   const thread = newThread(body.thread_id ?? uuid7(), body.metadata ?? {});
+  const scope = authScopeOf(auth, thread.metadata);
+  if (scope) thread.auth_scope = scope;
   if (await p.threads.create(thread)) return { thread, created: true };
   if (body.if_exists === "do_nothing") return { thread: (await p.threads.get(thread.thread_id))!, created: false };
   throw new HttpError(409, "Thread already exists");
@@ -59,6 +70,7 @@ export async function copyThread(p: Platform, threadId: string): Promise<Thread>
     ...newThread(copyId, { ...source.metadata, thread_id: copyId }),
     values: source.values,
     interrupts: source.interrupts,
+    ...(source.auth_scope ? { auth_scope: source.auth_scope } : {}),
   };
   copy.status = source.status === "busy" ? "idle" : source.status;
   await p.checkpointer.copyThread(threadId, copy.thread_id);
@@ -101,19 +113,30 @@ async function keepLatestWhileFree(p: Platform, thread: Thread): Promise<boolean
 }
 
 /** One pass over the matching threads; a `values` filter is applied to the copy of the values each thread keeps. */
-export async function countThreads(p: Platform, body: z.infer<typeof ThreadCountBody>): Promise<number> {
+export async function countThreads(
+  p: Platform,
+  body: z.infer<typeof ThreadCountBody>,
+  auth?: AuthFilters,
+): Promise<number> {
   let total = 0;
   const filters = {
     metadata: body.metadata ?? undefined,
     values: body.values ?? undefined,
     status: body.status ?? undefined,
+    auth,
   };
   for await (const _thread of p.threads.all({ ...filters, sortBy: "created_at", sortOrder: "desc" })) total++;
   return total;
 }
 
-export async function searchThreads(p: Platform, body: z.infer<typeof ThreadSearchBody>): Promise<Thread[]> {
+/** `auth`: the filters of the `threads:search` handler (custom auth), which every thread listed must match. */
+export async function searchThreads(
+  p: Platform,
+  body: z.infer<typeof ThreadSearchBody>,
+  auth?: AuthFilters,
+): Promise<Thread[]> {
   return p.threads.search({
+    auth,
     metadata: body.metadata ?? undefined,
     values: body.values ?? undefined,
     status: body.status ?? undefined,

@@ -32,6 +32,9 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import { THREAD_LIST_SHARDS, TTL_ATTRIBUTE, threadListKey, threadListShard } from "../tables/definitions.js";
 import { mergedQuery } from "./merged-query.js";
+import type { AuthFilters } from "../auth/custom-auth.js";
+import { equalityConditions, matchesAuthFilters } from "../auth/filters.js";
+import { scopeKey } from "../auth/scope.js";
 import {
   assertItemFits,
   isItemSizeRefusal,
@@ -55,6 +58,8 @@ export interface Thread {
   interrupts: Record<string, unknown[]>;
   /** The run holding the thread, if any (internal; not part of the API object). */
   active_run?: string;
+  /** Custom auth: the scope it was created in (lib/auth/scope.ts), its key in the sparse index `by_scope`. */
+  auth_scope?: string;
 }
 
 /** A new, idle thread. */
@@ -84,6 +89,8 @@ export interface ThreadSearch {
   offset: number;
   sortBy: "created_at" | "updated_at";
   sortOrder: "asc" | "desc";
+  /** Custom auth: the search handler's filters, which every thread listed must match. */
+  auth?: AuthFilters;
 }
 
 const SK = "thread";
@@ -394,7 +401,9 @@ export class ThreadStore {
 
   /**
    * Threads from a GSI, newest (or oldest) first, with status and metadata filtered by DynamoDB: every listing
-   * shard is queried and the shards merged, reading about `wanted` items in all to start with.
+   * shard is queried and the shards merged, reading about `wanted` items in all to start with. Under custom auth
+   * filters with equality conditions (an owner), newest-created first reads one partition of the sparse `by_scope`
+   * index: that scope's threads only, whatever the table holds.
    */
   private async *listed(
     query: Omit<ThreadSearch, "limit" | "offset" | "ids">,
@@ -418,7 +427,48 @@ export class ThreadStore {
     });
     const rest =
       metadata.length > MAX_EXPRESSION_KEYS ? Object.fromEntries(metadata.slice(MAX_EXPRESSION_KEYS)) : undefined;
-    const shards = Array.from({ length: THREAD_LIST_SHARDS }, (_, n) => ({
+    equalityConditions(query.auth).forEach(([key, value], i) => {
+      filters.push(`metadata.#a${i} = :a${i}`);
+      names[`#a${i}`] = key;
+      values[`:a${i}`] = value;
+    });
+    const scope = scopeKey(query.auth);
+    const partitions = scope
+      ? [
+          {
+            TableName: this.table,
+            IndexName: "by_scope",
+            KeyConditionExpression: "auth_scope = :scope",
+            FilterExpression: filters.join(" AND "),
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: { ...values, ":scope": scope },
+            ScanIndexForward: query.sortOrder === "asc",
+          },
+        ]
+      : this.shardQueries(query, filters, names, values);
+    // The scope index is in creation order: by update, the scope's threads (one owner's) are read and sorted here.
+    const byUpdateInScope = scope !== undefined && query.sortBy === "updated_at";
+    let items: AsyncIterable<Record<string, any>> = mergedQuery(this.client, partitions, {
+      wanted: byUpdateInScope ? maxPage : wanted,
+      maxLimit: maxPage,
+      sortKey: scope ? "created_at" : query.sortBy,
+      descending: query.sortOrder === "desc",
+    });
+    if (byUpdateInScope) items = sortedByUpdate(items, query.sortOrder);
+    for await (const item of items) {
+      const thread = toThread(item);
+      if (sameKeys(thread.metadata, rest) && matchesAuthFilters(thread.metadata, query.auth)) yield thread;
+    }
+  }
+
+  /** One Query per listing shard. */
+  private shardQueries(
+    query: Omit<ThreadSearch, "limit" | "offset" | "ids">,
+    filters: string[],
+    names: Record<string, string>,
+    values: Record<string, unknown>,
+  ) {
+    return Array.from({ length: THREAD_LIST_SHARDS }, (_, n) => ({
       TableName: this.table,
       IndexName: query.sortBy === "updated_at" ? "by_updated" : "by_created",
       KeyConditionExpression: "list_pk = :list",
@@ -427,16 +477,6 @@ export class ThreadStore {
       ExpressionAttributeValues: { ...values, ":list": threadListKey(n) },
       ScanIndexForward: query.sortOrder === "asc",
     }));
-    const items = mergedQuery(this.client, shards, {
-      wanted,
-      maxLimit: maxPage,
-      sortKey: query.sortBy,
-      descending: query.sortOrder === "desc",
-    });
-    for await (const item of items) {
-      const thread = toThread(item);
-      if (sameKeys(thread.metadata, rest)) yield thread;
-    }
   }
 
   private outcomeUpdate(
@@ -471,6 +511,13 @@ export class ThreadStore {
   }
 }
 
+async function* sortedByUpdate(items: AsyncIterable<Record<string, any>>, order: "asc" | "desc") {
+  const all: Record<string, any>[] = [];
+  for await (const item of items) all.push(item);
+  const sign = order === "desc" ? -1 : 1;
+  yield* all.sort((a, b) => (a.updated_at === b.updated_at ? 0 : a.updated_at < b.updated_at ? -sign : sign));
+}
+
 /** The thread item keeps a copy of the latest values for listings, unless they are too large for an item. */
 function fitValues(values: Record<string, unknown> | null): string | null {
   if (values === null) return null;
@@ -491,6 +538,7 @@ function toItem(thread: Thread): Record<string, unknown> {
 
 function matches(thread: Thread, query: ThreadSearch): boolean {
   if (query.status && thread.status !== query.status) return false;
+  if (!matchesAuthFilters(thread.metadata, query.auth)) return false;
   return sameKeys(thread.metadata, query.metadata) && valuesMatch(thread, query.values);
 }
 
@@ -515,5 +563,6 @@ function toThread(item: Record<string, any>): Thread {
     values: parse(item.values, null),
     interrupts: parse(item.interrupts, {}),
     active_run: item.active_run,
+    ...(item.auth_scope ? { auth_scope: item.auth_scope } : {}),
   };
 }

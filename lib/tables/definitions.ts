@@ -89,6 +89,12 @@ export const TABLES: Record<TableId, TableDefinition> = {
         partitionKey: { name: "list_pk", type: "S" },
         sortKey: { name: "updated_at", type: "S" },
       },
+      // Sparse: only threads created under custom auth with an owner-like filter have `auth_scope` (lib/auth/scope.ts).
+      {
+        indexName: "by_scope",
+        partitionKey: { name: "auth_scope", type: "S" },
+        sortKey: { name: "created_at", type: "S" },
+      },
     ],
     ttlAttribute: TTL_ATTRIBUTE,
   },
