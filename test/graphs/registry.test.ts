@@ -162,10 +162,10 @@ describe("langgraph.json keys and LANGGRAPH_CONFIG", () => {
         env: ".env",
         http: { app: "./app.ts:app", mount_prefix: "/api" },
         store: { ttl: {}, index: {} },
-        auth: { path: "./auth.ts:auth" },
+        auth: { path: "./auth.ts:auth", disable_studio_auth: true, openapi: {} },
         dockerfile_lines: [],
       }),
-    ).toEqual(["graphs.b.description", "http.mount_prefix", "store.index", "auth", "dockerfile_lines"]);
+    ).toEqual(["graphs.b.description", "http.mount_prefix", "store.index", "auth.openapi", "dockerfile_lines"]);
   });
 
   it("splits each graph's LANGGRAPH_CONFIG entry into config and context, and names the variable when it is not JSON", () => {
