@@ -9,45 +9,30 @@
  * Everything is on-demand: no request, no cost. Table and queue names reach the functions only through the
  * environment variables named in lib/tables/definitions.ts and lib/config/env.ts.
  */
-import { CfnOutput, Duration, SecretValue, Stack } from "aws-cdk-lib";
-import type { Table, TableV2 } from "aws-cdk-lib/aws-dynamodb";
-import {
-  Architecture,
-  FunctionUrlAuthType,
-  HttpMethod,
-  InvokeMode,
-  Runtime,
-  type FunctionUrl,
-  type FunctionUrlCorsOptions,
-} from "aws-cdk-lib/aws-lambda";
-import { CORS_ALLOW_HEADERS, CORS_EXPOSE_HEADERS, CORS_MAX_AGE_SECONDS } from "../lib/http/cors.js";
-import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
-import { Schedule, ScheduleExpression, ScheduleTargetInput } from "aws-cdk-lib/aws-scheduler";
-import { LambdaInvoke } from "aws-cdk-lib/aws-scheduler-targets";
-import { CRON_TICK_EVENT } from "../lib/runs/cron-tick.js";
-import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
+import { Duration, SecretValue } from "aws-cdk-lib";
+import type { FunctionUrl } from "aws-cdk-lib/aws-lambda";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Secret, type ISecret } from "aws-cdk-lib/aws-secretsmanager";
+import type { Queue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import { resolve } from "node:path";
-import { ENV } from "../lib/config/env.js";
-import { functionEnvironment } from "../lib/config/function-env.js";
 import type { TimingOptions } from "../lib/config/platform-options.js";
-import { loadConfig } from "../lib/graphs/config.js";
-import type { TableId } from "../lib/tables/definitions.js";
-import { ESBUILD, uiCommandHooks, writeEntries, type FunctionName } from "./bundling.js";
-import { deploymentCors } from "../lib/extensions/cors.js";
-import type { HttpCorsConfig } from "../lib/extensions/config.js";
+import { readConfig } from "../lib/graphs/config.js";
+import type { TableNames } from "../lib/tables/definitions.js";
+import { ApiFunction, type ApiAuth } from "./api-function.js";
+import { CronTick } from "./cron-tick.js";
+import { DEFAULT_TIMEOUT } from "./platform-function.js";
 import { RunQueue } from "./run-queue.js";
 import { LangGraphTables, type LangGraphTablesProps } from "./tables.js";
+import { WorkerFunction } from "./worker-function.js";
 
-export type ApiAuth = "apiKey" | "iam" | "none";
+export type { ApiAuth };
 
 export interface LangGraphPlatformProps {
   /** The langgraph.json naming the graphs to deploy. Default: ./langgraph.json. */
   config?: string;
   /**
-   * Who may call the API. `apiKey` (default): the function URL is public but every request except GET /ok and GET /info must
+   * Who may call the API. `apiKey` (default): the function URL is public but every request except GET /ok must
    * carry the stack-generated key in `x-api-key` (the SDK's `apiKey`). `iam`: SigV4-signed requests only.
    * `none` leaves the API open to anyone with the URL — only for throwaway experiments.
    */
@@ -64,8 +49,6 @@ export interface LangGraphPlatformProps {
   /** Longest an SSE stream or a worker invocation may last. Default and maximum: 15 minutes. */
   timeout?: Duration;
   logRetention?: RetentionDays;
-  /** Where the generated function entries are written. Default: .lambdagraph/build. */
-  buildDir?: string;
   /**
    * Timing of both functions, in milliseconds (lib/platform.ts PlatformOptions): eventPollMs, eventFlushMs,
    * cancelPollMs, heartbeatMs, leaseMs, handBackAtStepMs, handBackNowMs. Unset ones keep their defaults.
@@ -81,30 +64,35 @@ export interface LangGraphPlatformProps {
   /**
    * The secret whose JSON key/values become the graphs' environment variables in both functions (loaded at cold
    * start, before the graphs), e.g. `{"OPENAI_API_KEY": "sk-…"}`. Default: a secret the construct creates holding
-   * `{}`; put your values in it (output GraphSecretsArn). Or an existing secret, or its complete ARN.
+   * `{}`; put your values in it (`graphSecrets.secretArn`). Or an existing secret, or its complete ARN.
    * langgraph.json `env` is never copied into the template.
    */
   graphSecrets?: ISecret | string;
 }
 
+/**
+ * Values for the app's outputs and for other constructs: the construct itself adds no stack outputs, so several
+ * platforms fit in one stack (see infra/stack.ts for the outputs of the deployable stack).
+ */
 export class LangGraphPlatform extends Construct {
   readonly tables: LangGraphTables;
   readonly runQueue: RunQueue;
-  readonly api: NodejsFunction;
-  readonly worker: NodejsFunction;
+  readonly api: ApiFunction;
+  readonly worker: WorkerFunction;
+  readonly cronTick: CronTick;
   readonly url: FunctionUrl;
+  /** The secret holding the API key (`auth: "apiKey"` only). */
   readonly apiKey?: Secret;
   /** The graphs' environment secret (see `graphSecrets`). */
   readonly graphSecrets: ISecret;
 
   constructor(scope: Construct, id: string, props: LangGraphPlatformProps = {}) {
     super(scope, id);
-    const timeout = props.timeout ?? Duration.minutes(15);
-    const entries = writeEntries(
-      resolve(props.config ?? "langgraph.json"),
-      resolve(props.buildDir ?? ".lambdagraph/build"),
-    );
+    const config = readConfig(resolve(props.config ?? "langgraph.json"));
+    const timeout = props.timeout ?? DEFAULT_TIMEOUT;
+    const auth = props.auth ?? "apiKey";
 
+    // Construct ids are the logical-id layout of the deployed stack: tables, queues and secrets keep theirs.
     this.tables = new LangGraphTables(this, "Tables", props.tables);
     this.runQueue = new RunQueue(this, "RunQueue", { workerTimeout: timeout });
     this.graphSecrets =
@@ -116,116 +104,56 @@ export class LangGraphPlatform extends Construct {
               "lambdagraph graph environment: a JSON object of variables (OPENAI_API_KEY, …) both functions set at cold start",
             secretStringValue: SecretValue.unsafePlainText("{}"), // no secret in it: the values are put after deploy
           }));
-    // The same definition configures `npm start -- --topology aws` (lib/config/function-env.ts).
-    const environment = functionEnvironment({
-      tables: this.tables.environment(),
-      timing: props.timing,
-      // Settings only, never values: langgraph.json `env` stays out of the template (values go in graphSecrets).
-      ttl: loadConfig(resolve(props.config ?? "langgraph.json")).ttl,
-      graphSecretsArn: this.graphSecrets.secretArn,
-      runQueueUrl: this.runQueue.queue.queueUrl,
-      foregroundRuns: props.foregroundRuns,
-    });
-
-    const fn = (name: FunctionName, description: string) =>
-      new NodejsFunction(this, name === "api" ? "Api" : "Worker", {
-        description,
-        entry: entries[name],
-        handler: "handler",
-        runtime: Runtime.NODEJS_22_X,
-        architecture: Architecture.ARM_64,
-        memorySize: props.memorySize ?? 1024,
-        timeout,
-        environment,
-        logGroup: new LogGroup(this, name === "api" ? "ApiLogs" : "WorkerLogs", {
-          retention: props.logRetention ?? RetentionDays.ONE_MONTH,
-        }),
-        bundling: {
-          format: OutputFormat.ESM,
-          target: ESBUILD.target,
-          minify: ESBUILD.minify,
-          sourceMap: ESBUILD.sourcemap,
-          externalModules: ESBUILD.external,
-          mainFields: ESBUILD.mainFields,
-          banner: ESBUILD.banner,
-          // langgraph.json `ui`: the browser bundles, built into the API bundle's folder (served from ui/).
-          commandHooks: name === "api" ? uiCommandHooks(resolve(props.config ?? "langgraph.json")) : undefined,
-        },
-      });
-    this.api = fn("api", "lambdagraph API: every REST and SSE route");
-    this.worker = fn("worker", "lambdagraph worker: executes runs from the queue");
-
-    // Least privilege: each function gets the tables and queue actions it uses, on those resources only.
-    // Both write assistants (defaults are stored at cold start) and crons (the worker starts due occurrences).
-    const readWrite: TableId[] = ["threads", "runs", "events", "checkpoints", "store", "assistants", "crons"];
-    for (const id of readWrite) (this.tables.tables[id] as TableV2 | Table).grantReadWriteData(this.api);
-    for (const id of readWrite) (this.tables.tables[id] as TableV2 | Table).grantReadWriteData(this.worker);
-    this.graphSecrets.grantRead(this.api);
-    this.graphSecrets.grantRead(this.worker);
-    this.runQueue.queue.grantSendMessages(this.api); // new runs
-    this.runQueue.queue.grantSendMessages(this.worker); // the next enqueued run, and runs handed back
-    this.worker.addEventSource(
-      new SqsEventSource(this.runQueue.queue, { batchSize: 1, reportBatchItemFailures: true }),
-    );
-    // Once a minute the worker starts the cron occurrences that are due (lib/services/crons.ts) and sends again the
-    // runs whose lease ran out (lib/runs/sweep.ts: a crashed worker's run resumes within about two minutes).
-    new Schedule(this, "CronTick", {
-      description: "lambdagraph: start due cron runs, resume runs whose worker died",
-      schedule: ScheduleExpression.rate(Duration.minutes(1)),
-      target: new LambdaInvoke(this.worker, {
-        input: ScheduleTargetInput.fromObject(CRON_TICK_EVENT),
-        retryAttempts: 0,
-      }),
-    });
-
-    const auth = props.auth ?? "apiKey";
     if (auth === "apiKey") {
       this.apiKey = new Secret(this, "ApiKey", {
         description: "lambdagraph API key: send it as x-api-key (new Client({ apiKey }))",
         generateSecretString: { passwordLength: 48, excludePunctuation: true },
       });
-      this.apiKey.grantRead(this.api);
-      this.api.addEnvironment(ENV.apiKeySecretArn, this.apiKey.secretArn);
     }
-    this.url = this.api.addFunctionUrl({
-      authType: auth === "iam" ? FunctionUrlAuthType.AWS_IAM : FunctionUrlAuthType.NONE,
-      invokeMode: InvokeMode.RESPONSE_STREAM,
-      cors: corsFor(props.corsOrigins, loadConfig(resolve(props.config ?? "langgraph.json")).http?.cors),
-    });
 
-    const stack = Stack.of(this);
-    new CfnOutput(stack, "ApiUrl", {
-      value: this.url.url,
-      description: "Point the LangGraph SDK here: new Client({ apiUrl })",
+    const shared = {
+      config,
+      tables: this.tables,
+      runQueue: this.runQueue.queue,
+      graphSecrets: this.graphSecrets,
+      timing: props.timing,
+      foregroundRuns: props.foregroundRuns,
+      memorySize: props.memorySize,
+      timeout,
+    };
+    const retention = props.logRetention ?? RetentionDays.ONE_MONTH;
+    this.api = new ApiFunction(this, "Api", {
+      ...shared,
+      logGroup: new LogGroup(this, "ApiLogs", { retention }),
+      auth,
+      apiKey: this.apiKey,
+      corsOrigins: props.corsOrigins,
     });
-    if (this.apiKey) {
-      new CfnOutput(stack, "ApiKeySecretArn", {
-        value: this.apiKey.secretArn,
-        description: "aws secretsmanager get-secret-value --secret-id <this> --query SecretString --output text",
-      });
-    }
-    new CfnOutput(stack, "GraphSecretsArn", {
-      value: this.graphSecrets.secretArn,
-      description:
-        'aws secretsmanager put-secret-value --secret-id <this> --secret-string \'{"OPENAI_API_KEY":"sk-..."}\'',
+    this.worker = new WorkerFunction(this, "Worker", {
+      ...shared,
+      logGroup: new LogGroup(this, "WorkerLogs", { retention }),
     });
-    new CfnOutput(stack, "DeadLetterQueueUrl", { value: this.runQueue.deadLetterQueue.queueUrl });
+    this.cronTick = new CronTick(this, "CronTick", { worker: this.worker });
+    this.url = this.api.url;
   }
-}
 
-/** The function URL's CORS: the deploy's corsOrigins and langgraph.json's http.cors (lib/extensions/cors.ts). */
-function corsFor(
-  origins: string[] | undefined,
-  fromConfig: HttpCorsConfig | undefined,
-): FunctionUrlCorsOptions | undefined {
-  const cors = deploymentCors(origins, fromConfig);
-  if (!cors) return undefined;
-  return {
-    allowedOrigins: cors.origins,
-    allowedMethods: cors.methods.map((m) => (m === "*" ? HttpMethod.ALL : (m as HttpMethod))),
-    allowedHeaders: cors.allowHeaders ?? [...CORS_ALLOW_HEADERS],
-    exposedHeaders: cors.exposeHeaders ?? [...CORS_EXPOSE_HEADERS],
-    maxAge: Duration.seconds(cors.maxAgeSeconds ?? CORS_MAX_AGE_SECONDS),
-    allowCredentials: cors.credentials,
-  };
+  /** The API's base URL: point the LangGraph SDK here (`new Client({ apiUrl })`). */
+  get apiUrl(): string {
+    return this.url.url;
+  }
+
+  /** Each table's physical name. */
+  get tableNames(): TableNames {
+    return this.tables.tableNames;
+  }
+
+  /** The queue of run messages. */
+  get queue(): Queue {
+    return this.runQueue.queue;
+  }
+
+  /** Where run messages go after failing repeatedly (an alarm watches it). */
+  get deadLetterQueue(): Queue {
+    return this.runQueue.deadLetterQueue;
+  }
 }

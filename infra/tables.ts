@@ -1,7 +1,7 @@
 import { RemovalPolicy } from "aws-cdk-lib";
 import { AttributeType, Billing, TableV2, type Attribute } from "aws-cdk-lib/aws-dynamodb";
 import { Construct } from "constructs";
-import { TABLES, TABLE_IDS, type KeyAttribute, type TableId } from "../lib/tables/definitions.js";
+import { TABLES, TABLE_IDS, type KeyAttribute, type TableId, type TableNames } from "../lib/tables/definitions.js";
 
 export interface LangGraphTablesProps {
   /** What happens to the tables (and their data) when the stack is deleted. Default: RETAIN. */
@@ -18,6 +18,8 @@ const attribute = (key: KeyAttribute): Attribute => ({
 /** The project's DynamoDB tables, declared from lib/tables/definitions.ts (the same module lib/ uses). */
 export class LangGraphTables extends Construct {
   readonly tables: Record<TableId, TableV2>;
+  /** Each table's physical name (a token until deployment). */
+  readonly tableNames: TableNames;
 
   constructor(scope: Construct, id: string, props: LangGraphTablesProps = {}) {
     super(scope, id);
@@ -39,10 +41,6 @@ export class LangGraphTables extends Construct {
       });
     }
     this.tables = tables;
-  }
-
-  /** Environment variables that carry the physical table names to functions (see tableNamesFromEnv). */
-  environment(): Record<string, string> {
-    return Object.fromEntries(TABLE_IDS.map((id) => [TABLES[id].envVar, this.tables[id].tableName]));
+    this.tableNames = Object.fromEntries(TABLE_IDS.map((id) => [id, tables[id].tableName])) as TableNames;
   }
 }

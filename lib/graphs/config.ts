@@ -1,6 +1,7 @@
 /** `langgraph.json`, as LangGraph users already write it for `langgraph dev`. */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
+import { parse as parseDotenv } from "dotenv";
 import { z } from "zod";
 import { HttpConfig, UiBuildConfig, UiConfig } from "../extensions/config.js";
 import { CheckpointerTtl, StoreTtl, type DataTtl } from "../config/ttl.js";
@@ -103,12 +104,22 @@ export interface LoadedConfig {
   auth?: AuthConfig;
   /** `checkpointer.ttl` and `store.ttl`: what expires, and when. */
   ttl: DataTtl;
+  /** langgraph.json `env`: the variables it names (from its `.env` file, or as written). */
+  env: Record<string, string>;
 }
 
 /** Configs whose ignored keys were named already: a config is loaded more than once per start. */
 const warned = new Set<string>();
 
+/** Reads langgraph.json and sets its `env` variables that are not set already (the graphs read them). */
 export function loadConfig(path: string): LoadedConfig {
+  const config = readConfig(path);
+  for (const [key, value] of Object.entries(config.env)) process.env[key] ??= value;
+  return config;
+}
+
+/** Reads langgraph.json, leaving the environment alone (the CDK construct: `env` never reaches a template). */
+export function readConfig(path: string): LoadedConfig {
   const file = resolve(path);
   if (!existsSync(file)) throw new Error(`langgraph config not found: ${file}`);
   let raw: unknown;
@@ -123,7 +134,6 @@ export function loadConfig(path: string): LoadedConfig {
     throw new Error(`${file}: ${issues}`);
   }
   const dir = dirname(file);
-  applyEnv(parsed.data.env, dir);
   const graphs = Object.entries(parsed.data.graphs).map(([graphId, entry]): GraphSpec => {
     const spec = typeof entry === "string" ? entry : entry.path;
     const colon = spec.lastIndexOf(":");
@@ -153,24 +163,20 @@ export function loadConfig(path: string): LoadedConfig {
     uiConfig: parsed.data.ui_config,
     auth: parsed.data.auth,
     ttl: { checkpointer: parsed.data.checkpointer?.ttl, store: parsed.data.store?.ttl },
+    env: envOf(parsed.data.env, dir),
   };
 }
 
-/** `env` as a .env file path or an object: sets variables that are not set already. */
-function applyEnv(env: LangGraphConfig["env"], dir: string): void {
-  if (env === undefined) return;
-  let vars: Record<string, string> = {};
-  if (typeof env === "string") {
-    const file = resolve(dir, env);
-    if (!existsSync(file)) throw new Error(`env file named in langgraph.json not found: ${file}`);
-    for (const line of readFileSync(file, "utf8").split(/\r?\n/)) {
-      const match = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)\s*$/.exec(line);
-      if (match) vars[match[1]] = match[2].replace(/^(['"])(.*)\1$/, "$2");
-    }
-  } else {
-    vars = env;
-  }
-  for (const [key, value] of Object.entries(vars)) process.env[key] ??= value;
+/**
+ * `env` as a `.env` file path (read with dotenv's parser, as `langgraph dev` reads it: comments, quotes, multi-line
+ * values, `export`) or as an object.
+ */
+function envOf(env: LangGraphConfig["env"], dir: string): Record<string, string> {
+  if (env === undefined) return {};
+  if (typeof env !== "string") return env;
+  const file = resolve(dir, env);
+  if (!existsSync(file)) throw new Error(`env file named in langgraph.json not found: ${file}`);
+  return parseDotenv(readFileSync(file, "utf8"));
 }
 
 /** `LANGGRAPH_CONFIG`: graph id → its default assistant's config, `context` apart, as `langgraph dev` reads it. */

@@ -2,7 +2,6 @@
  * Deployment configuration reaching the functions: the timing options (construct prop → environment →
  * platformFromEnv) and the graphs' secret (loaded at cold start, before any graph module runs).
  */
-import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ENV, OPTION_ENV } from "../../lib/config/env.js";
 import { loadGraphSecrets, parseGraphSecrets } from "../../lib/config/graph-secrets.js";
@@ -11,7 +10,8 @@ import { ttlFromEnv, ttlToEnv } from "../../lib/config/ttl.js";
 import { DEFAULT_OPTIONS } from "../../lib/platform.js";
 import { platformFromEnv } from "../../lib/runtime.js";
 import { tableNamesToEnv } from "../../lib/tables/definitions.js";
-import { writeEntries } from "../../infra/bundling.js";
+import { FUNCTION_NAMES, entrySource } from "../../infra/bundling.js";
+import { readConfig } from "../../lib/graphs/config.js";
 import { startTestDynamo, type TestDynamo } from "../helpers/dynamo.js";
 
 let dynamo: TestDynamo;
@@ -96,9 +96,9 @@ describe("graph secrets on a deployment", () => {
   });
 
   it("are loaded by the function bundles before any graph module is imported", () => {
-    const entries = writeEntries("langgraph.json", ".lambdagraph/test-build");
-    for (const file of Object.values(entries)) {
-      const lines = readFileSync(file, "utf8").split("\n");
+    const config = readConfig("langgraph.json");
+    for (const name of FUNCTION_NAMES) {
+      const lines = entrySource(config, name, { schemas: {}, defaults: {} }).split("\n");
       const secrets = lines.findIndex((line) => line.includes("lib/config/graph-secrets-init.ts"));
       const firstGraph = lines.findIndex((line) => /^import \* as graph\d+ from/.test(line));
       expect(secrets).toBeGreaterThan(-1);

@@ -16,7 +16,7 @@ function synth(auth?: "apiKey" | "iam" | "none", corsOrigins?: string[], more: L
   const app = new App({ context: { "aws:cdk:bundling-stacks": [] } });
   const stack = new LambdaGraphStack(app, `Test${auth ?? ""}${more.config ? "Configured" : ""}`, {
     env: { account: "123456789012", region: "us-east-1" },
-    platform: { config: "langgraph.json", auth, corsOrigins, buildDir: ".lambdagraph/test-build", ...more },
+    platform: { config: "langgraph.json", auth, corsOrigins, ...more },
   });
   return Template.fromStack(stack);
 }
@@ -31,7 +31,6 @@ beforeAll(() => {
   iamOnly = synth("iam", ["https://app.example.com"], { graphSecrets: EXISTING_SECRET });
   configured = synth(undefined, undefined, {
     config: DEPLOY_FIXTURE,
-    buildDir: ".lambdagraph/test-build-deploy",
     timing: {
       eventPollMs: 250,
       eventFlushMs: 80,
@@ -77,7 +76,6 @@ describe("the CDK stack", () => {
   it("takes the function URL's CORS from langgraph.json http.cors (listed origins only)", () => {
     const extensions = {
       config: "test/compat/graphs/extensions/langgraph.json",
-      buildDir: ".lambdagraph/test-build-ext",
     };
     synth("none", undefined, extensions).hasResourceProperties("AWS::Lambda::Url", {
       Cors: {
