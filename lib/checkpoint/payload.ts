@@ -9,6 +9,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { deflateRawSync, inflateRawSync } from "node:zlib";
+import { CHUNK_BYTES } from "../dynamo/limits.js";
 import { chunkPrefix, chunkSk, type Key } from "./keys.js";
 import type { CheckpointTable, Item } from "./table.js";
 
@@ -18,8 +19,6 @@ export interface Part {
   bytes: Uint8Array;
 }
 
-/** Largest payload slice stored in one item, leaving room for keys and attributes under 400 KB. */
-export const CHUNK_BYTES = 350_000;
 /** Payloads below this are stored as they are: compression would not save a capacity unit. */
 const COMPRESS_MIN_BYTES = 1024;
 

@@ -13,7 +13,7 @@ import {
   type DynamoDBDocumentClient,
   type QueryCommandInput,
 } from "@aws-sdk/lib-dynamodb";
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import { conditionalWrite } from "../dynamo/conditional.js";
 import { batchWrite } from "../dynamo/batch.js";
 import { headPrefix, headSk, isHead, type Key } from "./keys.js";
 
@@ -129,17 +129,8 @@ export class CheckpointTable {
 
   /** Puts one item; with `ifAbsent`, an existing item under its key is kept (and the put is a no-op). */
   async put(item: Item, options: { ifAbsent?: boolean } = {}): Promise<void> {
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.name,
-          Item: item,
-          ...(options.ifAbsent ? { ConditionExpression: "attribute_not_exists(pk)" } : {}),
-        }),
-      );
-    } catch (err) {
-      if (!(options.ifAbsent && err instanceof ConditionalCheckFailedException)) throw err;
-    }
+    const condition = options.ifAbsent ? { ConditionExpression: "attribute_not_exists(pk)" } : {};
+    await conditionalWrite(() => this.client.send(new PutCommand({ TableName: this.name, Item: item, ...condition })));
   }
 
   /** Puts items in batches, in order. */

@@ -7,7 +7,7 @@ import { HttpError, invalid } from "../http/errors.js";
 import { now, type Platform } from "../platform.js";
 import { emptyState, interruptsOf, serializeSnapshot } from "../serialization/snapshot.js";
 import { toWire } from "../serialization/wire.js";
-import { keyFits } from "../stores/limits.js";
+import { keyFits } from "../dynamo/limits.js";
 import type { Thread } from "../stores/thread-store.js";
 import type { CommandBody, Superstep } from "../schemas/threads.js";
 import type { z } from "zod";

@@ -11,7 +11,7 @@
  * cannot. A patch takes its version number from `latest_version` with an atomic ADD, writes the version item, then
  * serves it (`doc`, `served_version`) unless a higher version is served already.
  */
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import { conditionalResult, conditionalWrite } from "../dynamo/conditional.js";
 import {
   GetCommand,
   PutCommand,
@@ -20,7 +20,8 @@ import {
   type DynamoDBDocumentClient,
 } from "@aws-sdk/lib-dynamodb";
 import { batchWrite, partitionKeys } from "../dynamo/batch.js";
-import { assertItemFits, keyFits } from "./limits.js";
+import { keyFits } from "../dynamo/limits.js";
+import { assertItemFits } from "./limits.js";
 
 export interface Assistant {
   assistant_id: string;
@@ -61,18 +62,16 @@ export class AssistantStore {
   async create(assistant: Assistant): Promise<boolean> {
     const item = this.currentItem(assistant, 1);
     assertItemFits("assistant", item);
-    try {
-      await this.client.send(
+    const created = await conditionalWrite(() =>
+      this.client.send(
         new PutCommand({
           TableName: this.table,
           Item: item,
           ConditionExpression: "attribute_not_exists(pk)",
         }),
-      );
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return false;
-      throw err;
-    }
+      ),
+    );
+    if (!created) return false;
     await this.putVersion(assistant);
     return true;
   }
@@ -91,9 +90,8 @@ export class AssistantStore {
     const before = await this.get(assistantId);
     if (!before) return undefined;
     assertItemFits("assistant", this.currentItem(next(before, Number.MAX_SAFE_INTEGER), Number.MAX_SAFE_INTEGER));
-    let counted: Record<string, any> | undefined;
-    try {
-      ({ Attributes: counted } = await this.client.send(
+    const counted = await conditionalResult(() =>
+      this.client.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: assistantId, sk: CURRENT },
@@ -102,12 +100,10 @@ export class AssistantStore {
           ExpressionAttributeValues: { ":one": 1 },
           ReturnValues: "ALL_NEW",
         }),
-      ));
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return undefined;
-      throw err;
-    }
-    const updated = next(JSON.parse(counted!.doc), counted!.latest_version);
+      ),
+    );
+    if (!counted) return undefined;
+    const updated = next(JSON.parse(counted.Attributes!.doc), counted.Attributes!.latest_version);
     // Grown since the check above by a concurrent patch: refused, and this version number is skipped.
     assertItemFits("assistant", this.currentItem(updated, updated.version));
     await this.putVersion(updated);
@@ -206,8 +202,8 @@ export class AssistantStore {
 
   private async putVersion(assistant: Assistant): Promise<boolean> {
     const { updated_at: _updated, ...version } = assistant;
-    try {
-      await this.client.send(
+    return conditionalWrite(() =>
+      this.client.send(
         new PutCommand({
           TableName: this.table,
           Item: {
@@ -217,18 +213,14 @@ export class AssistantStore {
           },
           ConditionExpression: "attribute_not_exists(pk)",
         }),
-      );
-      return true;
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return false;
-      throw err;
-    }
+      ),
+    );
   }
 
   /** Makes `assistant` the one served (`doc`), keeping the version counter. */
   private async serve(assistant: Assistant, { onlyIfNewer }: { onlyIfNewer: boolean }): Promise<void> {
-    try {
-      await this.client.send(
+    await conditionalWrite(() =>
+      this.client.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: assistant.assistant_id, sk: CURRENT },
@@ -238,9 +230,7 @@ export class AssistantStore {
             : "attribute_exists(pk)",
           ExpressionAttributeValues: { ":doc": JSON.stringify(assistant), ":version": assistant.version },
         }),
-      );
-    } catch (err) {
-      if (!(err instanceof ConditionalCheckFailedException)) throw err; // a newer version is served, or it was deleted
-    }
+      ),
+    ); // a newer version is served, or it was deleted
   }
 }

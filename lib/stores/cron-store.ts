@@ -9,7 +9,7 @@
  * An occurrence is taken by a conditional write that moves `next_run_at` from the value read to the next one, so
  * two schedulers ticking at once start each occurrence once.
  */
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import { conditionalWrite } from "../dynamo/conditional.js";
 import {
   DeleteCommand,
   GetCommand,
@@ -18,7 +18,8 @@ import {
   paginateScan,
   type DynamoDBDocumentClient,
 } from "@aws-sdk/lib-dynamodb";
-import { assertItemFits, keyFits } from "./limits.js";
+import { keyFits } from "../dynamo/limits.js";
+import { assertItemFits } from "./limits.js";
 
 export interface Cron {
   cron_id: string;
@@ -90,8 +91,8 @@ export class CronStore {
   /** Takes the occurrence `cron.next_run_date` and moves the cron to `next` (or retires it); false if taken already. */
   async advance(cron: Cron, next: string | null, updatedAt: string): Promise<boolean> {
     const advanced: Cron = { ...cron, next_run_date: next, updated_at: updatedAt };
-    try {
-      await this.client.send(
+    return conditionalWrite(() =>
+      this.client.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: cron.cron_id, sk: SK },
@@ -103,11 +104,7 @@ export class CronStore {
             ...(next ? { ":next": Date.parse(next) } : {}),
           },
         }),
-      );
-      return true;
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return false;
-      throw err;
-    }
+      ),
+    );
   }
 }

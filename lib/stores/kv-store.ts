@@ -32,7 +32,7 @@
  * order (namespace, then key).
  */
 import { isDeepStrictEqual } from "node:util";
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import { conditionalWrite } from "../dynamo/conditional.js";
 import {
   DeleteCommand,
   GetCommand,
@@ -55,6 +55,7 @@ import {
   type SearchOperation,
 } from "@langchain/langgraph-checkpoint";
 import { TTL_ATTRIBUTE } from "../tables/definitions.js";
+import { MAX_ITEM_BYTES, MAX_PK_BYTES, MAX_SK_BYTES } from "../dynamo/limits.js";
 
 /** Raised when an item cannot be stored in DynamoDB: its key or its whole item is too large. */
 export class StoreLimitError extends Error {
@@ -63,11 +64,6 @@ export class StoreLimitError extends Error {
     this.name = "StoreLimitError";
   }
 }
-
-/** DynamoDB's limits on key attributes and whole items. */
-const MAX_PK_BYTES = 2048;
-const MAX_SK_BYTES = 1024;
-const MAX_ITEM_BYTES = 400 * 1024;
 
 type Row = Record<string, unknown>;
 
@@ -276,9 +272,9 @@ export class DynamoDBStore extends BaseStore {
 
     const entries = Object.entries(attributes);
     const removed = put.ttl == null ? " REMOVE ttl_minutes, #exp" : "";
-    try {
-      // One write that keeps created_at of a live item; an expired one DynamoDB has not deleted yet counts as gone.
-      await this.client.send(
+    // One write that keeps created_at of a live item; an expired one DynamoDB has not deleted yet counts as gone.
+    const updated = await conditionalWrite(() =>
+      this.client.send(
         new UpdateCommand({
           TableName: this.table,
           Key: key,
@@ -294,9 +290,9 @@ export class DynamoDBStore extends BaseStore {
             ...Object.fromEntries(entries.map(([, v], i) => [`:a${i}`, v])),
           },
         }),
-      );
-    } catch (err) {
-      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      ),
+    );
+    if (!updated) {
       await this.client.send(
         new PutCommand({ TableName: this.table, Item: { ...key, ...attributes, created_at: now } }),
       );
@@ -310,8 +306,8 @@ export class DynamoDBStore extends BaseStore {
       rows
         .filter((row) => typeof row.ttl_minutes === "number")
         .map(async (row) => {
-          try {
-            await this.client.send(
+          await conditionalWrite(() =>
+            this.client.send(
               new UpdateCommand({
                 TableName: this.table,
                 Key: { pk: row.pk, sk: row.sk },
@@ -320,10 +316,8 @@ export class DynamoDBStore extends BaseStore {
                 ExpressionAttributeNames: { "#exp": TTL_ATTRIBUTE },
                 ExpressionAttributeValues: { ":exp": expiryFor(row.ttl_minutes as number), ":now": now },
               }),
-            );
-          } catch (err) {
-            if (!(err instanceof ConditionalCheckFailedException)) throw err;
-          }
+            ),
+          );
         }),
     );
   }
@@ -338,6 +332,7 @@ function labelsPrefix(labels: string[]): string {
   return labels.map((label) => `${label}.`).join("");
 }
 
+/** Whether a key (or a key prefix, whose sort key may be empty) is within DynamoDB's key sizes. */
 function fits(key: ItemKey): boolean {
   return Buffer.byteLength(key.pk) <= MAX_PK_BYTES && Buffer.byteLength(key.sk) <= MAX_SK_BYTES;
 }

@@ -22,7 +22,7 @@
  * Status changes are conditional writes on the current status (and attempt), so a run moves pending → running
  * → final once, and a worker that lost its run cannot write over the one that took it.
  */
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import { conditionalResult, conditionalWrite } from "../dynamo/conditional.js";
 import {
   DeleteCommand,
   GetCommand,
@@ -32,7 +32,7 @@ import {
   paginateScan,
   type DynamoDBDocumentClient,
 } from "@aws-sdk/lib-dynamodb";
-import { keyFits } from "./limits.js";
+import { keyFits } from "../dynamo/limits.js";
 import type { RunKwargs } from "./run-kwargs.js";
 
 export type RunStatus = "pending" | "running" | "success" | "error" | "timeout" | "interrupted";
@@ -189,8 +189,8 @@ export class RunStore {
    */
   async claim(threadId: string, runId: string, now: string, leaseMs: number): Promise<StoredRun | undefined> {
     const nowMs = Date.parse(now);
-    try {
-      const result = await this.client.send(
+    const result = await conditionalResult(() =>
+      this.client.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: threadId, sk: runId },
@@ -210,12 +210,9 @@ export class RunStore {
           },
           ReturnValues: "ALL_NEW",
         }),
-      );
-      return toRun(result.Attributes!);
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return undefined;
-      throw err;
-    }
+      ),
+    );
+    return result && toRun(result.Attributes!);
   }
 
   /** Extends the lease of the worker on `attempt`; false when the run is no longer that worker's. */
@@ -328,8 +325,8 @@ export class RunStore {
     },
   ): Promise<boolean> {
     const fromValues = Object.fromEntries(from.map((status, i) => [`:from${i}`, status]));
-    try {
-      await this.client.send(
+    return conditionalWrite(() =>
+      this.client.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: threadId, sk: runId },
@@ -338,12 +335,8 @@ export class RunStore {
           ExpressionAttributeNames: { "#status": "status", ...update.names },
           ExpressionAttributeValues: { ...update.values, ...fromValues },
         }),
-      );
-      return true;
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return false;
-      throw err;
-    }
+      ),
+    );
   }
 
   private async query(

@@ -22,7 +22,8 @@
  * push it out. An expired thread reads as missing everywhere (get, search, acquire, patch, create over it) before
  * DynamoDB deletes it.
  */
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import { conditionalResult, conditionalWrite } from "../dynamo/conditional.js";
+import { isDeepStrictEqual } from "node:util";
 import {
   DeleteCommand,
   GetCommand,
@@ -35,15 +36,8 @@ import { mergedQuery } from "./merged-query.js";
 import type { AuthFilters } from "../auth/custom-auth.js";
 import { equalityConditions, matchesAuthFilters } from "../auth/filters.js";
 import { scopeKey } from "../auth/scope.js";
-import {
-  assertItemFits,
-  isItemSizeRefusal,
-  itemBytes,
-  ItemTooLargeError,
-  keyFits,
-  MAX_EXPRESSION_KEYS,
-  MAX_ITEM_BYTES,
-} from "./limits.js";
+import { isItemSizeRefusal, itemBytes, keyFits, MAX_EXPRESSION_KEYS, MAX_ITEM_BYTES } from "../dynamo/limits.js";
+import { assertItemFits, ItemTooLargeError } from "./limits.js";
 
 export type ThreadStatus = "idle" | "busy" | "interrupted" | "error";
 
@@ -141,8 +135,8 @@ export class ThreadStore {
     if (thread.values && itemBytes(item) > MAX_ITEM_BYTES)
       item = { ...ThreadStore.toItem({ ...thread, values: null }), ...expires };
     assertItemFits("thread", item);
-    try {
-      await this.client.send(
+    return conditionalWrite(() =>
+      this.client.send(
         new PutCommand({
           TableName: this.table,
           Item: item,
@@ -151,12 +145,8 @@ export class ThreadStore {
           ExpressionAttributeNames: ThreadStore.live().names,
           ExpressionAttributeValues: ThreadStore.live().values,
         }),
-      );
-      return true;
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return false;
-      throw err;
-    }
+      ),
+    );
   }
 
   async get(threadId: string): Promise<Thread | undefined> {
@@ -205,20 +195,21 @@ export class ThreadStore {
       sets.push(`metadata.#m${i} = :m${i}`);
     });
     try {
-      const result = await this.client.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { pk: threadId, sk: SK },
-          UpdateExpression: `SET ${sets.join(", ")}`,
-          ConditionExpression: `attribute_exists(pk) AND ${LIVE}`,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-          ReturnValues: "ALL_NEW",
-        }),
+      const result = await conditionalResult(() =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: { pk: threadId, sk: SK },
+            UpdateExpression: `SET ${sets.join(", ")}`,
+            ConditionExpression: `attribute_exists(pk) AND ${LIVE}`,
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+            ReturnValues: "ALL_NEW",
+          }),
+        ),
       );
-      return toThread(result.Attributes!);
+      return result && toThread(result.Attributes!);
     } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return undefined;
       if (isItemSizeRefusal(err))
         throw new ItemTooLargeError(
           `Thread ${threadId}: its metadata would grow the thread past DynamoDB's 400 KB item`,
@@ -253,8 +244,8 @@ export class ThreadStore {
     const setConfig: { set: string; names: Record<string, string>; values: Record<string, string> } = config
       ? { set: ", #config = :config", names: { "#config": "config" }, values: { ":config": JSON.stringify(config) } }
       : { set: "", names: {}, values: {} };
-    try {
-      await this.client.send(
+    const acquired = await conditionalWrite(() =>
+      this.client.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: threadId, sk: SK },
@@ -282,19 +273,17 @@ export class ThreadStore {
             ...Object.fromEntries(entries.map(([, v], i) => [`:v${i}`, v])),
           },
         }),
-      );
-      return "acquired";
-    } catch (err) {
-      if (!(err instanceof ConditionalCheckFailedException)) throw err;
-    }
+      ),
+    );
+    if (acquired) return "acquired";
     // The write was refused; a read only tells which answer to give (nothing is decided by it).
     return (await this.get(threadId)) ? "busy" : "missing";
   }
 
   /** Hands the thread from the run holding it to `nextRunId`; false when `fromRunId` no longer holds it. */
   async handOver(threadId: string, fromRunId: string, nextRunId: string, now: string): Promise<boolean> {
-    try {
-      await this.client.send(
+    return conditionalWrite(() =>
+      this.client.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: threadId, sk: SK },
@@ -309,12 +298,8 @@ export class ThreadStore {
             ...this.expiry().values,
           },
         }),
-      );
-      return true;
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return false;
-      throw err;
-    }
+      ),
+    );
   }
 
   /**
@@ -332,18 +317,18 @@ export class ThreadStore {
     },
   ): Promise<boolean> {
     try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { pk: threadId, sk: SK },
-          ...this.outcomeUpdate(outcome, "REMOVE active_run"),
-          ConditionExpression: "active_run = :run",
-          ExpressionAttributeValues: { ...this.outcomeValues(outcome), ":run": runId },
-        }),
+      return await conditionalWrite(() =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: { pk: threadId, sk: SK },
+            ...this.outcomeUpdate(outcome, "REMOVE active_run"),
+            ConditionExpression: "active_run = :run",
+            ExpressionAttributeValues: { ...this.outcomeValues(outcome), ":run": runId },
+          }),
+        ),
       );
-      return true;
     } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return false;
       // The copy of the values does not fit beside the thread's metadata: without it (the checkpoint has them).
       if (isItemSizeRefusal(err) && outcome.values) return this.release(threadId, runId, { ...outcome, values: null });
       throw err;
@@ -361,18 +346,20 @@ export class ThreadStore {
     },
   ): Promise<void> {
     try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { pk: threadId, sk: SK },
-          ...this.outcomeUpdate(outcome, undefined, true),
-          ConditionExpression: `attribute_exists(pk) AND attribute_not_exists(active_run) AND ${LIVE}`,
-          ExpressionAttributeValues: { ...this.outcomeValues(outcome), ...ThreadStore.live().values },
-        }),
+      await conditionalWrite(() =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: { pk: threadId, sk: SK },
+            ...this.outcomeUpdate(outcome, undefined, true),
+            ConditionExpression: `attribute_exists(pk) AND attribute_not_exists(active_run) AND ${LIVE}`,
+            ExpressionAttributeValues: { ...this.outcomeValues(outcome), ...ThreadStore.live().values },
+          }),
+        ),
       );
     } catch (err) {
       if (isItemSizeRefusal(err) && outcome.values) return this.recordState(threadId, { ...outcome, values: null });
-      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      throw err;
     }
   }
 
@@ -548,9 +535,9 @@ const isExpired = (item: Record<string, unknown>) =>
 const valuesMatch = (thread: Thread, values: Record<string, unknown> | undefined) =>
   sameKeys(thread.values ?? {}, values);
 
-/** Whether `record` has each key of `wanted` with an equal (JSON) value. */
+/** Whether `record` has each key of `wanted` with a deeply equal value. */
 const sameKeys = (record: Record<string, unknown>, wanted: Record<string, unknown> | undefined) =>
-  Object.entries(wanted ?? {}).every(([k, v]) => JSON.stringify(record[k]) === JSON.stringify(v));
+  Object.entries(wanted ?? {}).every(([k, v]) => isDeepStrictEqual(record[k], v));
 
 function toThread(item: Record<string, any>): Thread {
   return {

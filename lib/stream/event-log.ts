@@ -25,6 +25,7 @@ import { randomBytes } from "node:crypto";
 import { deflateRawSync, inflateRawSync } from "node:zlib";
 import { PutCommand, QueryCommand, paginateQuery, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { batchWrite, partitionKeys } from "../dynamo/batch.js";
+import { CHUNK_BYTES } from "../dynamo/limits.js";
 import type { LiveHub } from "./live-hub.js";
 
 export interface StreamEvent {
@@ -64,8 +65,6 @@ function decodeBatch(item: Record<string, unknown>, chunks: Uint8Array[] = []): 
 
 /** Events gathered into one item up to about this many bytes of JSON. */
 const MAX_BATCH_BYTES = 300_000;
-/** An encoded batch over this is split into chunks of this size (DynamoDB items hold 400 KB, keys included). */
-const CHUNK_BYTES = 350_000;
 const chunkSk = (last: number, gen: string, k: number) => `${pad(last - 1)}~${gen}${String(k).padStart(4, "0")}`;
 const isChunk = (sk: string) => sk.length > 12;
 

@@ -5,7 +5,7 @@
  * Threads listed under the one partition `list_pk = "thread"` (before listings were sharded) move to their
  * listing shard, so sharded listings see them.
  */
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import { conditionalWrite } from "../dynamo/conditional.js";
 import { UpdateCommand, paginateQuery, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { LEGACY_THREAD_LIST_PK, threadListShard } from "./definitions.js";
 
@@ -25,8 +25,8 @@ export async function migrateThreadListing(client: DynamoDBDocumentClient, threa
   for await (const page of pages) {
     await Promise.all(
       (page.Items ?? []).map(async ({ pk, sk }) => {
-        try {
-          await client.send(
+        const written = await conditionalWrite(() =>
+          client.send(
             new UpdateCommand({
               TableName: threadsTable,
               Key: { pk, sk },
@@ -34,11 +34,9 @@ export async function migrateThreadListing(client: DynamoDBDocumentClient, threa
               ConditionExpression: "list_pk = :legacy",
               ExpressionAttributeValues: { ":shard": threadListShard(pk as string), ":legacy": LEGACY_THREAD_LIST_PK },
             }),
-          );
-          moved++;
-        } catch (err) {
-          if (!(err instanceof ConditionalCheckFailedException)) throw err; // moved meanwhile, or deleted
-        }
+          ),
+        );
+        if (written) moved++; // else moved meanwhile, or deleted
       }),
     );
   }
