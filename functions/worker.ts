@@ -9,6 +9,7 @@ import { handleRunMessages } from "../lib/runs/sqs-batch.js";
 import { sweepRuns } from "../lib/runs/sweep.js";
 import { getPlatform } from "../lib/runtime.js";
 import { runDueCrons } from "../lib/services/crons.js";
+import { errorMessage, log } from "../lib/log/log.js";
 
 export { CRON_TICK_EVENT };
 
@@ -20,25 +21,12 @@ export const handler = async (
     const platform = await getPlatform();
     // The sweep first: it is quick (one Query per lease shard when nothing expired), and crons may take a while.
     const swept = await sweepRuns(platform).catch((err: unknown) => {
-      console.error(
-        JSON.stringify({
-          level: "error",
-          msg: "run sweep failed",
-          error: err instanceof Error ? err.message : String(err),
-        }),
-      );
+      log.error("run sweep failed", { error: errorMessage(err) });
       return undefined;
     });
-    if (swept) console.log(JSON.stringify({ level: "info", msg: "run sweep", ...swept }));
+    if (swept) log.info("run sweep", { ...swept });
     const started = await runDueCrons(platform);
-    console.log(
-      JSON.stringify({
-        level: "info",
-        msg: "cron tick",
-        started: started.length,
-        failed: started.filter((s) => s.error).length,
-      }),
-    );
+    log.info("cron tick", { started: started.length, failed: started.filter((s) => s.error).length });
     return { started: started.length };
   }
   return handleRunMessages(await getPlatform(), event as SQSEvent, context);

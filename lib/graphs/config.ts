@@ -6,6 +6,7 @@ import { z } from "zod";
 import { HttpConfig, UiBuildConfig, UiConfig } from "../extensions/config.js";
 import { CheckpointerTtl, StoreTtl, type DataTtl } from "../config/ttl.js";
 import { AuthConfig } from "../auth/config.js";
+import { log } from "../log/log.js";
 
 export const LangGraphConfig = z
   .object({
@@ -144,14 +145,10 @@ export function readConfig(path: string): LoadedConfig {
   const unhonoured = unhonouredKeys(raw as Record<string, unknown>);
   if (unhonoured.length > 0 && !warned.has(file)) {
     warned.add(file);
-    console.warn(
-      JSON.stringify({
-        level: "warn",
-        msg: `langgraph.json keys lambdagraph does not honour (ignored): ${unhonoured.join(", ")}`,
-        config: file,
-        keys: unhonoured,
-      }),
-    );
+    log.warn(`langgraph.json keys lambdagraph does not honour (ignored): ${unhonoured.join(", ")}`, {
+      config: file,
+      keys: unhonoured,
+    });
   }
   return {
     path: file,

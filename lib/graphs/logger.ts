@@ -8,6 +8,7 @@
  * Lambda bundles' generated entries import it before their graph modules (infra/bundling.ts).
  */
 import { getConfig } from "@langchain/langgraph";
+import { writeLine } from "../log/log.js";
 
 export const SDK_LOGGER = Symbol.for("langgraph.api.sdk-logger");
 
@@ -31,8 +32,7 @@ export type SdkLogger = Record<keyof typeof SEVERITY, LogMethod>;
 
 /** Where the lines go: stdout (stderr for error and warn), which Lambda sends to CloudWatch. */
 export type LogSink = (level: string, line: string) => void;
-const consoleSink: LogSink = (level, line) =>
-  SEVERITY[level] <= SEVERITY.warn ? console.error(line) : console.log(line);
+const consoleSink: LogSink = (level, line) => writeLine(SEVERITY[level] <= SEVERITY.warn, line);
 
 export function createSdkLogger(options: { level?: string; sink?: LogSink } = {}): SdkLogger {
   const threshold = SEVERITY[options.level ?? process.env.LOG_LEVEL ?? "debug"] ?? SEVERITY.debug;

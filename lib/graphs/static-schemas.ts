@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync,
 import { dirname, join } from "node:path";
 import type { GraphSpec, LoadedConfig } from "./config.js";
 import type { StaticSchemas } from "./schemas.js";
+import { errorMessage, log } from "../log/log.js";
 
 /** graph id → its file's static schemas (undefined when extraction failed). */
 export type StaticSchemaSource = (graphId: string) => Promise<StaticSchemas | undefined>;
@@ -41,13 +42,7 @@ export function lazyStaticSchemas(
   };
   return async (graphId) => {
     all ??= compute().catch((err: unknown) => {
-      console.warn(
-        JSON.stringify({
-          level: "warn",
-          msg: "could not read graph schemas from their TypeScript types",
-          error: err instanceof Error ? err.message : String(err),
-        }),
-      );
+      log.warn("could not read graph schemas from their TypeScript types", { error: errorMessage(err) });
       return {};
     });
     return (await all)[graphId];

@@ -1,4 +1,5 @@
 import { ZodError } from "zod";
+import { errorFields, log } from "../log/log.js";
 
 /**
  * An error with an HTTP status, thrown by services and turned into a response by the router. Its message is the
@@ -47,14 +48,7 @@ export function errorMessage(err: unknown): string {
 }
 
 function logUnhandled(err: unknown): void {
-  console.error(
-    JSON.stringify({
-      level: "error",
-      msg: "unhandled error in request handler",
-      error: err instanceof Error ? err.message : String(err),
-      stack: err instanceof Error ? err.stack : undefined,
-    }),
-  );
+  log.error("unhandled error in request handler", errorFields(err));
 }
 
 /** One thing wrong with the input: where (`body`, `query`, `path`, `header`, then the field's path), what, and its kind. */

@@ -5,19 +5,14 @@ import { ENV } from "../config/env.js";
 import { startAwsTopology } from "./aws-topology.js";
 import { startLocal } from "./start.js";
 import { ensureWebPage } from "./web-page.js";
+import { log } from "../log/log.js";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 // One request's or one run's stray error is logged, not fatal to the server and every other run. (The causes are
 // fixed where found — see lib/local/http-server.ts, lib/stream/event-log.ts — this is the net under them.)
 const logStray = (kind: string) => (err: unknown) =>
-  console.error(
-    JSON.stringify({
-      level: "error",
-      msg: kind,
-      error: err instanceof Error ? (err.stack ?? err.message) : String(err),
-    }),
-  );
+  log.error(kind, { error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
 process.on("unhandledRejection", logStray("unhandled rejection"));
 process.on("uncaughtException", logStray("uncaught exception"));
 

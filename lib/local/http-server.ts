@@ -11,6 +11,7 @@ import type { LambdaFunctionURLEvent, StreamifyHandler } from "aws-lambda";
 import { invocationContext } from "./lambda-context.js";
 import { serveStatic } from "./static-files.js";
 import { PRELUDE_SEPARATOR } from "./streamify-shim.js";
+import { errorMessage, log } from "../log/log.js";
 
 export interface LocalServer {
   url: string;
@@ -96,14 +97,7 @@ function isClientGone(err: Error): boolean {
 }
 
 function logError(msg: string, err: unknown): void {
-  console.error(
-    JSON.stringify({
-      level: "error",
-      msg,
-      error: err instanceof Error ? err.message : String(err),
-      code: (err as NodeJS.ErrnoException | undefined)?.code,
-    }),
-  );
+  log.error(msg, { error: errorMessage(err), code: (err as NodeJS.ErrnoException | undefined)?.code });
 }
 
 async function toEvent(req: IncomingMessage): Promise<LambdaFunctionURLEvent> {

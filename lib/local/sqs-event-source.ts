@@ -15,6 +15,7 @@ import {
 } from "@aws-sdk/client-sqs";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { invocationContext } from "./lambda-context.js";
+import { errorMessage, log } from "../log/log.js";
 
 export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
@@ -68,7 +69,7 @@ export class SqsEventSource {
         messages = received.Messages ?? [];
       } catch (err) {
         if (signal.aborted) return;
-        log("error", "receiving run messages failed", err);
+        logError("receiving run messages failed", err);
         await sleep(1_000);
         continue;
       }
@@ -84,14 +85,14 @@ export class SqsEventSource {
       const response = await this.handler(event, context);
       failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
     } catch (err) {
-      log("error", "worker invocation failed", err); // the whole batch is retried, as on AWS
+      logError("worker invocation failed", err); // the whole batch is retried, as on AWS
       return;
     }
     for (const m of messages) {
       if (failed.has(m.MessageId!)) continue;
       await this.sqs
         .send(new DeleteMessageCommand({ QueueUrl: this.queueUrl, ReceiptHandle: m.ReceiptHandle! }))
-        .catch((err: unknown) => log("error", "deleting a run message failed", err));
+        .catch((err: unknown) => logError("deleting a run message failed", err));
     }
   }
 }
@@ -110,6 +111,6 @@ function record(m: Message, queueArn: string): SQSRecord {
   };
 }
 
-function log(level: string, msg: string, err: unknown): void {
-  console.error(JSON.stringify({ level, msg, error: err instanceof Error ? err.message : String(err) }));
+function logError(msg: string, err: unknown): void {
+  log.error(msg, { error: errorMessage(err) });
 }

@@ -17,18 +17,17 @@ import { ensureDefaultAssistants } from "../services/assistants.js";
 import { runDueCrons } from "../services/crons.js";
 import { sweepRuns, type SweepOptions } from "../runs/sweep.js";
 
-const logTickError = (err: unknown) =>
-  console.error(JSON.stringify({ level: "error", msg: "cron tick failed", error: String(err) }));
-const logSweepError = (err: unknown) =>
-  console.error(JSON.stringify({ level: "error", msg: "run sweep failed", error: String(err) }));
+const logTickError = (err: unknown) => log.error("cron tick failed", { error: String(err) });
+const logSweepError = (err: unknown) => log.error("run sweep failed", { error: String(err) });
 const logSweep = (report: { found: number }) => {
-  if (report.found > 0) console.log(JSON.stringify({ level: "info", msg: "run sweep", ...report }));
+  if (report.found > 0) log.info("run sweep", { ...report });
 };
 import { ensureTables } from "../tables/create.js";
 import { tableNamesWithPrefix } from "../tables/definitions.js";
 import { digest } from "../http/api-key.js";
 import { startLocalServer } from "./http-server.js";
 import { installAwslambdaGlobal } from "./streamify-shim.js";
+import { log } from "../log/log.js";
 
 export interface LocalOptions {
   config: string;

@@ -9,6 +9,7 @@ import { ENV } from "../config/env.js";
 import { CRON_TICK_EVENT } from "../runs/cron-tick.js";
 import { invocationContext } from "./lambda-context.js";
 import { SqsEventSource, type SqsHandler } from "./sqs-event-source.js";
+import { log } from "../log/log.js";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
@@ -22,7 +23,7 @@ if (!queueUrl) throw new Error(`worker process: ${ENV.runQueueUrl} is not set`);
 const { handler } = await import("../../functions/worker.js");
 const tick = () =>
   handler(CRON_TICK_EVENT, invocationContext("lambdagraph-worker-local")).catch((err: unknown) =>
-    console.error(JSON.stringify({ level: "error", msg: "cron tick failed", error: String(err) })),
+    log.error("cron tick failed", { error: String(err) }),
   );
 await tick(); // a cold start here, not on the first run; and runs whose lease ran out are taken up at once
 

@@ -30,6 +30,7 @@ import {
   StateGetParams,
 } from "./schemas.js";
 import { converterFor } from "./stream.js";
+import { errorFields, log } from "../log/log.js";
 
 export type ErrorCode =
   | "invalid_argument"
@@ -304,13 +305,6 @@ function errorFrom(id: number, err: unknown): CommandResponse {
     if (err.status === 401 || err.status === 403) return error(id, "permission_denied", err.message);
     if (err.status < 500) return error(id, "invalid_argument", err.message);
   }
-  console.error(
-    JSON.stringify({
-      level: "error",
-      msg: "protocol command failed",
-      error: err instanceof Error ? err.message : String(err),
-      stack: err instanceof Error ? err.stack : undefined,
-    }),
-  );
+  log.error("protocol command failed", errorFields(err));
   return error(id, "unknown_error", "Internal Server Error");
 }

@@ -9,6 +9,7 @@ import { now, type Platform } from "../platform.js";
 import type { StoredRun } from "../stores/run-store.js";
 import { startMessage } from "./kwargs.js";
 import { releaseThread } from "./lifecycle.js";
+import { errorMessage, log } from "../log/log.js";
 
 /** True when the run is on its way; false when the send failed and the run was withdrawn (nothing of it is left). */
 export async function dispatchNewRun(p: Platform, run: StoredRun): Promise<boolean> {
@@ -16,15 +17,7 @@ export async function dispatchNewRun(p: Platform, run: StoredRun): Promise<boole
     await p.queue.send(startMessage(run));
     return true;
   } catch (err) {
-    console.error(
-      JSON.stringify({
-        level: "error",
-        msg: "run message not sent",
-        run_id: run.run_id,
-        thread_id: run.thread_id,
-        error: err instanceof Error ? err.message : String(err),
-      }),
-    );
+    log.error("run message not sent", { run_id: run.run_id, thread_id: run.thread_id, error: errorMessage(err) });
   }
   try {
     const error = { error: "QueueUnavailable", message: "The run could not be queued" };
@@ -33,14 +26,7 @@ export async function dispatchNewRun(p: Platform, run: StoredRun): Promise<boole
     await releaseThread(p, run.thread_id, run.run_id);
   } catch (err) {
     // The run's lease runs out and the sweep takes it from there (lib/runs/sweep.ts).
-    console.error(
-      JSON.stringify({
-        level: "error",
-        msg: "withdrawing an unsent run failed",
-        run_id: run.run_id,
-        error: err instanceof Error ? err.message : String(err),
-      }),
-    );
+    log.error("withdrawing an unsent run failed", { run_id: run.run_id, error: errorMessage(err) });
   }
   return false;
 }

@@ -3,6 +3,7 @@
  * thread); under `npm start` and in tests it is InProcessQueue. Delivery is at-least-once: the worker must
  * treat a duplicate message as a no-op (it does: claiming a run is a conditional pending → running write).
  */
+import { log } from "../log/log.js";
 export interface RunMessage {
   run_id: string;
   thread_id: string;
@@ -38,14 +39,7 @@ export class InProcessQueue implements RunQueue {
     const delivery = new Promise<void>((resolve) => setImmediate(resolve))
       .then(() => consume(copy))
       .catch((err) => {
-        console.error(
-          JSON.stringify({
-            level: "error",
-            msg: "run message failed",
-            run_id: copy.run_id,
-            error: String(err?.stack ?? err),
-          }),
-        );
+        log.error("run message failed", { run_id: copy.run_id, error: String(err?.stack ?? err) });
       })
       .finally(() => this.inFlight.delete(delivery));
     this.inFlight.add(delivery);

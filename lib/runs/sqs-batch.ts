@@ -7,6 +7,7 @@ import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { z } from "zod";
 import type { Platform } from "../platform.js";
 import { executeRun } from "./worker.js";
+import { errorMessage, log } from "../log/log.js";
 
 const RunMessageBody = z.object({
   run_id: z.string().min(1),
@@ -30,14 +31,7 @@ export async function handleRunMessages(
       const message = RunMessageBody.parse(JSON.parse(record.body));
       await executeRun(p, message, { remainingMs: () => context.getRemainingTimeInMillis() });
     } catch (err) {
-      console.error(
-        JSON.stringify({
-          level: "error",
-          msg: "run message failed",
-          messageId: record.messageId,
-          error: err instanceof Error ? err.message : String(err),
-        }),
-      );
+      log.error("run message failed", { messageId: record.messageId, error: errorMessage(err) });
       failures.push({ itemIdentifier: record.messageId });
     }
   }

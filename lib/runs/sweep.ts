@@ -19,6 +19,7 @@ import { now, type Platform } from "../platform.js";
 import { FINAL_STATUSES, type StoredRun } from "../stores/run-store.js";
 import { startMessage } from "./kwargs.js";
 import { handOverToNext, promoteNext, UNSTORED_HOLDER_MS } from "./lifecycle.js";
+import { errorMessage, log } from "../log/log.js";
 
 /** A pending run waiting behind a live run is looked at again this much later. */
 export const WAITING_RECHECK_MS = 5 * 60_000;
@@ -56,20 +57,16 @@ export async function sweepRuns(p: Platform, options: SweepOptions = {}): Promis
         if (action !== "none") report[action]++;
       } catch (err) {
         report.failed++;
-        console.error(
-          JSON.stringify({
-            level: "error",
-            msg: "sweep failed for run",
-            run_id: found.run_id,
-            thread_id: found.thread_id,
-            error: err instanceof Error ? err.message : String(err),
-          }),
-        );
+        log.error("sweep failed for run", {
+          run_id: found.run_id,
+          thread_id: found.thread_id,
+          error: errorMessage(err),
+        });
       }
     }
   } catch (err) {
     if (!isMissingIndex(err)) throw err;
-    if (!warnedMissingIndex) console.warn(JSON.stringify({ level: "warn", msg: MISSING_INDEX_MESSAGE }));
+    if (!warnedMissingIndex) log.warn(MISSING_INDEX_MESSAGE);
     warnedMissingIndex = true;
   }
   return report;

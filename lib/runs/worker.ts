@@ -28,6 +28,7 @@ import { promoteNext, releaseIfAbandoned } from "./lifecycle.js";
 import { sendWebhook } from "./webhook.js";
 import type { RunMessage } from "./queue.js";
 import { streamGraph } from "./stream-graph.js";
+import { errorFields, log } from "../log/log.js";
 
 /** Why a worker stopped its graph early: a cancel request, a hand-back near the deadline, or a lost lease. */
 type StopReason = CancelAction | "handback" | "lost";
@@ -327,14 +328,5 @@ function runConfig(run: StoredRun, graphId: string, kwargs: RunKwargs): Runnable
 }
 
 function logError(msg: string, run: StoredRun, err: unknown): void {
-  console.error(
-    JSON.stringify({
-      level: "error",
-      msg,
-      run_id: run.run_id,
-      thread_id: run.thread_id,
-      error: err instanceof Error ? err.message : String(err),
-      stack: err instanceof Error ? err.stack : undefined,
-    }),
-  );
+  log.error(msg, { run_id: run.run_id, thread_id: run.thread_id, ...errorFields(err) });
 }

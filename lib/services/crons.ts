@@ -14,6 +14,7 @@ import type { Cron } from "../stores/cron-store.js";
 import { getAssistant } from "./assistants.js";
 import { createRun, createStatelessRun } from "./runs.js";
 import { getThreadOr404 } from "./threads.js";
+import { errorMessage, log } from "../log/log.js";
 
 export type { Cron };
 
@@ -163,8 +164,8 @@ export async function runDueCrons(
           );
       started.push({ cron_id: cron.cron_id, run_id: run.run_id });
     } catch (err) {
-      const error = err instanceof Error ? err.message : String(err);
-      console.error(JSON.stringify({ level: "error", msg: "cron run not started", cron_id: cron.cron_id, error }));
+      const error = errorMessage(err);
+      log.error("cron run not started", { cron_id: cron.cron_id, error });
       started.push({ cron_id: cron.cron_id, error });
     }
   }

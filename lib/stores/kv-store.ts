@@ -31,7 +31,6 @@
  * Search has no embeddings: a `query` is ignored and every result has score undefined. Results come in sort-key
  * order (namespace, then key).
  */
-import { isDeepStrictEqual } from "node:util";
 import { conditionalWrite } from "../dynamo/conditional.js";
 import {
   DeleteCommand,
@@ -55,6 +54,7 @@ import {
   type SearchOperation,
 } from "@langchain/langgraph-checkpoint";
 import { TTL_ATTRIBUTE } from "../tables/definitions.js";
+import { matchesFilter } from "./kv-filter.js";
 import { MAX_ITEM_BYTES, MAX_PK_BYTES, MAX_SK_BYTES } from "../dynamo/limits.js";
 
 /** Raised when an item cannot be stored in DynamoDB: its key or its whole item is too large. */
@@ -365,50 +365,4 @@ function compareNamespaces(a: string[], b: string[]): number {
     if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
   }
   return a.length - b.length;
-}
-
-const OPERATORS = new Set(["$eq", "$ne", "$gt", "$gte", "$lt", "$lte", "$in", "$nin"]);
-
-/**
- * Every filter field matches the value's top-level field of that name: either equal to it (deeply, so arrays and
- * objects compare by content) or passing every operator of an operator object like `{ $gte: 3, $lt: 5 }`.
- */
-function matchesFilter(value: Record<string, unknown>, filter: Record<string, unknown>): boolean {
-  return Object.entries(filter).every(([field, expected]) => {
-    const actual = value[field];
-    if (!isOperatorObject(expected)) return isDeepStrictEqual(actual, expected);
-    return Object.entries(expected).every(([op, operand]) => {
-      switch (op) {
-        case "$eq":
-          return isDeepStrictEqual(actual, operand);
-        case "$ne":
-          return !isDeepStrictEqual(actual, operand);
-        case "$gt":
-          return compare(actual, operand) > 0;
-        case "$gte":
-          return compare(actual, operand) >= 0;
-        case "$lt":
-          return compare(actual, operand) < 0;
-        case "$lte":
-          return compare(actual, operand) <= 0;
-        case "$in":
-          return Array.isArray(operand) && operand.some((candidate) => isDeepStrictEqual(actual, candidate));
-        default: // $nin
-          return !Array.isArray(operand) || !operand.some((candidate) => isDeepStrictEqual(actual, candidate));
-      }
-    });
-  });
-}
-
-function isOperatorObject(x: unknown): x is Record<string, unknown> {
-  if (typeof x !== "object" || x === null || Array.isArray(x)) return false;
-  const keys = Object.keys(x);
-  return keys.length > 0 && keys.every((key) => OPERATORS.has(key));
-}
-
-/** Strings compare as strings, anything else as numbers (as InMemoryStore); NaN when incomparable (every test fails). */
-function compare(a: unknown, b: unknown): number {
-  if (typeof a === "string" && typeof b === "string") return a < b ? -1 : a > b ? 1 : 0;
-  if (a === null || a === undefined || b === null || b === undefined) return NaN;
-  return Number(a) - Number(b);
 }

@@ -33,30 +33,17 @@ import {
   type DynamoDBDocumentClient,
 } from "@aws-sdk/lib-dynamodb";
 import { keyFits } from "../dynamo/limits.js";
-import type { RunKwargs } from "./run-kwargs.js";
+import { toRun, type CancelAction, type Run, type RunStatus, type StoredRun } from "./run-item.js";
 
-export type RunStatus = "pending" | "running" | "success" | "error" | "timeout" | "interrupted";
-export type MultitaskStrategy = "reject" | "interrupt" | "rollback" | "enqueue";
-export type CancelAction = "interrupt" | "rollback";
-
-export interface Run {
-  run_id: string;
-  thread_id: string;
-  assistant_id: string;
-  status: RunStatus;
-  metadata: Record<string, unknown>;
-  kwargs: RunKwargs;
-  multitask_strategy: MultitaskStrategy;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface StoredRun extends Run {
-  cancel?: CancelAction;
-  attempt: number;
-  error?: { error: string; message: string };
-  lease_until?: number;
-}
+export {
+  FINAL_STATUSES,
+  publicRun,
+  type CancelAction,
+  type MultitaskStrategy,
+  type Run,
+  type RunStatus,
+  type StoredRun,
+} from "./run-item.js";
 
 /** Partitions of the `by_lease` index; raising it is safe for new runs, lowering it hides the dropped shards' runs. */
 export const RUN_LEASE_SHARDS = 16;
@@ -72,8 +59,6 @@ export function runLeaseShard(runId: string): string {
 }
 
 const leaseShardKey = (n: number) => `lease#${String(n).padStart(2, "0")}`;
-
-export const FINAL_STATUSES: ReadonlySet<RunStatus> = new Set(["success", "error", "timeout", "interrupted"]);
 
 export class RunStore {
   constructor(
@@ -374,36 +359,3 @@ const pendingLease = (fromMs: number, notBefore?: unknown) =>
   Math.max(fromMs, typeof notBefore === "number" ? notBefore : 0) + PENDING_LEASE_MS;
 
 const pointerKey = (runId: string) => ({ pk: `run#${runId}`, sk: "thread" });
-
-/** The API object: what clients see of a stored run. */
-export function publicRun(run: StoredRun): Run {
-  return {
-    run_id: run.run_id,
-    thread_id: run.thread_id,
-    assistant_id: run.assistant_id,
-    status: run.status,
-    metadata: run.metadata,
-    kwargs: run.kwargs,
-    multitask_strategy: run.multitask_strategy,
-    created_at: run.created_at,
-    updated_at: run.updated_at,
-  };
-}
-
-function toRun(item: Record<string, any>): StoredRun {
-  return {
-    run_id: item.run_id,
-    thread_id: item.thread_id,
-    assistant_id: item.assistant_id,
-    status: item.status,
-    metadata: item.metadata ?? {},
-    kwargs: typeof item.kwargs === "string" ? JSON.parse(item.kwargs) : {},
-    multitask_strategy: item.multitask_strategy,
-    created_at: item.created_at,
-    updated_at: item.updated_at,
-    cancel: item.cancel,
-    attempt: item.attempt ?? 0,
-    error: item.error,
-    lease_until: item.lease_until,
-  };
-}
