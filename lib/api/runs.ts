@@ -256,7 +256,8 @@ async function finalOutput(p: Platform, run: StoredRun, signal: AbortSignal, jus
     if (event.event === "error") failure = event.data;
   });
   if (failure) return { __error__: failure };
-  if (finished?.status === "error") return { __error__: finished.error ?? { error: "Error", message: "Run failed" } };
+  if (finished !== "ended" && finished?.status === "error")
+    return { __error__: finished.error ?? { error: "Error", message: "Run failed" } };
   if (lastValues !== undefined) return lastValues;
   // A stateless run's thread is deleted as it ends.
   if (run.kwargs.on_completion === "delete") return null;

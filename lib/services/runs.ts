@@ -172,9 +172,12 @@ export function followRun(
   run: StoredRun,
   afterId: number,
   signal?: AbortSignal,
+  justCreated = false,
 ): AsyncGenerator<StreamEvent> {
   return p.events.follow(run.run_id, afterId, {
     signal,
+    // Nothing of a run created a moment ago is in the log yet: wait for its worker before the first read.
+    waitFirst: justCreated,
     pollMs: p.options.eventPollMs,
     isFinished: async () => {
       const current = await p.runs.get(run.thread_id, run.run_id);
@@ -184,8 +187,9 @@ export function followRun(
 }
 
 /**
- * Resolves once the run has finished (its `end` event is in the log, or it finished without running).
- * `justCreated` skips the status and position look-ups for a run this request created a moment ago.
+ * Resolves once the run has finished (its `end` event is in the log, or it finished without running): with "ended"
+ * when the `end` event was followed (the run is not read again: its error, if any, was an event before it), else with
+ * the run as stored. `justCreated` skips the status and position look-ups for a run this request created a moment ago.
  */
 export async function waitForRun(
   p: Platform,
@@ -193,17 +197,22 @@ export async function waitForRun(
   signal?: AbortSignal,
   justCreated = false,
   onEvent: (event: StreamEvent) => void = () => undefined,
-): Promise<StoredRun | undefined> {
+): Promise<StoredRun | "ended" | undefined> {
+  let ended = false;
+  const follow = async (afterId: number) => {
+    for await (const event of followRun(p, run, afterId, signal, justCreated)) {
+      onEvent(event);
+      ended = event.event === "end";
+    }
+  };
   if (justCreated) {
-    for await (const event of followRun(p, run, -1, signal)) onEvent(event);
+    await follow(-1);
   } else {
     const current = await p.runs.get(run.thread_id, run.run_id);
-    if (current && !FINAL_STATUSES.has(current.status)) {
-      const lastId = await p.events.lastId(run.run_id);
-      for await (const event of followRun(p, run, Math.max(lastId - 1, -1), signal)) onEvent(event);
-    }
+    if (current && !FINAL_STATUSES.has(current.status))
+      await follow(Math.max((await p.events.lastId(run.run_id)) - 1, -1));
   }
-  return p.runs.get(run.thread_id, run.run_id);
+  return ended ? "ended" : p.runs.get(run.thread_id, run.run_id);
 }
 
 /**

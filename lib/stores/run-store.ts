@@ -26,12 +26,12 @@ import { conditionalResult, conditionalWrite } from "../dynamo/conditional.js";
 import {
   DeleteCommand,
   GetCommand,
-  PutCommand,
   UpdateCommand,
   paginateQuery,
   paginateScan,
   type DynamoDBDocumentClient,
 } from "@aws-sdk/lib-dynamodb";
+import { batchWrite } from "../dynamo/batch.js";
 import { keyFits } from "../dynamo/limits.js";
 import { toRun, type CancelAction, type Run, type RunStatus, type StoredRun } from "./run-item.js";
 
@@ -66,26 +66,28 @@ export class RunStore {
     private readonly table: string,
   ) {}
 
+  /**
+   * The run and its pointer (by run id) in one request. A batch is not ordered: should the process die between a
+   * retried half and the other, the run may lack its pointer (found by its thread only) or the pointer its run (reads
+   * as "not found"). Run ids are new uuid7s, so no condition guards against overwriting one.
+   */
   async create(run: Run): Promise<void> {
-    // The pointer first: a run is never stored without it (a pointer without its run reads as "not found").
-    await this.client.send(
-      new PutCommand({ TableName: this.table, Item: { ...pointerKey(run.run_id), thread_id: run.thread_id } }),
-    );
-    await this.client.send(
-      new PutCommand({
-        TableName: this.table,
-        Item: {
-          pk: run.thread_id,
-          sk: run.run_id,
-          ...run,
-          kwargs: JSON.stringify(run.kwargs),
-          attempt: 0,
-          lease_shard: runLeaseShard(run.run_id),
-          lease_until: pendingLease(Date.parse(run.created_at), run.kwargs.not_before),
+    await batchWrite(this.client, this.table, [
+      { PutRequest: { Item: { ...pointerKey(run.run_id), thread_id: run.thread_id } } },
+      {
+        PutRequest: {
+          Item: {
+            pk: run.thread_id,
+            sk: run.run_id,
+            ...run,
+            kwargs: JSON.stringify(run.kwargs),
+            attempt: 0,
+            lease_shard: runLeaseShard(run.run_id),
+            lease_until: pendingLease(Date.parse(run.created_at), run.kwargs.not_before),
+          },
         },
-        ConditionExpression: "attribute_not_exists(pk)",
-      }),
-    );
+      },
+    ]);
   }
 
   async get(threadId: string, runId: string): Promise<StoredRun | undefined> {

@@ -171,16 +171,18 @@ export class EventLog {
   /**
    * Follows a run's events after `afterId` until its `end` event: from memory when this process runs the graph,
    * else by reading the log, waking on local activity or every `pollMs`. `isFinished` is asked when the log
-   * goes quiet, so a run that died without an `end` event does not hold readers forever.
+   * goes quiet, so a run that died without an `end` event does not hold readers forever. `waitFirst`: the log holds
+   * nothing of the run yet (it was created a moment ago), so the first read waits for local activity or `pollMs`.
    */
   async *follow(
     runId: string,
     afterId: number,
-    options: { signal?: AbortSignal; pollMs?: number; isFinished?: () => Promise<boolean> } = {},
+    options: { signal?: AbortSignal; pollMs?: number; isFinished?: () => Promise<boolean>; waitFirst?: boolean } = {},
   ): AsyncGenerator<StreamEvent> {
     let last = afterId;
     let quietPolls = 0;
     const pollMs = options.pollMs ?? 100;
+    if (options.waitFirst && !this.hub.since(runId, last)) await this.hub.wait(runId, pollMs, options.signal);
     while (!options.signal?.aborted) {
       const live = this.hub.since(runId, last);
       const events = live ? live.events : await this.read(runId, last);
