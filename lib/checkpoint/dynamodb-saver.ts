@@ -54,6 +54,11 @@ export class DynamoDBSaver extends BaseCheckpointSaver implements maintenance.Ma
   /** `loc` of recently read or written heads, so put() rarely has to read its parent's. */
   private readonly recentLocs = new Map<string, Loc>();
   private readonly runWrites = new RunWrites();
+  /**
+   * By run: the last root checkpoint it put (as getTuple would read it back) and the root checkpoints it put writes
+   * against, until the run takes it (lastOfRun).
+   */
+  private readonly byRun = new Map<string, { last?: CheckpointTuple; withWrites: Set<string> }>();
 
   constructor(options: DynamoDBSaverOptions) {
     super(options.serde);
@@ -261,6 +266,21 @@ export class DynamoDBSaver extends BaseCheckpointSaver implements maintenance.Ma
     if (parent) attributes.parent = parent;
     await writePayload(this.table, { pk: threadId, sk: headSk(ns, copy.id) }, parts, attributes, expiresAt);
     this.rememberLoc(threadId, ns, copy.id, loc);
+    const ofRun = ns === "" ? this.ofRun(config.configurable?.run_id) : undefined;
+    if (ofRun && !(ofRun.last && ofRun.last.checkpoint.id > copy.id)) {
+      const tuple: CheckpointTuple = {
+        config: { configurable: { thread_id: threadId, checkpoint_ns: ns, checkpoint_id: copy.id } },
+        checkpoint: {
+          ...copy,
+          channel_values: Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)),
+        },
+        metadata: stored as CheckpointMetadata,
+        pendingWrites: [],
+      };
+      if (parent)
+        tuple.parentConfig = { configurable: { thread_id: threadId, checkpoint_ns: ns, checkpoint_id: parent } };
+      ofRun.last = tuple;
+    }
     return { configurable: { thread_id: threadId, checkpoint_ns: ns, checkpoint_id: copy.id } };
   }
 
@@ -287,6 +307,7 @@ export class DynamoDBSaver extends BaseCheckpointSaver implements maintenance.Ma
     const threadId = requireString(config.configurable?.thread_id, "thread_id");
     const ns: string = config.configurable?.checkpoint_ns ?? "";
     const checkpointId = requireString(config.configurable?.checkpoint_id, "checkpoint_id");
+    if (ns === "") this.ofRun(config.configurable?.run_id)?.withWrites.add(checkpointId);
     const regular: Part[] = [];
     const special: { idx: number; part: Part }[] = [];
     let firstRegular: number | undefined;
@@ -344,6 +365,45 @@ export class DynamoDBSaver extends BaseCheckpointSaver implements maintenance.Ma
   /** Resolves when every write of `runId` under way has finished (a stopped run's last checkpoint is stored). */
   settle(runId: string): Promise<void> {
     return this.runWrites.settle(runId);
+  }
+
+  /**
+   * The latest root checkpoint `runId` put, as getTuple reads it back, once its writes under way have finished; then
+   * forgotten. Undefined when it has pending writes (read those from the table) or the run put none here.
+   */
+  async lastOfRun(runId: string): Promise<CheckpointTuple | undefined> {
+    await this.settle(runId);
+    const ofRun = this.byRun.get(runId);
+    this.byRun.delete(runId);
+    return ofRun?.last && !ofRun.withWrites.has(ofRun.last.checkpoint.id) ? ofRun.last : undefined;
+  }
+
+  /** This saver, answering a read of the latest root checkpoint of `tuple`'s thread with `tuple` (from lastOfRun). */
+  withLatest(tuple: CheckpointTuple): DynamoDBSaver {
+    const view = Object.create(this) as DynamoDBSaver;
+    view.getTuple = (config) => {
+      const c = config.configurable ?? {};
+      const latest = tuple.config.configurable!;
+      if (c.thread_id === latest.thread_id && (c.checkpoint_ns ?? "") === "" && !c.checkpoint_id)
+        return Promise.resolve(tuple);
+      return this.getTuple(config);
+    };
+    return view;
+  }
+
+  /** Forgets what `runId` put (a run that stopped before reading it back). */
+  forgetRun(runId: string): void {
+    this.byRun.delete(runId);
+  }
+
+  private ofRun(runId: string | undefined): { last?: CheckpointTuple; withWrites: Set<string> } | undefined {
+    if (typeof runId !== "string") return undefined;
+    let entry = this.byRun.get(runId);
+    if (!entry) {
+      this.byRun.set(runId, (entry = { withWrites: new Set() }));
+      if (this.byRun.size > RECENT_LOCS_LIMIT) this.byRun.delete(this.byRun.keys().next().value!);
+    }
+    return entry;
   }
 
   /** Drops every later write of `runId`, and resolves once those under way have finished. */

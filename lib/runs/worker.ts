@@ -128,6 +128,7 @@ export async function executeRun(p: Platform, message: RunMessage, invocation: I
   }
 
   const stop = controller.signal.aborted ? (controller.signal.reason as StopReason) : undefined;
+  if (stop !== undefined) p.checkpointer.forgetRun(run.run_id);
   if (stop === "handback" || stop === "lost") {
     await p.checkpointer.settle(run.run_id);
     appendHeld();
@@ -148,10 +149,12 @@ export async function executeRun(p: Platform, message: RunMessage, invocation: I
     } else {
       await p.runs.finish(run.thread_id, run.run_id, status, now(), { error, attempt: run.attempt });
     }
-    // The final state is read as a state read is (a factory builds the graph for "threads.read", as officially).
+    // The final state is read as a state read is (a factory builds the graph for "threads.read", as officially),
+    // but the checkpoint the run put last is not read back from the table: the saver still holds it.
+    const latest = stop === undefined ? await p.checkpointer.lastOfRun(run.run_id) : undefined;
+    const checkpointer = latest ? p.checkpointer.withLatest(latest) : p.checkpointer;
     const reader =
-      graph &&
-      (() => p.graphs.get(graphId, { checkpointer: p.checkpointer, store: p.store, config, access: "threads.read" }));
+      graph && (() => p.graphs.get(graphId, { checkpointer, store: p.store, config, access: "threads.read" }));
     await finishThread(p, run, reader, status);
   } finally {
     appendHeld();
