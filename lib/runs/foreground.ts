@@ -14,6 +14,7 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { RunMessage, RunQueue } from "./queue.js";
+import { errorMessage, log } from "../log/log.js";
 
 export interface ForegroundInvocation {
   /** Milliseconds the API function's invocation has left (context.getRemainingTimeInMillis). */
@@ -62,15 +63,11 @@ export class ForegroundQueue implements RunQueue {
       Promise.resolve()
         .then(() => execute(message, state))
         .catch((err: unknown) =>
-          console.error(
-            JSON.stringify({
-              level: "error",
-              msg: "foreground run failed",
-              run_id: message.run_id,
-              thread_id: message.thread_id,
-              error: err instanceof Error ? err.message : String(err),
-            }),
-          ),
+          log.error("foreground run failed", {
+            run_id: message.run_id,
+            thread_id: message.thread_id,
+            error: errorMessage(err),
+          }),
         ),
     );
   }

@@ -21,9 +21,11 @@
  * attribute) to `ttlMinutes` after it, so the thread expires with its latest checkpoint; a metadata patch does not
  * push it out. An expired thread reads as missing everywhere (get, search, acquire, patch, create over it) before
  * DynamoDB deletes it.
+ *
+ * Here: reads and writes of one thread. The item's shape and marshalling: ./thread-item.ts; search and count over
+ * the listing shards and `by_scope`: ./thread-search.ts.
  */
 import { conditionalResult, conditionalWrite } from "../dynamo/conditional.js";
-import { isDeepStrictEqual } from "node:util";
 import {
   DeleteCommand,
   GetCommand,
@@ -31,80 +33,43 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from "@aws-sdk/lib-dynamodb";
-import { THREAD_LIST_SHARDS, TTL_ATTRIBUTE, threadListKey, threadListShard } from "../tables/definitions.js";
-import { mergedQuery } from "./merged-query.js";
-import type { AuthFilters } from "../auth/custom-auth.js";
-import { equalityConditions, matchesAuthFilters } from "../auth/filters.js";
-import { scopeKey } from "../auth/scope.js";
+import { TTL_ATTRIBUTE } from "../tables/definitions.js";
 import { isItemSizeRefusal, itemBytes, keyFits, MAX_EXPRESSION_KEYS, MAX_ITEM_BYTES } from "../dynamo/limits.js";
 import { assertItemFits, ItemTooLargeError } from "./limits.js";
+import {
+  fitValues,
+  isExpired,
+  LIVE,
+  live,
+  nowSeconds,
+  THREAD_SK as SK,
+  threadItem,
+  toThread,
+  type Thread,
+  type ThreadStatus,
+} from "./thread-item.js";
+import { ThreadSearcher, type ThreadFilters, type ThreadSearch } from "./thread-search.js";
 
-export type ThreadStatus = "idle" | "busy" | "interrupted" | "error";
-
-export interface Thread {
-  thread_id: string;
-  created_at: string;
-  updated_at: string;
-  metadata: Record<string, unknown>;
-  status: ThreadStatus;
-  config: Record<string, unknown>;
-  values: Record<string, unknown> | null;
-  interrupts: Record<string, unknown[]>;
-  /** The run holding the thread, if any (internal; not part of the API object). */
-  active_run?: string;
-  /** Custom auth: the scope it was created in (lib/auth/scope.ts), its key in the sparse index `by_scope`. */
-  auth_scope?: string;
-}
-
-/** A new, idle thread. */
-export function newThread(threadId: string, metadata: Record<string, unknown>): Thread {
-  const created = new Date().toISOString();
-  return {
-    thread_id: threadId,
-    created_at: created,
-    updated_at: created,
-    metadata,
-    status: "idle",
-    config: {},
-    values: null,
-    interrupts: {},
-  };
-}
+export { newThread, type Thread, type ThreadStatus } from "./thread-item.js";
+export type { ThreadSearch } from "./thread-search.js";
 
 export type AcquireResult = "acquired" | "busy" | "missing";
-
-export interface ThreadSearch {
-  metadata?: Record<string, unknown>;
-  /** Top-level keys the thread's values must equal. Values are stored as JSON, so this filter runs here, before paging. */
-  values?: Record<string, unknown>;
-  status?: ThreadStatus;
-  ids?: string[];
-  limit: number;
-  offset: number;
-  sortBy: "created_at" | "updated_at";
-  sortOrder: "asc" | "desc";
-  /** Custom auth: the search handler's filters, which every thread listed must match. */
-  auth?: AuthFilters;
-}
-
-const SK = "thread";
-/** An item that has not expired (ExpressionAttributeNames `#exp`, values `:nowSec`). */
-const LIVE = "(attribute_not_exists(#exp) OR #exp > :nowSec)";
-const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 export interface ThreadStoreOptions {
   /** Threads expire this many minutes after their last write (langgraph.json `checkpointer.ttl.default_ttl`). */
   ttlMinutes?: number;
 }
-/** Values above this size are not copied into the thread item (they stay in the checkpoint). */
-const MAX_VALUES_BYTES = 100_000;
 
 export class ThreadStore {
+  private readonly searcher: ThreadSearcher;
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly table: string,
     private readonly options: ThreadStoreOptions = {},
-  ) {}
+  ) {
+    this.searcher = new ThreadSearcher(client, table, (threadId) => this.get(threadId));
+  }
 
   /** The expiry every write sets (with its names and values), or nothing without a TTL. */
   private expiry(): { set: string; names: Record<string, string>; values: Record<string, unknown> } {
@@ -116,14 +81,9 @@ export class ThreadStore {
     };
   }
 
-  /** The names and values of the LIVE condition. */
-  private static live() {
-    return { names: { "#exp": TTL_ATTRIBUTE }, values: { ":nowSec": nowSeconds() } };
-  }
-
   /** The stored item of a thread, keys included (for bulk loads: see bench/thread-search.ts). */
   static toItem(thread: Thread): Record<string, unknown> {
-    return { pk: thread.thread_id, sk: SK, list_pk: threadListShard(thread.thread_id), ...toItem(thread) };
+    return threadItem(thread);
   }
 
   /** Creates the thread; returns false (and writes nothing) when it exists already. */
@@ -142,8 +102,8 @@ export class ThreadStore {
           Item: item,
           // An expired thread DynamoDB has not deleted yet is gone: a new one may take its id.
           ConditionExpression: `attribute_not_exists(pk) OR NOT ${LIVE}`,
-          ExpressionAttributeNames: ThreadStore.live().names,
-          ExpressionAttributeValues: ThreadStore.live().values,
+          ExpressionAttributeNames: live().names,
+          ExpressionAttributeValues: live().values,
         }),
       ),
     );
@@ -186,8 +146,8 @@ export class ThreadStore {
       }
       return patched;
     }
-    const names: Record<string, string> = { ...ThreadStore.live().names };
-    const values: Record<string, unknown> = { ":now": patch.now, ...ThreadStore.live().values };
+    const names: Record<string, string> = { ...live().names };
+    const values: Record<string, unknown> = { ":now": patch.now, ...live().values };
     const sets = ["updated_at = :now"];
     Object.entries(patch.metadata ?? {}).forEach(([key, value], i) => {
       names[`#m${i}`] = key;
@@ -260,7 +220,7 @@ export class ThreadStore {
           ExpressionAttributeNames: {
             "#status": "status",
             ...setConfig.names,
-            ...ThreadStore.live().names,
+            ...live().names,
             ...Object.fromEntries(entries.map(([k], i) => [`#k${i}`, k])),
           },
           ExpressionAttributeValues: {
@@ -268,7 +228,7 @@ export class ThreadStore {
             ":run": runId,
             ":busy": "busy",
             ":now": now,
-            ...ThreadStore.live().values,
+            ...live().values,
             ...expiry.values,
             ...Object.fromEntries(entries.map(([, v], i) => [`:v${i}`, v])),
           },
@@ -353,7 +313,7 @@ export class ThreadStore {
             Key: { pk: threadId, sk: SK },
             ...this.outcomeUpdate(outcome, undefined, true),
             ConditionExpression: `attribute_exists(pk) AND attribute_not_exists(active_run) AND ${LIVE}`,
-            ExpressionAttributeValues: { ...this.outcomeValues(outcome), ...ThreadStore.live().values },
+            ExpressionAttributeValues: { ...this.outcomeValues(outcome), ...live().values },
           }),
         ),
       );
@@ -363,107 +323,14 @@ export class ThreadStore {
     }
   }
 
-  /** Newest (or oldest) threads first via a GSI; filters apply page by page, so no table scan. */
-  async search(query: ThreadSearch): Promise<Thread[]> {
-    if (query.ids) {
-      const threads = (await Promise.all(query.ids.map((id) => this.get(id)))).filter(
-        (t): t is Thread => !!t && matches(t, query),
-      );
-      return threads.slice(query.offset, query.offset + query.limit);
-    }
-    const wanted = query.offset + query.limit;
-    const found: Thread[] = [];
-    for await (const thread of this.listed(query, wanted, 100)) {
-      if (!valuesMatch(thread, query.values)) continue;
-      found.push(thread);
-      if (found.length >= wanted) break;
-    }
-    return found.slice(query.offset, wanted);
+  /** Newest (or oldest) threads first via a GSI; filters apply page by page, so no table scan (./thread-search.ts). */
+  search(query: ThreadSearch): Promise<Thread[]> {
+    return this.searcher.search(query);
   }
 
   /** Every thread matching the filters, in index order: one pass (POST /threads/count). */
-  async *all(query: Omit<ThreadSearch, "limit" | "offset" | "ids">): AsyncGenerator<Thread> {
-    for await (const thread of this.listed(query, 1000, 1000)) if (valuesMatch(thread, query.values)) yield thread;
-  }
-
-  /**
-   * Threads from a GSI, newest (or oldest) first, with status and metadata filtered by DynamoDB: every listing
-   * shard is queried and the shards merged, reading about `wanted` items in all to start with. Under custom auth
-   * filters with equality conditions (an owner), newest-created first reads one partition of the sparse `by_scope`
-   * index: that scope's threads only, whatever the table holds.
-   */
-  private async *listed(
-    query: Omit<ThreadSearch, "limit" | "offset" | "ids">,
-    wanted: number,
-    maxPage: number,
-  ): AsyncGenerator<Thread> {
-    const filters: string[] = [LIVE];
-    const names: Record<string, string> = { ...ThreadStore.live().names };
-    const values: Record<string, unknown> = { ...ThreadStore.live().values };
-    if (query.status) {
-      filters.push("#status = :status");
-      names["#status"] = "status";
-      values[":status"] = query.status;
-    }
-    // As many metadata keys as one expression holds are filtered by DynamoDB; any others here.
-    const metadata = Object.entries(query.metadata ?? {});
-    metadata.slice(0, MAX_EXPRESSION_KEYS).forEach(([key, value], i) => {
-      filters.push(`metadata.#m${i} = :m${i}`);
-      names[`#m${i}`] = key;
-      values[`:m${i}`] = value;
-    });
-    const rest =
-      metadata.length > MAX_EXPRESSION_KEYS ? Object.fromEntries(metadata.slice(MAX_EXPRESSION_KEYS)) : undefined;
-    equalityConditions(query.auth).forEach(([key, value], i) => {
-      filters.push(`metadata.#a${i} = :a${i}`);
-      names[`#a${i}`] = key;
-      values[`:a${i}`] = value;
-    });
-    const scope = scopeKey(query.auth);
-    const partitions = scope
-      ? [
-          {
-            TableName: this.table,
-            IndexName: "by_scope",
-            KeyConditionExpression: "auth_scope = :scope",
-            FilterExpression: filters.join(" AND "),
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: { ...values, ":scope": scope },
-            ScanIndexForward: query.sortOrder === "asc",
-          },
-        ]
-      : this.shardQueries(query, filters, names, values);
-    // The scope index is in creation order: by update, the scope's threads (one owner's) are read and sorted here.
-    const byUpdateInScope = scope !== undefined && query.sortBy === "updated_at";
-    let items: AsyncIterable<Record<string, any>> = mergedQuery(this.client, partitions, {
-      wanted: byUpdateInScope ? maxPage : wanted,
-      maxLimit: maxPage,
-      sortKey: scope ? "created_at" : query.sortBy,
-      descending: query.sortOrder === "desc",
-    });
-    if (byUpdateInScope) items = sortedByUpdate(items, query.sortOrder);
-    for await (const item of items) {
-      const thread = toThread(item);
-      if (sameKeys(thread.metadata, rest) && matchesAuthFilters(thread.metadata, query.auth)) yield thread;
-    }
-  }
-
-  /** One Query per listing shard. */
-  private shardQueries(
-    query: Omit<ThreadSearch, "limit" | "offset" | "ids">,
-    filters: string[],
-    names: Record<string, string>,
-    values: Record<string, unknown>,
-  ) {
-    return Array.from({ length: THREAD_LIST_SHARDS }, (_, n) => ({
-      TableName: this.table,
-      IndexName: query.sortBy === "updated_at" ? "by_updated" : "by_created",
-      KeyConditionExpression: "list_pk = :list",
-      FilterExpression: filters.join(" AND "),
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: { ...values, ":list": threadListKey(n) },
-      ScanIndexForward: query.sortOrder === "asc",
-    }));
+  all(query: ThreadFilters): AsyncGenerator<Thread> {
+    return this.searcher.all(query);
   }
 
   private outcomeUpdate(
@@ -496,60 +363,4 @@ export class ThreadStore {
     if (outcome.interrupts !== undefined) values[":interrupts"] = JSON.stringify(outcome.interrupts);
     return values;
   }
-}
-
-async function* sortedByUpdate(items: AsyncIterable<Record<string, any>>, order: "asc" | "desc") {
-  const all: Record<string, any>[] = [];
-  for await (const item of items) all.push(item);
-  const sign = order === "desc" ? -1 : 1;
-  yield* all.sort((a, b) => (a.updated_at === b.updated_at ? 0 : a.updated_at < b.updated_at ? -sign : sign));
-}
-
-/** The thread item keeps a copy of the latest values for listings, unless they are too large for an item. */
-function fitValues(values: Record<string, unknown> | null): string | null {
-  if (values === null) return null;
-  const json = JSON.stringify(values);
-  return Buffer.byteLength(json) <= MAX_VALUES_BYTES ? json : null;
-}
-
-const parse = (json: unknown, fallback: unknown) => (typeof json === "string" ? JSON.parse(json) : fallback);
-
-function toItem(thread: Thread): Record<string, unknown> {
-  return {
-    ...thread,
-    config: JSON.stringify(thread.config),
-    values: fitValues(thread.values),
-    interrupts: JSON.stringify(thread.interrupts),
-  };
-}
-
-function matches(thread: Thread, query: ThreadSearch): boolean {
-  if (query.status && thread.status !== query.status) return false;
-  if (!matchesAuthFilters(thread.metadata, query.auth)) return false;
-  return sameKeys(thread.metadata, query.metadata) && valuesMatch(thread, query.values);
-}
-
-const isExpired = (item: Record<string, unknown>) =>
-  typeof item[TTL_ATTRIBUTE] === "number" && (item[TTL_ATTRIBUTE] as number) <= nowSeconds();
-
-const valuesMatch = (thread: Thread, values: Record<string, unknown> | undefined) =>
-  sameKeys(thread.values ?? {}, values);
-
-/** Whether `record` has each key of `wanted` with a deeply equal value. */
-const sameKeys = (record: Record<string, unknown>, wanted: Record<string, unknown> | undefined) =>
-  Object.entries(wanted ?? {}).every(([k, v]) => isDeepStrictEqual(record[k], v));
-
-function toThread(item: Record<string, any>): Thread {
-  return {
-    thread_id: item.thread_id,
-    created_at: item.created_at,
-    updated_at: item.updated_at,
-    metadata: item.metadata ?? {},
-    status: item.status ?? "idle",
-    config: parse(item.config, {}),
-    values: parse(item.values, null),
-    interrupts: parse(item.interrupts, {}),
-    active_run: item.active_run,
-    ...(item.auth_scope ? { auth_scope: item.auth_scope } : {}),
-  };
 }
