@@ -124,3 +124,44 @@ describe("the API bundle of a project with http.app and ui", () => {
     ).toBe(404);
   }, 120_000);
 });
+
+describe("the API bundle of a project with custom auth", () => {
+  it("authenticates every request, never trusts Studio's header, and hides another user's thread (404)", async () => {
+    const { token } = await import("../auth/scenario.js");
+    const bundle = await buildFunctions("test/auth/project/langgraph.json", ".lambdagraph/test-bundle-auth");
+    const { handler } = (await import(pathToFileURL(bundle.api.file).href)) as {
+      handler: (e: LambdaFunctionURLEvent, s: Writable, c: Context) => Promise<void>;
+    };
+    const sample: LambdaFunctionURLEvent = JSON.parse(readFileSync("test/events/function-url.json", "utf8"));
+    const call = async (method: string, rawPath: string, auth: Record<string, string>, body?: string) => {
+      const out = new Captured();
+      const headers = { ...sample.headers, host: "abc.lambda-url.us-east-1.on.aws", "x-api-key": "bundle-test-key" };
+      const event = {
+        ...sample,
+        headers: { ...headers, "content-type": "application/json", ...auth },
+        rawPath,
+        rawQueryString: "",
+        body,
+        requestContext: { ...sample.requestContext, http: { ...sample.requestContext.http, method } },
+      };
+      await handler(event, out, {} as Context);
+      return out.text();
+    };
+    const as = async (sub: string) => ({ authorization: `Bearer ${await token(sub, "runs:write")}` });
+
+    const anonymous = await call("POST", "/threads/search", {}, "{}");
+    expect(anonymous.prelude.statusCode).toBe(401);
+    expect(anonymous.body).toBe("Missing bearer token");
+    expect((await call("POST", "/threads", { "x-auth-scheme": "langsmith" }, "{}")).prelude.statusCode).toBe(401);
+    expect((await call("GET", "/ok", {})).prelude.statusCode).toBe(200);
+
+    const created = await call("POST", "/threads", await as("alice"), "{}");
+    expect(created.prelude.statusCode).toBe(200);
+    const thread = JSON.parse(created.body) as { thread_id: string; metadata: unknown };
+    expect(thread.metadata).toEqual({ owner: "alice" });
+    expect((await call("GET", `/threads/${thread.thread_id}`, await as("alice"))).prelude.statusCode).toBe(200);
+    expect((await call("GET", `/threads/${thread.thread_id}`, await as("bob"))).prelude.statusCode).toBe(404);
+    const bobs = await call("POST", "/threads/search", await as("bob"), "{}");
+    expect(JSON.parse(bobs.body)).toEqual([]);
+  }, 120_000);
+});
