@@ -5,6 +5,8 @@
  * - ./table.ts: the table's reads and writes (strongly consistent, batched, heads deleted first);
  * - this file: the `BaseCheckpointSaver` contract (getTuple, list, put, putWrites, deleteThread);
  * - ./run-writes.ts: writes under way by run, and fencing of rolled-back runs;
+ * - ./values-elsewhere.ts: reading channel values a head does not inline (blob items, earlier heads);
+ * - ./memory.ts: what the saver remembers between calls (heads' `loc`, each run's last checkpoint);
  * - ./maintenance.ts: copy, prune, metadata patch and rollback, which the platform adds to the contract.
  */
 import type { RunnableConfig } from "@langchain/core/runnables";
@@ -32,10 +34,11 @@ import { CheckpointTable, type Item } from "./table.js";
 import * as maintenance from "./maintenance.js";
 import { matchesFilter, storedMetadata } from "./metadata.js";
 import { RunWrites } from "./run-writes.js";
+import { HeadLocs, RunLatest, type Loc } from "./memory.js";
+import { readValuesElsewhere } from "./values-elsewhere.js";
 
 /** A channel value whose serialized size reaches this is stored once per version, outside the head. */
 export const BLOB_MIN_BYTES = 8 * 1024;
-const RECENT_LOCS_LIMIT = 1_000;
 
 export interface DynamoDBSaverOptions {
   client: DynamoDBDocumentClient;
@@ -45,20 +48,12 @@ export interface DynamoDBSaverOptions {
   serde?: SerializerProtocol;
 }
 
-/** channel -> [version, source checkpoint id ("" = blob item), expires_at (0 = never)] */
-type Loc = Record<string, [string, string, number]>;
-
 export class DynamoDBSaver extends BaseCheckpointSaver implements maintenance.MaintainedSaver {
   readonly table: CheckpointTable;
   private readonly ttlSeconds?: number;
-  /** `loc` of recently read or written heads, so put() rarely has to read its parent's. */
-  private readonly recentLocs = new Map<string, Loc>();
+  private readonly locs = new HeadLocs();
   private readonly runWrites = new RunWrites();
-  /**
-   * By run: the last root checkpoint it put (as getTuple would read it back) and the root checkpoints it put writes
-   * against, until the run takes it (lastOfRun).
-   */
-  private readonly byRun = new Map<string, { last?: CheckpointTuple; withWrites: Set<string> }>();
+  private readonly runLatest = new RunLatest();
 
   constructor(options: DynamoDBSaverOptions) {
     super(options.serde);
@@ -106,7 +101,7 @@ export class DynamoDBSaver extends BaseCheckpointSaver implements maintenance.Ma
     const loc: Loc = head.loc ?? {};
     const [parts, elsewhere, pendingWrites] = await Promise.all([
       readPayload(this.table, head),
-      this.readValuesElsewhere(threadId, ns, checkpointId, loc),
+      readValuesElsewhere(this.table, (part) => this.load(part), threadId, ns, checkpointId, loc),
       this.readWrites(threadId, ns, checkpointId),
     ]);
     const byName = new Map(parts.map((p) => [p.name, p]));
@@ -118,7 +113,7 @@ export class DynamoDBSaver extends BaseCheckpointSaver implements maintenance.Ma
     }
     checkpoint.channel_values = channelValues;
     if (checkpoint.v < 4 && head.parent) await this.migratePendingSends(checkpoint, threadId, ns, head.parent);
-    this.rememberLoc(threadId, ns, checkpointId, loc);
+    this.locs.set(threadId, ns, checkpointId, loc);
     const tuple: CheckpointTuple = {
       config: { configurable: { thread_id: threadId, checkpoint_ns: ns, checkpoint_id: checkpointId } },
       checkpoint,
@@ -145,36 +140,6 @@ export class DynamoDBSaver extends BaseCheckpointSaver implements maintenance.Ma
     const versions = Object.values(checkpoint.channel_versions);
     checkpoint.channel_versions[TASKS] =
       versions.length > 0 ? maxChannelVersion(...versions) : this.getNextVersion(undefined);
-  }
-
-  /** Values that `loc` places in other items: blob items, and the earlier heads that inline them. */
-  private async readValuesElsewhere(
-    threadId: string,
-    ns: string,
-    selfId: string,
-    loc: Loc,
-  ): Promise<Record<string, unknown>> {
-    const wanted = Object.entries(loc).filter(([, [, source]]) => source !== selfId);
-    if (wanted.length === 0) return {};
-    const skOf = (channel: string, [version, source]: Loc[string]) =>
-      source === "" ? blobSk(ns, channel, version) : headSk(ns, source);
-    const sks = new Set(wanted.map(([channel, where]) => skOf(channel, where)));
-    const items = new Map((await this.table.batchGet(threadId, [...sks])).map((item) => [item.sk as string, item]));
-    const partsBySk = new Map<string, Promise<Part[]>>();
-    const partsOf = (sk: string) => {
-      if (!partsBySk.has(sk)) partsBySk.set(sk, readPayload(this.table, items.get(sk)!));
-      return partsBySk.get(sk)!;
-    };
-    const values: Record<string, unknown> = {};
-    await Promise.all(
-      wanted.map(async ([channel, where]) => {
-        const sk = skOf(channel, where);
-        if (!items.has(sk)) return; // expired or deleted: the channel reads as empty, as with any official saver
-        const part = (await partsOf(sk)).find((p) => p.name === (where[1] === "" ? "value" : `v:${channel}`));
-        if (part) values[channel] = await this.load(part);
-      }),
-    );
-    return values;
   }
 
   private async readWrites(threadId: string, ns: string, checkpointId: string): Promise<CheckpointPendingWrite[]> {
@@ -265,10 +230,9 @@ export class DynamoDBSaver extends BaseCheckpointSaver implements maintenance.Ma
     const attributes: Item = { loc };
     if (parent) attributes.parent = parent;
     await writePayload(this.table, { pk: threadId, sk: headSk(ns, copy.id) }, parts, attributes, expiresAt);
-    this.rememberLoc(threadId, ns, copy.id, loc);
-    const ofRun = ns === "" ? this.ofRun(config.configurable?.run_id) : undefined;
-    if (ofRun && !(ofRun.last && ofRun.last.checkpoint.id > copy.id)) {
-      const tuple: CheckpointTuple = {
+    this.locs.set(threadId, ns, copy.id, loc);
+    if (ns === "") {
+      const tuple = (): CheckpointTuple => ({
         config: { configurable: { thread_id: threadId, checkpoint_ns: ns, checkpoint_id: copy.id } },
         checkpoint: {
           ...copy,
@@ -276,17 +240,18 @@ export class DynamoDBSaver extends BaseCheckpointSaver implements maintenance.Ma
         },
         metadata: stored as CheckpointMetadata,
         pendingWrites: [],
-      };
-      if (parent)
-        tuple.parentConfig = { configurable: { thread_id: threadId, checkpoint_ns: ns, checkpoint_id: parent } };
-      ofRun.last = tuple;
+        ...(parent && {
+          parentConfig: { configurable: { thread_id: threadId, checkpoint_ns: ns, checkpoint_id: parent } },
+        }),
+      });
+      this.runLatest.put(config.configurable?.run_id, tuple, copy.id);
     }
     return { configurable: { thread_id: threadId, checkpoint_ns: ns, checkpoint_id: copy.id } };
   }
 
   /** The `loc` of a stored head: from memory when this saver read or wrote it lately, else from its item. */
   private async locOf(threadId: string, ns: string, checkpointId: string): Promise<Loc> {
-    const cached = this.recentLocs.get(locKey(threadId, ns, checkpointId));
+    const cached = this.locs.get(threadId, ns, checkpointId);
     if (cached) return cached;
     const head = await this.table.get({ pk: threadId, sk: headSk(ns, checkpointId) }, "loc");
     return (head?.loc as Loc | undefined) ?? {};
@@ -307,7 +272,7 @@ export class DynamoDBSaver extends BaseCheckpointSaver implements maintenance.Ma
     const threadId = requireString(config.configurable?.thread_id, "thread_id");
     const ns: string = config.configurable?.checkpoint_ns ?? "";
     const checkpointId = requireString(config.configurable?.checkpoint_id, "checkpoint_id");
-    if (ns === "") this.ofRun(config.configurable?.run_id)?.withWrites.add(checkpointId);
+    if (ns === "") this.runLatest.wrote(config.configurable?.run_id, checkpointId);
     const regular: Part[] = [];
     const special: { idx: number; part: Part }[] = [];
     let firstRegular: number | undefined;
@@ -357,7 +322,7 @@ export class DynamoDBSaver extends BaseCheckpointSaver implements maintenance.Ma
   /** Deletes items of one thread (heads first), and forgets what this saver remembers of its heads. */
   async deleteItems(threadId: string, keys: Key[]): Promise<void> {
     await this.table.deleteKeys(keys);
-    for (const key of [...this.recentLocs.keys()]) if (key.startsWith(`${threadId}\u0000`)) this.recentLocs.delete(key);
+    this.locs.forgetThread(threadId);
   }
 
   // ---------------------------------------------------------------- runs under way (./run-writes.ts)
@@ -373,9 +338,7 @@ export class DynamoDBSaver extends BaseCheckpointSaver implements maintenance.Ma
    */
   async lastOfRun(runId: string): Promise<CheckpointTuple | undefined> {
     await this.settle(runId);
-    const ofRun = this.byRun.get(runId);
-    this.byRun.delete(runId);
-    return ofRun?.last && !ofRun.withWrites.has(ofRun.last.checkpoint.id) ? ofRun.last : undefined;
+    return this.runLatest.take(runId);
   }
 
   /** This saver, answering a read of the latest root checkpoint of `tuple`'s thread with `tuple` (from lastOfRun). */
@@ -393,17 +356,7 @@ export class DynamoDBSaver extends BaseCheckpointSaver implements maintenance.Ma
 
   /** Forgets what `runId` put (a run that stopped before reading it back). */
   forgetRun(runId: string): void {
-    this.byRun.delete(runId);
-  }
-
-  private ofRun(runId: string | undefined): { last?: CheckpointTuple; withWrites: Set<string> } | undefined {
-    if (typeof runId !== "string") return undefined;
-    let entry = this.byRun.get(runId);
-    if (!entry) {
-      this.byRun.set(runId, (entry = { withWrites: new Set() }));
-      if (this.byRun.size > RECENT_LOCS_LIMIT) this.byRun.delete(this.byRun.keys().next().value!);
-    }
-    return entry;
+    this.runLatest.forget(runId);
   }
 
   /** Drops every later write of `runId`, and resolves once those under way have finished. */
@@ -430,23 +383,12 @@ export class DynamoDBSaver extends BaseCheckpointSaver implements maintenance.Ma
   private expiresSoon(expiresAt: number): boolean {
     return this.ttlSeconds !== undefined && (expiresAt === 0 || expiresAt - nowSeconds() < this.ttlSeconds / 2);
   }
-
-  private rememberLoc(threadId: string, ns: string, checkpointId: string, loc: Loc): void {
-    const key = locKey(threadId, ns, checkpointId);
-    this.recentLocs.delete(key);
-    this.recentLocs.set(key, loc);
-    if (this.recentLocs.size > RECENT_LOCS_LIMIT) this.recentLocs.delete(this.recentLocs.keys().next().value!);
-  }
 }
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 /** An item whose `expires_at` has passed (DynamoDB TTL removes it later). */
 const isExpired = (item: Item) =>
   typeof item.expires_at === "number" && item.expires_at > 0 && item.expires_at <= nowSeconds();
-
-function locKey(threadId: string, ns: string, checkpointId: string): string {
-  return [threadId, ns, checkpointId].join("\u0000");
-}
 
 function requireString(value: unknown, field: string): string {
   if (typeof value !== "string" || value === "") {
