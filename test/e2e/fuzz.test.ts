@@ -740,7 +740,12 @@ beforeAll(async () => {
   ({ system, client } = await localServer({ cronTickMs: 0 }));
   kept = await createResources("kept");
   await client.store.putItem(KEPT_ITEM.namespace, KEPT_ITEM.key, { kept: true });
-});
+  // A graph's first schema extraction (TypeScript's checker, once per graph, then cached) takes seconds, more on a
+  // busy machine: a one-time cost the README names, not what the 10 s answer limit below is about. Pay it here.
+  for (const assistant of await client.assistants.search({ limit: 100 })) {
+    await client.assistants.getSchemas(assistant.assistant_id);
+  }
+}, 300_000);
 afterAll(async () => {
   await system?.close();
   vi.restoreAllMocks();
