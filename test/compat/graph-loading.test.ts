@@ -19,7 +19,8 @@ const warnings: string[] = [];
 const logLines: string[] = [];
 
 beforeAll(async () => {
-  const warn = vi.spyOn(console, "warn").mockImplementation((line: unknown) => void warnings.push(String(line)));
+  // Warnings are JSON log lines on stderr (lib/log: console.error for warn and error).
+  const warn = vi.spyOn(console, "error").mockImplementation((line: unknown) => void warnings.push(String(line)));
   const log = vi.spyOn(console, "log").mockImplementation((line: unknown) => void logLines.push(String(line)));
   try {
     ({ system, client } = await localServer({ config: CONFIG }));
@@ -128,7 +129,7 @@ describe("loading graphs as langgraph dev does", () => {
     expect(JSON.parse(named[0]).keys).toEqual([
       "graphs.annotated.description",
       "python_version",
-      "auth",
+      "auth.openapi",
       "store.index",
     ]);
   });

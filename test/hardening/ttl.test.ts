@@ -64,14 +64,22 @@ describe("checkpointer.ttl: what DynamoDB removes with the thread", () => {
     const thread = await client.threads.create();
     const run = await client.runs.create(thread.thread_id, "simple", { input: { count: 1 } });
     await client.runs.join(thread.thread_id, run.run_id);
-    const items = await system.platform.client.send(
-      new QueryCommand({
-        TableName: tableOf("events"),
-        KeyConditionExpression: "pk = :run",
-        ExpressionAttributeValues: { ":run": run.run_id },
-      }),
+    // The log is written in batches (every 50 ms); a join served from this process's memory may return before the
+    // last batch is stored.
+    const items = await vi.waitFor(
+      async () => {
+        const found = await system.platform.client.send(
+          new QueryCommand({
+            TableName: tableOf("events"),
+            KeyConditionExpression: "pk = :run",
+            ExpressionAttributeValues: { ":run": run.run_id },
+          }),
+        );
+        expect(found.Items?.length).toBeGreaterThan(0);
+        return found;
+      },
+      { timeout: 10_000, interval: 50 },
     );
-    expect(items.Items?.length).toBeGreaterThan(0);
     const now = Date.now() / 1000;
     for (const item of items.Items ?? []) expect(item.expires_at).toBeGreaterThan(now + 9 * 60);
     for (const item of items.Items ?? []) expect(item.expires_at).toBeLessThanOrEqual(now + 10 * 60 + 1);
