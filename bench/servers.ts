@@ -3,6 +3,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+
+const TSX_LOADER = pathToFileURL(resolve(import.meta.dirname, "../node_modules/tsx/dist/loader.mjs")).href;
 
 export type ServerKind = "ours" | "official";
 
@@ -38,7 +41,8 @@ export async function startServer(
   // The official server keeps its state file in the working directory: give it a fresh one.
   const cwd = kind === "official" ? mkdtempSync(join(tmpdir(), "lg-official-")) : ROOT;
   // node with tsx's loader (not the tsx CLI, which runs node as a child): the server is this pid, for its CPU time.
-  const child = spawn(process.execPath, ["--import", "tsx", ...args], {
+  // tsx's loader by its path: the official server runs in a scratch directory, from which "tsx" does not resolve.
+  const child = spawn(process.execPath, ["--import", TSX_LOADER, ...args], {
     cwd,
     env: { ...process.env, LOG_LEVEL: "error", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
     stdio: ["ignore", "pipe", "pipe"],
