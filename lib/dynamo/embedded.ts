@@ -90,6 +90,9 @@ async function startDynalite(options: EmbeddedDynamoOptions): Promise<EmbeddedDy
     async close() {
       closing = true;
       await Promise.allSettled([...underWay]);
+      // dynalite may still be writing an index after it answered, or serving a call whose caller gave up (an aborted
+      // request, an HTTP connection): give those a moment before the database closes under them.
+      await sleep(100);
       await new Promise<void>((resolve) => {
         server.closeAllConnections?.();
         server.close(() => resolve());
