@@ -104,6 +104,15 @@ export function customAuthSuite(server: () => { url: string }): void {
       });
       const [run] = await alice.runs.list(thread.thread_id);
       expect(run.metadata).toMatchObject({ owner: "alice" });
+
+      // A background run: on AWS it reaches the worker through the queue, so the user travels with the run.
+      const queued = await bob.runs.create(null, "whoami", { input: whoami, onCompletion: "keep" as never });
+      await bob.runs.join(queued.thread_id, queued.run_id);
+      expect((await bob.threads.getState(queued.thread_id)).values).toMatchObject({
+        user_id: "bob",
+        display_name: "bob",
+        permissions: ["runs:write"],
+      });
     });
 
     it("need the scope the handler asks for (403 with its message)", async () => {
