@@ -70,6 +70,7 @@ export async function createStreamedRun({ body, params, req }: Input<RunCreateBo
   const run = await start(p, req, params, body, params.thread_id ? "continue" : "cancel");
   const path = `/threads/${run.thread_id}/runs/${run.run_id}`;
   return runStream(p, run, -1, {
+    justCreated: true,
     cancelOnDisconnect: run.kwargs.on_disconnect === "cancel",
     // The SDK reads the run id from Content-Location and reconnects (with Last-Event-ID) to Location.
     headers: { "content-location": path, location: `${path}/stream` },
@@ -210,7 +211,13 @@ function runStream(
   p: Platform,
   run: StoredRun,
   afterId: number,
-  options: { cancelOnDisconnect: boolean; headers: Record<string, string>; only?: (event: string) => boolean },
+  options: {
+    cancelOnDisconnect: boolean;
+    headers: Record<string, string>;
+    only?: (event: string) => boolean;
+    /** The run was created by this request: nothing of it is in the log yet (see followRun). */
+    justCreated?: boolean;
+  },
 ): Response {
   const abort = new AbortController();
   // The client left: the response body was cancelled. (Its abort ends followRun quietly, so the loop below can
@@ -219,7 +226,7 @@ function runStream(
   async function* events(): AsyncGenerator<string> {
     let completed = false;
     try {
-      for await (const event of followRun(p, run, afterId, abort.signal)) {
+      for await (const event of followRun(p, run, afterId, abort.signal, options.justCreated)) {
         // The log's `end` marker tells readers the run has finished; on the wire a stream ends by closing, as on
         // the official server (the SDK would hand an `end` event to user code).
         if (event.event === "end" || (options.only && !options.only(event.event))) continue;

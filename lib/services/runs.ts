@@ -48,11 +48,15 @@ export async function createRun(
   // Callers that build the body themselves (the protocol's commands) get the check the REST schema makes: run
   // metadata is a DynamoDB map, and a write it fails would leave the thread taken by a run never stored.
   RunCreateBody.pick({ metadata: true }).parse({ metadata: body.metadata });
-  const assistant = await assistantForRun(p, body.assistant_id);
+  // Both reads at once: each is a round trip to DynamoDB before the run can take its thread.
+  const [assistant, earlier] = await Promise.all([
+    assistantForRun(p, body.assistant_id),
+    defaults.stateless ? undefined : p.threads.get(threadId),
+  ]);
   const kwargs = kwargsFrom(body, defaults.onDisconnect, assistant.graph_id, defaults.request);
-  // What earlier runs of the thread were configured with sits between the assistant's config and the run's, and the
-  // merge becomes the thread's config when the run takes it, as on the official server (configurable is sticky).
-  const earlier = defaults.stateless ? undefined : await p.threads.get(threadId);
+  // What earlier runs of the thread were configured with (`earlier`) sits between the assistant's config and the
+  // run's, and the merge becomes the thread's config when the run takes it, as on the official server (configurable
+  // is sticky).
   Object.assign(
     kwargs,
     withAssistantDefaults(assistant, underThreadConfig(earlier?.config, kwargs.config), kwargs.context),
