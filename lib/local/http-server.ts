@@ -142,9 +142,17 @@ async function toEvent(req: IncomingMessage): Promise<LambdaFunctionURLEvent> {
   } as LambdaFunctionURLEvent;
 }
 
-/** The response stream: reads the prelude up to the 8 NUL bytes, then forwards body bytes as they come. */
+/**
+ * The response stream: reads the prelude up to the 8 NUL bytes, then forwards body bytes as they come. Body bytes
+ * that come within the same turn of the event loop as the prelude go out with the status line and headers, and a
+ * response that ends within it (a JSON answer) is sent whole, with its Content-Length, in one socket write: each
+ * write on a loopback socket wakes the client, so headers, body and the chunked terminator sent apart cost three
+ * wake-ups and most of a small request's time. A body that takes longer (a stream) gets its headers at the next turn.
+ */
 class PreludeWritable extends Writable {
   private head: Buffer | undefined = Buffer.alloc(0);
+  /** Status and headers not yet sent, with the body chunks held until they are. */
+  private pending: { statusCode: number; headers: Record<string, string | string[]>; body: Buffer[] } | undefined;
 
   constructor(private readonly res: ServerResponse) {
     super();
@@ -166,16 +174,39 @@ class PreludeWritable extends Writable {
       };
       const headers: Record<string, string | string[]> = { ...(prelude.headers ?? {}) };
       if (prelude.cookies?.length) headers["set-cookie"] = prelude.cookies;
-      this.res.writeHead(prelude.statusCode ?? 200, headers);
-      this.res.flushHeaders();
+      this.pending = { statusCode: prelude.statusCode ?? 200, headers, body: [] };
+      setImmediate(() => this.sendPending());
       chunk = buffered.subarray(end + PRELUDE_SEPARATOR.length);
     }
     if (chunk.length === 0) return callback();
+    if (this.pending) {
+      this.pending.body.push(chunk);
+      return callback();
+    }
     this.res.write(chunk, (err) => callback(err ?? null));
   }
 
   override _final(callback: (error?: Error | null) => void): void {
     if (this.head !== undefined && !this.res.headersSent) this.res.writeHead(200);
-    this.res.end(() => callback());
+    const pending = this.pending;
+    this.pending = undefined;
+    if (!pending) return void this.res.end(() => callback());
+    const body = Buffer.concat(pending.body);
+    const headers = pending.headers;
+    const named = (name: string) => Object.keys(headers).some((key) => key.toLowerCase() === name);
+    if (body.length > 0 && !named("content-length") && !named("transfer-encoding"))
+      headers["content-length"] = String(body.length);
+    this.res.writeHead(pending.statusCode, headers);
+    this.res.end(body, () => callback());
+  }
+
+  /** Sends the status line and headers, with the body held so far, when the response has not ended by now. */
+  private sendPending(): void {
+    const pending = this.pending;
+    if (!pending || this.destroyed) return;
+    this.pending = undefined;
+    this.res.writeHead(pending.statusCode, pending.headers);
+    if (pending.body.length > 0) this.res.write(Buffer.concat(pending.body));
+    else this.res.flushHeaders();
   }
 }
