@@ -11,8 +11,14 @@
  * routes), the first start message sent — the request's own new run — is executed here; every other message (a
  * hand-back, the next run of the thread, a delayed run) goes to SQS. The invocation returns only once the runs it
  * executes have returned: a Lambda is frozen when its handler returns.
+ *
+ * A run that has just taken its thread is stored already claimed when it will execute here (claimInForeground, then
+ * startClaimed): running, attempt 1, with the worker's lease, in the write that creates it. No other process can
+ * have it first (no message for it was sent), and the claim's round trip to DynamoDB is off its first token.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
+import type { StoredRun } from "../stores/run-item.js";
+import { startMessage } from "./kwargs.js";
 import type { RunMessage, RunQueue } from "./queue.js";
 import { errorMessage, log } from "../log/log.js";
 
@@ -39,7 +45,32 @@ export async function foregroundInvocation<T>(invocation: ForegroundInvocation, 
   }
 }
 
-export type ExecuteRun = (message: RunMessage, invocation: ForegroundInvocation) => Promise<unknown>;
+export type ExecuteRun = (
+  message: RunMessage,
+  invocation: ForegroundInvocation & { claimed?: StoredRun },
+) => Promise<unknown>;
+
+/**
+ * For a new run (pending, just taken its thread) that this invocation will execute: the run as it is to be stored,
+ * claimed with a lease of `leaseMs`, and `start`, to call once it is stored. Undefined when the run goes through
+ * the queue (not a foreground invocation, or its one run is taken): then store it pending and send it.
+ */
+export function claimInForeground(
+  queue: RunQueue,
+  run: StoredRun,
+  leaseMs: number,
+): { run: StoredRun; start: () => void } | undefined {
+  if (!(queue instanceof ForegroundQueue)) return undefined;
+  const state = queue.takeSlot(startMessage(run));
+  if (!state) return undefined;
+  const claimed: StoredRun = {
+    ...run,
+    status: "running",
+    attempt: 1,
+    lease_until: Date.parse(run.created_at) + leaseMs,
+  };
+  return { run: claimed, start: () => queue.start(state, startMessage(claimed), claimed) };
+}
 
 export class ForegroundQueue implements RunQueue {
   private execute?: ExecuteRun;
@@ -51,17 +82,29 @@ export class ForegroundQueue implements RunQueue {
     this.execute = execute;
   }
 
-  async send(message: RunMessage): Promise<void> {
+  /** This invocation's one foreground run, taken for `message` if it is free and the message a new run's start. */
+  takeSlot(message: RunMessage): InvocationState | undefined {
     const state = invocations.getStore();
     const fresh = !message.attempt && !message.redispatch && !message.not_before;
-    if (!state || state.taken || !fresh || !this.execute) return this.queue.send(message);
+    if (!state || state.taken || !fresh || !this.execute) return undefined;
     state.taken = true;
-    const execute = this.execute;
+    return state;
+  }
+
+  async send(message: RunMessage): Promise<void> {
+    const state = this.takeSlot(message);
+    if (!state) return this.queue.send(message);
+    this.start(state, message);
+  }
+
+  /** Executes the run of `message` in this invocation; `claimed`: stored claimed already (claimInForeground). */
+  start(state: InvocationState, message: RunMessage, claimed?: StoredRun): void {
+    const execute = this.execute!;
     // Not awaited: the request goes on to stream the run while it executes. A run that fails to start stays pending
     // (or running) with a lease, which runs out: the sweep sends it to the queue (lib/runs/sweep.ts).
     state.runs.push(
       Promise.resolve()
-        .then(() => execute(message, state))
+        .then(() => execute(message, { remainingMs: state.remainingMs, claimed }))
         .catch((err: unknown) =>
           log.error("foreground run failed", {
             run_id: message.run_id,

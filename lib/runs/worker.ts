@@ -4,6 +4,7 @@
  *
  * 1. Claim the run with a conditional write: pending → running, or a running run whose lease ran out (its
  *    worker died). A duplicate delivery claims nothing and runs nothing. The claim is a lease the worker renews.
+ *    (A foreground run on AWS was stored claimed by the request that executes it: lib/runs/foreground.ts.)
  * 2. Stream the graph with the DynamoDB checkpointer, appending every chunk to the run's event log. A resumed
  *    attempt (after a hand-back or a crash) continues from the run's last checkpoint, and the stream continues
  *    with the next event id.
@@ -36,6 +37,8 @@ type StopReason = CancelAction | "handback" | "lost";
 export interface Invocation {
   /** Milliseconds this invocation has left (Lambda's context.getRemainingTimeInMillis). */
   remainingMs?: () => number;
+  /** The run, when its creator stored it already claimed for this invocation (lib/runs/foreground.ts). */
+  claimed?: StoredRun;
 }
 
 export type Outcome = "finished" | "handed-back" | "skipped";
@@ -49,7 +52,8 @@ export const DELETED_THREAD_EVENTS_TTL_SECONDS = 24 * 60 * 60;
 export async function executeRun(p: Platform, message: RunMessage, invocation: Invocation = {}): Promise<Outcome> {
   // after_seconds: wait here (a cancel meanwhile finishes the pending run, so the claim below then fails).
   if (message.not_before && message.not_before > Date.now()) await sleep(message.not_before - Date.now());
-  const claimed = await p.runs.claim(message.thread_id, message.run_id, now(), p.options.leaseMs);
+  const claimed =
+    invocation.claimed ?? (await p.runs.claim(message.thread_id, message.run_id, now(), p.options.leaseMs));
   if (!claimed) {
     await releaseIfAbandoned(p, message);
     return "skipped";

@@ -6,6 +6,7 @@ import { HttpError, invalid } from "../http/errors.js";
 import { isUuid, uuid7 } from "../ids.js";
 import { now, type Platform } from "../platform.js";
 import { dispatchNewRun } from "../runs/dispatch.js";
+import { claimInForeground } from "../runs/foreground.js";
 import { kwargsFrom, type RunRequest } from "../runs/kwargs.js";
 import { cancelRun, takeThread, takeThreadOrWait } from "../runs/lifecycle.js";
 import { RunCreateBody } from "../schemas/runs.js";
@@ -109,15 +110,18 @@ export async function createRun(
     const taken = await takeThread(p, run, threadConfig);
     if (taken === "missing") throw new HttpError(404, "Thread not found");
     if (taken === "busy") throw new HttpError(409, BUSY_MESSAGE);
+    // A run this invocation executes itself (foreground runs on AWS) is stored claimed, and started without the queue.
+    const foreground = claimInForeground(p.queue, run, p.options.leaseMs);
     try {
-      await p.runs.create(run);
+      await p.runs.create(foreground?.run ?? run);
     } catch (err) {
       // The run was never stored: free the thread now (not once UNSTORED_HOLDER_MS has passed), then answer the error.
       await p.threads.release(threadId, run.run_id, { status: "idle", now: now() }).catch(() => undefined);
       await dropTemporaryThread();
       throw err;
     }
-    if (!(await dispatchNewRun(p, run))) {
+    if (foreground) foreground.start();
+    else if (!(await dispatchNewRun(p, run))) {
       await dropTemporaryThread();
       throw new HttpError(503, NOT_QUEUED_MESSAGE);
     }

@@ -69,9 +69,10 @@ export class RunStore {
   /**
    * The run and its pointer (by run id) in one request. A batch is not ordered: should the process die between a
    * retried half and the other, the run may lack its pointer (found by its thread only) or the pointer its run (reads
-   * as "not found"). Run ids are new uuid7s, so no condition guards against overwriting one.
+   * as "not found"). Run ids are new uuid7s, so no condition guards against overwriting one. A run is stored pending
+   * (attempt 0), or already claimed (`running`, with its attempt and lease) by the process that is to execute it.
    */
-  async create(run: Run): Promise<void> {
+  async create(run: Run & Partial<Pick<StoredRun, "attempt" | "lease_until">>): Promise<void> {
     await batchWrite(this.client, this.table, [
       { PutRequest: { Item: { ...pointerKey(run.run_id), thread_id: run.thread_id } } },
       {
@@ -81,9 +82,12 @@ export class RunStore {
             sk: run.run_id,
             ...run,
             kwargs: JSON.stringify(run.kwargs),
-            attempt: 0,
+            attempt: run.status === "running" ? (run.attempt ?? 1) : 0,
             lease_shard: runLeaseShard(run.run_id),
-            lease_until: pendingLease(Date.parse(run.created_at), run.kwargs.not_before),
+            lease_until:
+              run.status === "running" && run.lease_until !== undefined
+                ? run.lease_until
+                : pendingLease(Date.parse(run.created_at), run.kwargs.not_before),
           },
         },
       },
