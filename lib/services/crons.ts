@@ -10,6 +10,8 @@ import { now, type Platform } from "../platform.js";
 import type { CronCreateBody, CronPatchBody, CronSearchBody } from "../schemas/crons.js";
 import type { RunCreateBody } from "../schemas/runs.js";
 import { containsJson } from "../search/contains.js";
+import type { AuthFilters } from "../auth/custom-auth.js";
+import { matchesAuthFilters } from "../auth/filters.js";
 import type { Cron } from "../stores/cron-store.js";
 import { getAssistant } from "./assistants.js";
 import { createRun, createStatelessRun } from "./runs.js";
@@ -17,6 +19,24 @@ import { getThreadOr404 } from "./threads.js";
 import { errorMessage, log } from "../log/log.js";
 
 export type { Cron };
+
+/**
+ * Under custom auth, what its handlers decided for a cron's runs when it was created (lib/auth/cron-auth.ts): the
+ * creating user, the runs' metadata and config (with the user in `configurable`), and the owner scope of the thread a
+ * stateless occurrence keeps (kept with the cron, never shown).
+ */
+export interface CronAuth {
+  user_id: string;
+  run_metadata: Record<string, unknown>;
+  run_config: Record<string, unknown>;
+  auth_scope?: string;
+}
+
+/** A cron as the API shows it. */
+export function publicCron(cron: Cron): Cron {
+  const { auth_scope: _scope, ...shown } = cron;
+  return shown;
+}
 
 const RUN_FIELDS = [
   "input",
@@ -61,7 +81,12 @@ function payloadOf(body: Partial<CronCreateBody>): Record<string, unknown> {
   return Object.fromEntries(RUN_FIELDS.filter((k) => body[k] != null).map((k) => [k, body[k]]));
 }
 
-export async function createCron(p: Platform, threadId: string | null, body: CronCreateBody): Promise<Cron> {
+export async function createCron(
+  p: Platform,
+  threadId: string | null,
+  body: CronCreateBody,
+  auth?: CronAuth,
+): Promise<Cron> {
   const assistant = await getAssistant(p, body.assistant_id);
   if (threadId) await getThreadOr404(p, threadId);
   const at = now();
@@ -76,16 +101,17 @@ export async function createCron(p: Platform, threadId: string | null, body: Cro
     timezone: body.timezone ?? null,
     created_at: at,
     updated_at: at,
-    payload: payloadOf(body),
-    user_id: null,
+    payload: auth ? { ...payloadOf(body), metadata: auth.run_metadata, config: auth.run_config } : payloadOf(body),
+    user_id: auth?.user_id ?? null,
     next_run_date: null,
     metadata: body.metadata ?? {},
     enabled,
+    ...(auth?.auth_scope ? { auth_scope: auth.auth_scope } : {}),
   };
   const next = nextOccurrence(cron.schedule, cron.timezone, new Date(), cron.end_time);
   cron.next_run_date = enabled ? next : null;
   await p.crons.put(cron);
-  return cron;
+  return publicCron(cron);
 }
 
 export async function getCronOr404(p: Platform, cronId: string): Promise<Cron> {
@@ -110,7 +136,7 @@ export async function updateCron(p: Platform, cronId: string, body: CronPatchBod
   const next = nextOccurrence(updated.schedule, updated.timezone, new Date(), updated.end_time);
   updated.next_run_date = updated.enabled ? next : null;
   await p.crons.put(updated);
-  return updated;
+  return publicCron(updated);
 }
 
 export async function deleteCron(p: Platform, cronId: string): Promise<void> {
@@ -120,6 +146,7 @@ export async function deleteCron(p: Platform, cronId: string): Promise<void> {
 export async function searchCrons(
   p: Platform,
   query: CronSearchBody,
+  authFilters?: AuthFilters,
 ): Promise<{ page: Partial<Cron>[]; total: number }> {
   const sortBy = query.sort_by ?? "created_at";
   const direction = (query.sort_order ?? "desc") === "desc" ? -1 : 1;
@@ -129,8 +156,10 @@ export async function searchCrons(
         (query.assistant_id == null || c.assistant_id === query.assistant_id) &&
         (query.thread_id == null || c.thread_id === query.thread_id) &&
         (query.enabled == null || c.enabled === query.enabled) &&
-        (query.metadata == null || containsJson(c.metadata, query.metadata)),
+        (query.metadata == null || containsJson(c.metadata, query.metadata)) &&
+        matchesAuthFilters(c.metadata, authFilters),
     )
+    .map(publicCron)
     .sort((a, b) => direction * String(a[sortBy] ?? "").localeCompare(String(b[sortBy] ?? "")));
   const offset = query.offset ?? 0;
   const page = matching.slice(offset, offset + (query.limit ?? 10));
@@ -154,13 +183,15 @@ export async function runDueCrons(
     const next = nextOccurrence(cron.schedule, cron.timezone, at, cron.end_time);
     if (!(await p.crons.advance(cron, next, now()))) continue;
     const body = { ...cron.payload, assistant_id: cron.assistant_id } as RunCreateBody;
+    // A cron created under custom auth: its runs, and the thread a stateless one keeps, are its creator's.
+    const newThread = cron.user_id ? { metadata: body.metadata ?? {}, auth_scope: cron.auth_scope } : undefined;
     try {
       const run = cron.thread_id
         ? await createRun(p, cron.thread_id, { multitask_strategy: "enqueue", ...body }, { onDisconnect: "continue" })
         : await createStatelessRun(
             p,
             { ...body, on_completion: cron.on_run_completed ?? "delete" },
-            { onDisconnect: "continue" },
+            { onDisconnect: "continue", newThread },
           );
       started.push({ cron_id: cron.cron_id, run_id: run.run_id });
     } catch (err) {

@@ -36,6 +36,8 @@ export interface Cron {
   next_run_date: string | null;
   metadata: Record<string, unknown>;
   enabled: boolean;
+  /** Under custom auth, the owner scope of the thread a stateless occurrence keeps (lib/auth/scope.ts). */
+  auth_scope?: string;
 }
 
 const SK = "cron";

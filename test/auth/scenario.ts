@@ -3,7 +3,7 @@
  * and runs owned by their creator, scopes, per-user store namespaces), as one suite run against any server: the
  * local one (`npm start`) and the bundled Lambda API function.
  */
-import { Client } from "@langchain/langgraph-sdk";
+import { Client, type Thread } from "@langchain/langgraph-sdk";
 import { SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
 import { httpStatus } from "../helpers/sdk.js";
@@ -13,7 +13,13 @@ export async function token(sub: string, scope: string, name = sub): Promise<str
   return new SignJWT({ scope, name }).setProtectedHeader({ alg: "HS256" }).setSubject(sub).sign(SECRET);
 }
 
-export function customAuthSuite(server: () => { url: string }): void {
+/** A server under test: its URL, and its scheduler's tick (starts the crons due now). */
+export interface AuthTarget {
+  url: string;
+  tick(): Promise<unknown>;
+}
+
+export function customAuthSuite(server: () => AuthTarget): void {
   let alice: Client;
   let bob: Client;
   let readOnly: Client;
@@ -150,6 +156,72 @@ export function customAuthSuite(server: () => { url: string }): void {
       expect((await bob.threads.get(kept.thread_id)).metadata).toMatchObject({ owner: "bob" });
       expect(await httpStatus(alice.threads.get(kept.thread_id))).toBe(404);
       expect(await httpStatus(readOnly.runs.wait(null, "whoami", { input: whoami }))).toBe(403);
+    });
+  });
+
+  describe("crons", () => {
+    it("are their creator's: stamped, listed, counted, changed and deleted by them only (404)", async () => {
+      await clients();
+      const thread = await alice.threads.create();
+      const mine = await alice.crons.createForThread(thread.thread_id, "whoami", {
+        schedule: "0 0 1 1 *",
+        input: whoami,
+        metadata: { topic: "c" },
+      });
+      expect(mine.metadata).toEqual({ topic: "c", owner: "alice" });
+      const stateless = await alice.crons.create("whoami", { schedule: "0 0 1 1 *", input: whoami });
+      expect(await httpStatus(bob.crons.createForThread(thread.thread_id, "whoami", { schedule: "0 0 1 1 *" }))).toBe(
+        404,
+      );
+
+      const bobs = await bob.crons.search({ limit: 100 });
+      expect(bobs.map((c) => c.cron_id)).not.toContain(mine.cron_id);
+      expect(bobs.map((c) => c.cron_id)).not.toContain(stateless.cron_id);
+      expect(await bob.crons.search({ threadId: thread.thread_id })).toEqual([]);
+      expect(await bob.crons.count({ threadId: thread.thread_id })).toBe(0);
+      expect((await alice.crons.search({ threadId: thread.thread_id })).map((c) => c.cron_id)).toEqual([mine.cron_id]);
+      expect(await httpStatus(bob.crons.update(mine.cron_id, { schedule: "0 0 2 1 *" }))).toBe(404);
+      expect(await httpStatus(bob.crons.delete(stateless.cron_id))).toBe(404);
+      expect((await alice.crons.update(mine.cron_id, { schedule: "0 0 2 1 *" })).schedule).toBe("0 0 2 1 *");
+      await alice.crons.delete(stateless.cron_id);
+      await alice.crons.delete(mine.cron_id);
+      expect(await alice.crons.count({ threadId: thread.thread_id })).toBe(0);
+    });
+
+    it("start runs as the user who created them (configurable langgraph_auth_*), on threads that stay theirs", async () => {
+      await clients();
+      const thread = await alice.threads.create();
+      const onThread = await alice.crons.createForThread(thread.thread_id, "whoami", {
+        schedule: "* * * * * *", // every second
+        input: whoami,
+      });
+      const stateless = await bob.crons.create("whoami", {
+        schedule: "* * * * * *",
+        input: { input: "cron" },
+        onRunCompleted: "keep",
+      });
+      await new Promise((r) => setTimeout(r, 1_100));
+      await server().tick();
+      await alice.crons.delete(onThread.cron_id);
+      await bob.crons.delete(stateless.cron_id);
+
+      const [run] = await alice.runs.list(thread.thread_id);
+      await alice.runs.join(thread.thread_id, run.run_id);
+      expect(run.metadata).toMatchObject({ owner: "alice" });
+      expect((await alice.threads.getState(thread.thread_id)).values).toMatchObject({
+        user_id: "alice",
+        permissions: ["runs:write", "assistants:write"],
+      });
+      // The thread bob's stateless occurrence kept: listed as his, with the graph's answer for him.
+      let kept: Thread | undefined;
+      for (let tries = 0; !kept && tries < 300; tries++) {
+        const bobs = await bob.threads.search({ limit: 100 });
+        kept = bobs.find((t) => (t.values as { input?: string } | null)?.input === "cron" && t.status === "idle");
+        if (!kept) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(kept!.metadata).toMatchObject({ owner: "bob" });
+      expect(kept!.values).toMatchObject({ user_id: "bob", permissions: ["runs:write"] });
+      expect(await httpStatus(alice.threads.get(kept!.thread_id))).toBe(404);
     });
   });
 

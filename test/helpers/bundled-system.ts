@@ -14,6 +14,7 @@ import { functionEnvironment } from "../../lib/config/function-env.js";
 import { startLocalServer } from "../../lib/local/http-server.js";
 import { invocationContext } from "../../lib/local/lambda-context.js";
 import { SqsEventSource, type SqsHandler } from "../../lib/local/sqs-event-source.js";
+import { CRON_TICK_EVENT } from "../../lib/runs/cron-tick.js";
 import { installAwslambdaGlobal } from "../../lib/local/streamify-shim.js";
 import { tableNamesToEnv } from "../../lib/tables/definitions.js";
 import { startTestDynamo } from "./dynamo.js";
@@ -62,14 +63,13 @@ export async function startBundledSystem(config: string, outDir: string): Promis
   };
   const worker = (await import(pathToFileURL(built.worker.file).href)) as {
     handler: SqsHandler & ((event: unknown, context: Context) => Promise<unknown>);
-    CRON_TICK_EVENT: unknown;
   };
   const front = await startLocalServer({ handler: api.handler, port: 0, host: "127.0.0.1" });
   const source = new SqsEventSource(sqs, QueueUrl!, worker.handler, { concurrency: 4, waitTimeSeconds: 1 });
   await source.start();
   return {
     url: front.url,
-    tick: () => worker.handler(worker.CRON_TICK_EVENT, invocationContext("lambdagraph-worker-test")),
+    tick: () => worker.handler(CRON_TICK_EVENT, invocationContext("lambdagraph-worker-test")),
     async close() {
       await front.close();
       await source.stop();

@@ -40,6 +40,14 @@ export const auth = new Auth()
     if (!permissions.includes("assistants:write"))
       throw new HTTPException(403, { message: "Missing scope assistants:write" });
   })
+  // Crons: each user's own; their runs are the user's too (threads:create_run above, as the user who made the cron).
+  .on("crons", ({ action, value, user }) => {
+    if (action === "create") {
+      const created = value as { metadata?: Record<string, unknown> };
+      created.metadata = { ...created.metadata, owner: user.identity };
+    }
+    return { owner: user.identity };
+  })
   // The store: each user's items live under a namespace that starts with their identity.
   .on("store", ({ value, user }) => {
     const namespace = (value as { namespace?: string[] }).namespace;
