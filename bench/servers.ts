@@ -33,10 +33,20 @@ export async function startServer(
   kind: ServerKind,
   port: number,
   config = join(ROOT, "bench/langgraph.json"),
+  /** More `npm start` flags for ours (`--topology aws`), and environment for the server. */
+  extra: { args?: string[]; env?: NodeJS.ProcessEnv } = {},
 ): Promise<RunningServer> {
   const args =
     kind === "ours"
-      ? [join(ROOT, "lib/local/cli.ts"), "--in-memory", "--port", String(port), "--config", config]
+      ? [
+          join(ROOT, "lib/local/cli.ts"),
+          "--in-memory",
+          "--port",
+          String(port),
+          "--config",
+          config,
+          ...(extra.args ?? []),
+        ]
       : [join(ROOT, "bench/official-server.ts"), "--port", String(port), "--config", config];
   // The official server keeps its state file in the working directory: give it a fresh one.
   const cwd = kind === "official" ? mkdtempSync(join(tmpdir(), "lg-official-")) : ROOT;
@@ -44,7 +54,7 @@ export async function startServer(
   // tsx's loader by its path: the official server runs in a scratch directory, from which "tsx" does not resolve.
   const child = spawn(process.execPath, ["--import", TSX_LOADER, ...args], {
     cwd,
-    env: { ...process.env, LOG_LEVEL: "error", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
+    env: { ...process.env, LOG_LEVEL: "error", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...extra.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const ready = kind === "ours" ? /serving .* at (http:\/\/\S+)/ : /ready (http:\/\/\S+)/;

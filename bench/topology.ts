@@ -2,34 +2,40 @@
  * `npm start` against `npm start -- --topology aws` (the API and worker functions in processes of their own, an SQS
  * FIFO emulator between them), all started side by side and measured in turn, repetition by repetition, through the
  * official SDK: time to the first token of a 15-token reply, the gaps between tokens of a 50 ms/token model, and
- * `runs.cancel(..., wait = true)` of a running run. Medians; no assertions.
+ * `runs.cancel(..., wait = true)` of a running run. Medians; no assertions. Each layout runs in processes of its own
+ * (`npm start`'s CLI), apart from this one's client, as a remote client is: a client sharing the event loop of the
+ * server (single) or of the embedded DynamoDB (aws) reads its tokens only when that process is free.
  *
  *   npx tsx bench/topology.ts [--reps 5]      (npm run bench runs it too)
  */
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { Client } from "@langchain/langgraph-sdk";
-import { startAwsTopology } from "../lib/local/aws-topology.js";
-import { startLocal } from "../lib/local/start.js";
 import { median, percentile } from "./measures.js";
+import { startServer } from "./servers.js";
 
 const CONFIG = resolve(import.meta.dirname, "topology/langgraph.json");
 const log = (msg: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${msg}\n`);
 
-interface Layout {
+export interface Layout {
   name: string;
   start(): Promise<{ url: string; close(): Promise<void> }>;
 }
 
+const cli = async (args: string[], env: NodeJS.ProcessEnv = {}) => {
+  const server = await startServer("ours", 0, CONFIG, { args: ["--no-page", ...args], env });
+  return { url: server.url, close: () => server.stop() };
+};
+
 const LAYOUTS: Layout[] = [
-  { name: "single process", start: () => startLocal({ config: CONFIG, port: 0, host: "127.0.0.1" }) },
+  { name: "single process", start: () => cli([]) },
   {
     name: "--topology aws, every run through SQS",
-    start: () => startAwsTopology({ config: CONFIG, port: 0, host: "127.0.0.1", foregroundRuns: false }),
+    start: () => cli(["--topology", "aws"], { LAMBDAGRAPH_FOREGROUND_RUNS: "false" }),
   },
   {
     name: "--topology aws, foreground runs",
-    start: () => startAwsTopology({ config: CONFIG, port: 0, host: "127.0.0.1", foregroundRuns: true }),
+    start: () => cli(["--topology", "aws"], { LAMBDAGRAPH_FOREGROUND_RUNS: "true" }),
   },
 ];
 
@@ -70,9 +76,9 @@ async function cancelWait(client: Client): Promise<number> {
   return performance.now() - t0;
 }
 
-export async function topologyFigures(reps = 5): Promise<TopologyFigures[]> {
+export async function topologyFigures(reps = 5, layouts = LAYOUTS): Promise<TopologyFigures[]> {
   const systems = [];
-  for (const layout of LAYOUTS) systems.push({ layout, system: await layout.start() });
+  for (const layout of layouts) systems.push({ layout, system: await layout.start() });
   try {
     const samples = systems.map(() => ({
       first: [] as number[],
