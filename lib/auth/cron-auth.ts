@@ -34,7 +34,7 @@ export async function authorizeCronCreate(
   const context = requestAuth()?.context;
   if (!context) return { body };
   const value = {
-    payload: { ...body, assistant_id: body.assistant_id },
+    payload: { ...body } as Record<string, unknown>,
     schedule: body.schedule,
     cron_id: undefined,
     thread_id: threadId,
@@ -44,16 +44,17 @@ export async function authorizeCronCreate(
     metadata: body.metadata ?? {},
   };
   await authorize("crons:create", value);
-  const assistantFilters = await authorize("assistants:read", { assistant_id: body.assistant_id });
+  const changed = { ...value.payload, metadata: value.metadata } as CronCreateBody; // as the handler left it
+  const assistantFilters = await authorize("assistants:read", { assistant_id: changed.assistant_id });
   if (assistantFilters) {
-    const assistant = await getAssistant(p, body.assistant_id);
+    const assistant = await getAssistant(p, changed.assistant_id);
     if (!matchesAuthFilters(assistant.metadata, assistantFilters)) throw new HttpError(404, "Assistant not found");
   }
   if (threadId) await authorizeThread(p, "threads:read", { thread_id: threadId });
   // The occurrences' run, as `threads:create_run` allows and changes it (a refusal refuses the cron).
-  const run = await authorizeRun(p, threadId ?? undefined, { ...body, metadata: {} } as RunCreateBody);
+  const run = await authorizeRun(p, threadId ?? undefined, { ...changed, metadata: {} } as RunCreateBody);
   return {
-    body: { ...body, metadata: value.metadata },
+    body: changed,
     auth: {
       user_id: context.user.identity,
       run_metadata: run.body.metadata ?? {},

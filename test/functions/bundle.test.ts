@@ -83,7 +83,7 @@ describe("the bundled functions", () => {
 
     const worker = (await import(pathToFileURL(built.worker.file).href)) as { handler: unknown };
     expect(typeof worker.handler).toBe("function");
-  });
+  }, 120_000); // the bundle's cold start (graphs loaded, assistants stored) took over 60 s on a loaded 2-core machine
 });
 
 describe("the API bundle of a project with http.app and ui", () => {
