@@ -28,9 +28,9 @@ import {
   type SerializerProtocol,
 } from "@langchain/langgraph-checkpoint";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { blobSk, headSk, parseHeadSk, writeSk, writesPrefix, type Key } from "./keys.js";
+import { blobSk, headSk, parseHeadSk, writeSk, type Key } from "./keys.js";
 import { readPayload, writePayload, type Part } from "./payload.js";
-import { CheckpointTable, type Item } from "./table.js";
+import { CheckpointTable, type HeadWithWrites, type Item } from "./table.js";
 import * as maintenance from "./maintenance.js";
 import { matchesFilter, storedMetadata } from "./metadata.js";
 import { RunWrites } from "./run-writes.js";
@@ -68,10 +68,10 @@ export class DynamoDBSaver extends BaseCheckpointSaver implements maintenance.Ma
     if (!threadId) return undefined;
     const ns: string = config.configurable?.checkpoint_ns ?? "";
     const checkpointId: string | undefined = config.configurable?.checkpoint_id;
-    const head = checkpointId
-      ? await this.table.get({ pk: threadId, sk: headSk(ns, checkpointId) })
+    const found = checkpointId
+      ? await this.table.headWithWrites(threadId, headSk(ns, checkpointId))
       : await this.table.latestHead(threadId, ns);
-    return head && !isExpired(head) ? this.loadTuple(head) : undefined;
+    return found && !isExpired(found.head) ? this.loadTuple(found) : undefined;
   }
 
   async *list(config: RunnableConfig, options: CheckpointListOptions = {}): AsyncGenerator<CheckpointTuple> {
@@ -83,26 +83,26 @@ export class DynamoDBSaver extends BaseCheckpointSaver implements maintenance.Ma
     const onlyId: string | undefined = config.configurable?.checkpoint_id;
     const beforeId: string | undefined = before?.configurable?.checkpoint_id;
 
-    for await (const head of this.table.heads(threadId, ns, beforeId)) {
-      const { checkpointId } = parseHeadSk(head.sk);
+    for await (const found of this.table.heads(threadId, ns, beforeId)) {
+      const { checkpointId } = parseHeadSk(found.head.sk);
       if (onlyId && checkpointId !== onlyId) continue;
       if (beforeId && checkpointId >= beforeId) continue;
-      if (isExpired(head)) continue; // DynamoDB deletes expired items days later: they are gone already
-      const tuple = await this.loadTuple(head);
+      if (isExpired(found.head)) continue; // DynamoDB deletes expired items days later: they are gone already
+      const tuple = await this.loadTuple(found);
       if (filter && !matchesFilter(tuple.metadata ?? {}, filter)) continue;
       yield tuple;
       if (remaining !== undefined && --remaining <= 0) return;
     }
   }
 
-  private async loadTuple(head: Item): Promise<CheckpointTuple> {
+  private async loadTuple({ head, writes }: HeadWithWrites): Promise<CheckpointTuple> {
     const threadId: string = head.pk;
     const { ns, checkpointId } = parseHeadSk(head.sk);
     const loc: Loc = head.loc ?? {};
     const [parts, elsewhere, pendingWrites] = await Promise.all([
       readPayload(this.table, head),
       readValuesElsewhere(this.table, (part) => this.load(part), threadId, ns, checkpointId, loc),
-      this.readWrites(threadId, ns, checkpointId),
+      this.table.legacyWrites(head).then((legacy) => this.decodeWrites([...legacy, ...writes])),
     ]);
     const byName = new Map(parts.map((p) => [p.name, p]));
     const checkpoint = (await this.load(byName.get("checkpoint")!)) as Checkpoint;
@@ -133,7 +133,9 @@ export class DynamoDBSaver extends BaseCheckpointSaver implements maintenance.Ma
     ns: string,
     parentId: string,
   ): Promise<void> {
-    const parentWrites = await this.readWrites(threadId, ns, parentId);
+    const parent = await this.table.headWithWrites(threadId, headSk(ns, parentId));
+    const legacy = parent ? await this.table.legacyWrites(parent.head) : [];
+    const parentWrites = await this.decodeWrites([...legacy, ...(parent?.writes ?? [])]);
     checkpoint.channel_values[TASKS] = parentWrites
       .filter(([, channel]) => channel === TASKS)
       .map(([, , value]) => value);
@@ -142,8 +144,8 @@ export class DynamoDBSaver extends BaseCheckpointSaver implements maintenance.Ma
       versions.length > 0 ? maxChannelVersion(...versions) : this.getNextVersion(undefined);
   }
 
-  private async readWrites(threadId: string, ns: string, checkpointId: string): Promise<CheckpointPendingWrite[]> {
-    const items = await this.table.queryAll(threadId, writesPrefix(ns, checkpointId));
+  /** Pending writes from their items, in the order LangGraph applies them; the first of one task and index wins. */
+  private async decodeWrites(items: Item[]): Promise<CheckpointPendingWrite[]> {
     const keyed: { key: ReturnType<typeof writesSortKey>; write: CheckpointPendingWrite }[] = [];
     const seen = new Set<string>();
     for (const item of items) {
@@ -227,7 +229,8 @@ export class DynamoDBSaver extends BaseCheckpointSaver implements maintenance.Ma
       }
     }
     await Promise.all(blobWrites);
-    const attributes: Item = { loc };
+    // `wk`: this head's pending writes are stored under its key (./keys.ts), none under the earlier `wr#` keys.
+    const attributes: Item = { loc, wk: 1 };
     if (parent) attributes.parent = parent;
     await writePayload(this.table, { pk: threadId, sk: headSk(ns, copy.id) }, parts, attributes, expiresAt);
     this.locs.set(threadId, ns, copy.id, loc);

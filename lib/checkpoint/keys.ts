@@ -11,9 +11,10 @@
  *   cx#<ns>#<checkpoint_id>#<gen>#<k>          payload chunk k >= 1 of a head too large for one item
  *   bl#<ns>#<channel>#<version>                a large channel value (>= BLOB_MIN_BYTES), written once per version
  *   bx#<ns>#<channel>#<version>#<gen>#<k>      its chunks k >= 1
- *   wr#<ns>#<checkpoint_id>#<task_id>#<idx>    pending writes of one putWrites call (idx: first index; a special
- *                                              channel's negative index), `task_path`
+ *   cp#<ns>#<checkpoint_id>#wr#<task_id>#<idx> pending writes of one putWrites call (idx: first index; a special
+ *                                              channel's negative index), `task_path`: right after their head
  *   wx#<ns>#<checkpoint_id>#<task_id>#<idx>#<gen>#<k>   their chunks k >= 1
+ *   wr#<ns>#<checkpoint_id>#<task_id>#<idx>    pending writes as stored before heads carried `wk` (still read)
  *
  * Every item may carry `expires_at` (epoch seconds) for DynamoDB TTL.
  *
@@ -27,7 +28,11 @@
  *   chunks and blobs first and the head last, each head naming the `gen` of its chunks. A reader finds only
  *   heads, and a head exists only once everything it points to does, so a crash mid-write leaves unreferenced
  *   chunks, never a half-written checkpoint.
- * - Latest checkpoint = a descending Query limited to one item, since checkpoint ids (uuid6) sort by time.
+ * - Latest checkpoint = a descending Query, since checkpoint ids (uuid6) sort by time. A checkpoint's pending
+ *   writes sort right after its head (its key is a prefix of theirs), so they come just before it in a descending
+ *   Query: one Query returns the latest head with its writes (the first item is the head when it has none), and
+ *   one Query of the head's key as prefix returns a given checkpoint with them. Heads written since this layout
+ *   carry `wk: 1`; for a head without it, its writes may also be under the earlier `wr#` keys, read as well.
  * - All reads are strongly consistent: the next Lambda to resume a thread must see the last checkpoint.
  */
 
@@ -51,17 +56,28 @@ export function blobSk(ns: string, channel: string, version: string): string {
   return `bl#${keyPart(ns)}#${keyPart(channel)}#${keyPart(version)}`;
 }
 
+/** A pending-writes item: under its head's key, so one Query reads the head with its writes. */
 export function writeSk(ns: string, checkpointId: string, taskId: string, idx: number): string {
-  return `wr#${keyPart(ns)}#${keyPart(checkpointId)}#${keyPart(taskId)}#${idx}`;
+  return `${headSk(ns, checkpointId)}#wr#${keyPart(taskId)}#${idx}`;
 }
 
-/** The prefix of every pending-writes item of one checkpoint. */
-export function writesPrefix(ns: string, checkpointId: string): string {
+/** The prefix of every pending-writes item of one checkpoint in the earlier layout (`wr#…`, heads without `wk`). */
+export function legacyWritesPrefix(ns: string, checkpointId: string): string {
   return `wr#${keyPart(ns)}#${keyPart(checkpointId)}#`;
+}
+
+/** Whether `sk` is a pending-writes item of the head `headKey` (stored under its key). */
+export function isWriteOf(sk: string, headKey: string): boolean {
+  return sk.startsWith(`${headKey}#wr#`);
 }
 
 /** The prefix of the chunks (k >= 1) of the head, blob or writes item `sk`: `cx#…#`, `bx#…#` or `wx#…#`. */
 export function chunkPrefix(sk: string): string {
+  if (isHeadWrite(sk)) {
+    // cp#<ns>#<id>#wr#<task>#<idx> -> wx#<ns>#<id>#<task>#<idx>#, where chunks of writes have always been
+    const [, ns, checkpointId, , taskId, idx] = sk.split("#");
+    return `wx#${ns}#${checkpointId}#${taskId}#${idx}#`;
+  }
   const kind = sk.slice(0, 3);
   const chunkKind = kind === "cp#" ? "cx#" : kind === "bl#" ? "bx#" : kind === "wr#" ? "wx#" : undefined;
   if (!chunkKind) throw new Error(`Checkpoint key ${sk} has no chunks`);
@@ -88,4 +104,13 @@ export function historyOf(sk: string): { ns: string; checkpointId: string } | un
   return { ns: decodeURIComponent(ns), checkpointId: decodeURIComponent(checkpointId) };
 }
 
-export const isHead = (sk: string) => sk.startsWith("cp#");
+/** A checkpoint head: `cp#<ns>#<id>`, no more parts (its writes' keys have more). */
+export const isHead = (sk: string) => sk.startsWith("cp#") && sk.split("#").length === 3;
+
+/** The head key a pending-writes item is stored under (`cp#<ns>#<id>` of `cp#<ns>#<id>#wr#…`). */
+export function headOfWrite(sk: string): string {
+  return sk.split("#").slice(0, 3).join("#");
+}
+
+/** A pending-writes item under its head's key. */
+const isHeadWrite = (sk: string) => sk.startsWith("cp#") && sk.split("#")[3] === "wr";

@@ -60,14 +60,11 @@ export async function keepLatest(saver: MaintainedSaver, threadId: string): Prom
     latest.metadata ?? ({} as CheckpointMetadata),
     latest.checkpoint.channel_versions,
   );
-  const byTask = new Map<string, PendingWrite[]>();
-  for (const [taskId, channel, value] of latest.pendingWrites ?? [])
-    byTask.set(taskId, [...(byTask.get(taskId) ?? []), [channel, value]]);
-  const at = { configurable: { ...config.configurable, checkpoint_id: latest.checkpoint.id } };
-  for (const [taskId, writes] of byTask) await saver.putWrites(at, writes, taskId);
+  await putPendingWrites(saver, latest);
+  // Writes of the latest under the earlier keys (./keys.ts) were written again under its head's key.
   const stale = before.filter(({ sk }) => {
     const of = historyOf(sk);
-    return of !== undefined && (of.ns !== "" || of.checkpointId !== latest.checkpoint.id);
+    return of !== undefined && (of.ns !== "" || of.checkpointId !== latest.checkpoint.id || sk.startsWith("wr#"));
   });
   await saver.deleteItems(threadId, stale);
 }
@@ -88,7 +85,17 @@ export async function patchLatestMetadata(
     { ...latest.metadata, ...patch } as CheckpointMetadata,
     latest.checkpoint.channel_versions,
   );
+  // The head written again says its writes are under its key: those stored under the earlier keys are put there.
+  await putPendingWrites(saver, latest);
   return true;
+}
+
+/** Puts the pending writes of `tuple` again, task by task, against its checkpoint (a task's first writes are kept). */
+async function putPendingWrites(saver: MaintainedSaver, tuple: CheckpointTuple): Promise<void> {
+  const byTask = new Map<string, PendingWrite[]>();
+  for (const [taskId, channel, value] of tuple.pendingWrites ?? [])
+    byTask.set(taskId, [...(byTask.get(taskId) ?? []), [channel, value]]);
+  for (const [taskId, writes] of byTask) await saver.putWrites(tuple.config, writes, taskId);
 }
 
 /**

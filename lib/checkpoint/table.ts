@@ -15,9 +15,41 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import { conditionalWrite } from "../dynamo/conditional.js";
 import { batchWrite } from "../dynamo/batch.js";
-import { headPrefix, headSk, isHead, type Key } from "./keys.js";
+import {
+  headOfWrite,
+  headPrefix,
+  headSk,
+  isHead,
+  isWriteOf,
+  legacyWritesPrefix,
+  parseHeadSk,
+  type Key,
+} from "./keys.js";
 
 export type Item = Record<string, any>;
+
+/** A checkpoint head and the pending-writes items stored under its key. */
+export interface HeadWithWrites {
+  head: Item;
+  writes: Item[];
+}
+
+/**
+ * Heads with their writes, from items in descending key order (of one thread at a time): a head's writes come just
+ * before it. Writes whose head is not among the items (gone, or outside the range read) are dropped.
+ */
+async function* withWrites(items: AsyncIterable<Item> | Iterable<Item>): AsyncGenerator<HeadWithWrites> {
+  let writes: Item[] = [];
+  for await (const item of items) {
+    if (!isHead(item.sk)) {
+      writes.push(item);
+      continue;
+    }
+    const ofHead = writes.filter((w) => w.pk === item.pk && isWriteOf(w.sk, item.sk));
+    writes = [];
+    yield { head: item, writes: ofHead.reverse() };
+  }
+}
 
 export class CheckpointTable {
   constructor(
@@ -32,30 +64,60 @@ export class CheckpointTable {
     return result.Item;
   }
 
-  /** The newest head of namespace `ns` (checkpoint ids sort by time). */
-  async latestHead(threadId: string, ns: string): Promise<Item | undefined> {
-    const result = await this.client.send(
-      new QueryCommand({
-        TableName: this.name,
-        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-        ExpressionAttributeValues: { ":pk": threadId, ":prefix": headPrefix(ns) },
-        ScanIndexForward: false,
-        Limit: 1,
-        ConsistentRead: true,
-      }),
-    );
-    return result.Items?.[0];
+  /**
+   * The newest head of namespace `ns` (checkpoint ids sort by time) with its pending writes, newest first: one
+   * Query of one item when the newest item is a head (its writes would come before it); when it is a write, one
+   * more for that head and its writes. Writes whose head is gone (a delete cut short) are passed over.
+   */
+  async latestHead(threadId: string, ns: string): Promise<HeadWithWrites | undefined> {
+    const prefix = headPrefix(ns);
+    let below: string | undefined;
+    for (;;) {
+      const result = await this.client.send(
+        new QueryCommand({
+          TableName: this.name,
+          KeyConditionExpression: below
+            ? "pk = :pk AND sk BETWEEN :prefix AND :below"
+            : "pk = :pk AND begins_with(sk, :prefix)",
+          ExpressionAttributeValues: { ":pk": threadId, ":prefix": prefix, ...(below && { ":below": below }) },
+          ScanIndexForward: false,
+          Limit: 1,
+          ConsistentRead: true,
+        }),
+      );
+      const newest = result.Items?.[0];
+      if (!newest) return undefined;
+      if (isHead(newest.sk)) return { head: newest, writes: [] };
+      const headKey = headOfWrite(newest.sk);
+      const found = await this.headWithWrites(threadId, headKey);
+      if (found) return found;
+      below = headKey; // nothing under it but writes: look below them
+    }
+  }
+
+  /** The head `headKey` with its pending writes (one Query of its key as prefix), or undefined when it is not there. */
+  async headWithWrites(threadId: string, headKey: string): Promise<HeadWithWrites | undefined> {
+    const items = await this.queryAll(threadId, headKey);
+    const head = items.find((item) => item.sk === headKey);
+    return head && { head, writes: items.filter((item) => isWriteOf(item.sk, headKey)) };
+  }
+
+  /** Writes of `head` under the earlier `wr#` keys (./keys.ts): only a head without `wk` can have them. */
+  async legacyWrites(head: Item): Promise<Item[]> {
+    if (head.wk) return [];
+    const { ns, checkpointId } = parseHeadSk(head.sk);
+    return this.queryAll(head.pk, legacyWritesPrefix(ns, checkpointId));
   }
 
   /**
-   * Checkpoint heads newest first: of one thread (and namespace, up to `beforeId` inclusive) by Query, or of every
-   * thread by Scan.
+   * Checkpoint heads newest first, each with its pending writes: of one thread (and namespace, up to `beforeId`
+   * inclusive) by Query, or of every thread by Scan.
    */
   async *heads(
     threadId: string | undefined,
     ns: string | undefined,
     beforeId: string | undefined,
-  ): AsyncGenerator<Item> {
+  ): AsyncGenerator<HeadWithWrites> {
     const prefix = headPrefix(ns);
     if (threadId === undefined) {
       const all: Item[] = [];
@@ -70,7 +132,7 @@ export class CheckpointTable {
       );
       for await (const page of scan) all.push(...(page.Items ?? []));
       all.sort((a, b) => (a.pk === b.pk ? (a.sk < b.sk ? 1 : -1) : a.pk < b.pk ? -1 : 1));
-      yield* all;
+      yield* withWrites(all);
       return;
     }
     const query: QueryCommandInput = {
@@ -84,7 +146,10 @@ export class CheckpointTable {
       query.KeyConditionExpression = "pk = :pk AND sk BETWEEN :lo AND :hi";
       query.ExpressionAttributeValues = { ":pk": threadId, ":lo": prefix, ":hi": headSk(ns, beforeId) };
     }
-    for await (const page of paginateQuery({ client: this.client, pageSize: 25 }, query)) yield* page.Items ?? [];
+    async function* items(client: DynamoDBDocumentClient) {
+      for await (const page of paginateQuery({ client, pageSize: 25 }, query)) yield* page.Items ?? [];
+    }
+    yield* withWrites(items(this.client));
   }
 
   /** Every item of a thread whose sort key starts with `prefix` (`prefix` "" = all). */

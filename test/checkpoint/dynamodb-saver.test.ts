@@ -186,4 +186,83 @@ describe("DynamoDBSaver beyond the validation suite", () => {
     });
     expect(tuple?.checkpoint.channel_values).toEqual({ b: "two" });
   });
+
+  it("reads a checkpoint and its pending writes in one Query, the latest with or without writes", async () => {
+    const client = dynamo.newClient();
+    const meter = new RequestMeter().attach(client);
+    const { saver } = await freshSaver({ client });
+    const c1 = checkpointWith({ a: "one" }, { a: 1 });
+    const config1 = await saver.put({ configurable: { thread_id: "t-q" } }, c1, meta(1), { a: 1 });
+    await saver.putWrites(config1, [["a", "two"]], "task-1");
+    await saver.putWrites(config1, [["__error__", "boom"]], "task-2");
+    const reader = new DynamoDBSaver({ client, tableName: saver.table.name });
+    const reads = async (config: object) => {
+      meter.take();
+      const tuple = await reader.getTuple(config);
+      return { tuple, requests: meter.take().requests };
+    };
+    const byId = await reads({ configurable: { thread_id: "t-q", checkpoint_id: c1.id } });
+    expect(byId.requests).toBe(1);
+    expect(byId.tuple?.pendingWrites).toEqual([
+      ["task-1", "a", "two"],
+      ["task-2", "__error__", "boom"],
+    ]);
+    // The latest has writes: they come first, then one Query of that head with them.
+    const latestWithWrites = await reads({ configurable: { thread_id: "t-q" } });
+    expect(latestWithWrites.tuple?.pendingWrites).toEqual(byId.tuple?.pendingWrites);
+    expect(latestWithWrites.requests).toBe(2);
+    const c2 = checkpointWith({ a: "two" }, { a: 2 });
+    await saver.put(config1, c2, meta(2), { a: 2 });
+    const latest = await reads({ configurable: { thread_id: "t-q" } });
+    expect(latest.tuple?.checkpoint.id).toBe(c2.id);
+    expect(latest.tuple?.pendingWrites).toEqual([]);
+    expect(latest.requests).toBe(1);
+    const history = [];
+    for await (const t of reader.list({ configurable: { thread_id: "t-q" } })) history.push(t);
+    expect(history.map((t) => [t.checkpoint.id, t.pendingWrites?.length])).toEqual([
+      [c2.id, 0],
+      [c1.id, 2],
+    ]);
+  });
+
+  it("reads pending writes stored under the earlier keys (wr#…, heads without wk), and keeps them through maintenance", async () => {
+    const { saver, table } = await freshSaver();
+    const c1 = checkpointWith({ a: "one" }, { a: 1 });
+    const config1 = await saver.put({ configurable: { thread_id: "t-old" } }, c1, meta(1), { a: 1 });
+    await saver.putWrites(config1, [["a", "two"]], "task-1");
+    await saver.putWrites(config1, [["__interrupt__", [{ value: "ask" }]]], "task-2");
+    // As the earlier layout stored them: the head without `wk`, each write under `wr#<ns>#<id>#<task>#<idx>`.
+    const { DeleteCommand } = await import("@aws-sdk/lib-dynamodb");
+    for (const item of await itemsOf(table, "t-old")) {
+      const sk = String(item.sk);
+      if (sk === `cp##${c1.id}`) {
+        delete item.wk;
+        await dynamo.client.send(new PutCommand({ TableName: table, Item: item }));
+      } else if (sk.startsWith(`cp##${c1.id}#wr#`)) {
+        const [, , , , taskId, idx] = sk.split("#");
+        await dynamo.client.send(new DeleteCommand({ TableName: table, Key: { pk: "t-old", sk } }));
+        const legacy = { ...item, sk: `wr##${c1.id}#${taskId}#${idx}` };
+        await dynamo.client.send(new PutCommand({ TableName: table, Item: legacy }));
+      }
+    }
+    const expected = [
+      ["task-1", "a", "two"],
+      ["task-2", "__interrupt__", [{ value: "ask" }]],
+    ];
+    const reader = new DynamoDBSaver({ client: dynamo.client, tableName: table });
+    expect((await reader.getTuple({ configurable: { thread_id: "t-old" } }))?.pendingWrites).toEqual(expected);
+    const listed = [];
+    for await (const t of reader.list({ configurable: { thread_id: "t-old" } })) listed.push(t.pendingWrites);
+    expect(listed).toEqual([expected]);
+    // The head written again (a metadata patch) still has its writes; pruning to it moves them under its key.
+    expect(await reader.patchLatestMetadata("t-old", { note: "patched" })).toBe(true);
+    const patched = await reader.getTuple({ configurable: { thread_id: "t-old" } });
+    expect(patched?.metadata).toMatchObject({ note: "patched" });
+    expect(patched?.pendingWrites).toEqual(expected);
+    await reader.keepLatest("t-old");
+    expect((await reader.getTuple({ configurable: { thread_id: "t-old" } }))?.pendingWrites).toEqual(expected);
+    expect((await itemsOf(table, "t-old")).filter((i) => String(i.sk).startsWith("wr#"))).toEqual([]);
+  });
 });
+
+const meta = (step: number) => ({ source: "loop" as const, step, parents: {} });
