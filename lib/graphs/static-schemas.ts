@@ -9,8 +9,10 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { Worker } from "node:worker_threads";
 import type { GraphSpec, LoadedConfig } from "./config.js";
 import type { StaticSchemas } from "./schemas.js";
+import type { WorkerInput, WorkerOutput } from "./static-schemas-worker.js";
 import { errorMessage, log } from "../log/log.js";
 
 /** graph id → its file's static schemas (undefined when extraction failed). */
@@ -29,7 +31,8 @@ export function lazyStaticSchemas(
   config: Pick<LoadedConfig, "path" | "graphs">,
   cacheFile = defaultCacheFile(config.path),
 ): StaticSchemaSource {
-  let all: Promise<Record<string, StaticSchemas | undefined>> | undefined;
+  type All = Record<string, StaticSchemas | undefined>;
+  let all: Promise<All> | undefined;
   const compute = async () => {
     if (isFresh(cacheFile, config))
       return JSON.parse(readFileSync(cacheFile, "utf8")) as Record<string, StaticSchemas | undefined>;
@@ -41,13 +44,22 @@ export function lazyStaticSchemas(
     return schemas;
   };
   return async (graphId) => {
-    all ??= compute().catch((err: unknown) => {
-      log.warn("could not read graph schemas from their TypeScript types", { error: errorMessage(err) });
-      return {};
-    });
+    if (!all) {
+      // A failure (often the time limit, on a loaded machine) is not kept: the next request tries again, as the
+      // official server does.
+      const attempt: Promise<All> = compute().catch((err: unknown) => {
+        log.warn("could not read graph schemas from their TypeScript types", { error: errorMessage(err) });
+        if (all === attempt) all = undefined;
+        return {};
+      });
+      all = attempt;
+    }
     return (await all)[graphId];
   };
 }
+
+/** Changes when the extraction does, so that schemas saved by an older one are not read back. 2: bare class names. */
+const CACHE_VERSION = 2;
 
 /** Under the working directory's .lambdagraph/ (where npm start keeps its data), one file per langgraph.json. */
 function defaultCacheFile(configPath: string): string {
@@ -55,7 +67,7 @@ function defaultCacheFile(configPath: string): string {
     process.cwd(),
     ".lambdagraph",
     "cache",
-    `static-schemas-${createHash("sha256").update(configPath).digest("hex").slice(0, 16)}.json`,
+    `static-schemas-${CACHE_VERSION}-${createHash("sha256").update(configPath).digest("hex").slice(0, 16)}.json`,
   );
 }
 
@@ -79,15 +91,47 @@ export function isFresh(file: string, config: Pick<LoadedConfig, "path" | "graph
   return sources.every((source) => statSync(source).mtimeMs <= savedAt);
 }
 
-/** Runs the official static extractor over the graphs' files (seconds: it type-checks them). */
+/**
+ * Runs the official static extractor over the graphs' files (seconds: it type-checks them), in a worker thread
+ * (static-schemas-worker.ts: it names generic classes as the official suite expects).
+ */
 export async function extractStaticSchemas(specs: GraphSpec[]): Promise<Record<string, StaticSchemas | undefined>> {
   if (specs.length === 0) return {};
-  // Named through a variable so esbuild leaves it out of the Lambda bundles (it would pull the compiler in).
-  const extractor = "@langchain/langgraph-api/schema";
-  const { getStaticGraphSchema } = (await import(extractor)) as typeof import("@langchain/langgraph-api/schema");
   const timeoutMs = Number(process.env.LANGGRAPH_SCHEMA_RESOLVE_TIMEOUT_MS) || 120_000;
-  const input = Object.fromEntries(
+  const input: WorkerInput = Object.fromEntries(
     specs.map((spec) => [spec.graphId, { sourceFile: spec.file, exportSymbol: spec.exportName }]),
   );
-  return (await getStaticGraphSchema(input, { timeoutMs })) as Record<string, StaticSchemas | undefined>;
+  const worker = startWorker(input);
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const output = await new Promise<WorkerOutput>((resolve, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`reading the schemas of ${specs.length} graphs took over ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      worker.once("message", resolve);
+      worker.once("error", reject);
+      worker.once("exit", (code) => reject(new Error(`the schema worker exited (code ${code}) without an answer`)));
+    });
+    if ("error" in output) throw new Error(`reading graph schemas failed: ${output.error}`);
+    return output.schemas as Record<string, StaticSchemas | undefined>;
+  } finally {
+    clearTimeout(timer);
+    void worker.terminate();
+  }
+}
+
+/**
+ * The worker runs static-schemas-worker.js beside this file when built, or its .ts source under tsx: worker threads
+ * do not inherit tsx's module hooks, so there the module is loaded through tsx's API (as the official extractor's
+ * own worker does). Named only through a URL, so esbuild leaves it (and the compiler) out of the Lambda bundles.
+ */
+function startWorker(workerData: WorkerInput): Worker {
+  const source = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
+  const url = JSON.stringify(new URL(`./static-schemas-worker${source}`, import.meta.url).href);
+  const load =
+    source === ".ts"
+      ? `import(${JSON.stringify(import.meta.resolve("tsx/esm/api"))}).then((tsx) => tsx.tsImport(${url}, ${url}))`
+      : `import(${url})`;
+  return new Worker(load, { eval: true, workerData });
 }

@@ -65,6 +65,42 @@ describe("schemas under npm start", () => {
     );
   });
 
+  // langchain v1 made the message classes generic; the official suite expects them named bare, BaseMessage one of
+  // every message class (as under langchain v0), where the released extractor kept RemoveMessage alone.
+  it(
+    "names message classes without type arguments: BaseMessage is one of every message class",
+    { timeout: 240_000 },
+    async () => {
+      const { state_schema } = await client.assistants.getSchemas("messages");
+      const classes = [
+        "AIMessage",
+        "BaseMessageChunk",
+        "ChatMessage",
+        "FunctionMessage",
+        "HumanMessage",
+        "RemoveMessage",
+        "SystemMessage",
+        "ToolMessage",
+      ];
+      expect(state_schema).toMatchObject({
+        type: "object",
+        properties: { messages: { type: "array", items: { $ref: "#/definitions/BaseMessage" } } },
+        definitions: {
+          BaseMessage: {
+            description: expect.stringContaining("Base class for all types of messages"),
+            oneOf: expect.arrayContaining(classes.map((name) => ({ $ref: `#/definitions/${name}` }))),
+          },
+          AIMessage: { type: "object", properties: { type: { const: "ai" } } },
+          HumanMessage: { type: "object", properties: { type: { const: "human" } } },
+        },
+      });
+      // Every class BaseMessage may be is described (no reference left dangling).
+      const { definitions } = state_schema as { definitions: Record<string, { oneOf?: { $ref: string }[] }> };
+      const members = definitions.BaseMessage.oneOf!.map(({ $ref }) => $ref.slice("#/definitions/".length));
+      expect(members.filter((name) => !definitions[name])).toEqual([]);
+    },
+  );
+
   it("marks messages fields with langgraph_type for clients that render chats", async () => {
     const zod = await client.assistants.getSchemas("zod_registry");
     expect((zod.input_schema as { properties: Record<string, unknown> }).properties.messages).toMatchObject({
