@@ -1,5 +1,6 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { directSend, sendDirectly } from "./direct.js";
 import { LOCAL_CREDENTIALS, unsignedAuthSchemes, type inProcessRequestHandler } from "./in-process.js";
 
 export interface DynamoConnection {
@@ -49,8 +50,12 @@ export function createDocumentClient(connection: DynamoConnection = {}): DynamoD
   }
   const client = new DynamoDBClient(config);
   if (connection.requestHandler) for (const name of UNUSED_IN_PROCESS) client.middlewareStack.remove(name);
-  return DynamoDBDocumentClient.from(client, {
+  const translateConfig = {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
     unmarshallOptions: { wrapNumbers: false },
-  });
+  };
+  const document = DynamoDBDocumentClient.from(client, translateConfig);
+  if (connection.requestHandler)
+    sendDirectly(document, directSend(connection.requestHandler.dispatch, translateConfig));
+  return document;
 }

@@ -70,6 +70,8 @@ interface SdkRequest {
 /** The request handler for the SDK client's `requestHandler`. */
 export function inProcessRequestHandler(dispatch: Dispatch) {
   return {
+    /** The dispatch itself, for the document client's direct path (lib/dynamo/direct.ts). */
+    dispatch,
     async handle(request: SdkRequest) {
       const target = request.headers["x-amz-target"] ?? request.headers["X-Amz-Target"];
       // The SDK's JSON body: a Uint8Array (whose valueOf() is a string, so no Buffer.from(body)), or a string.
