@@ -4,6 +4,7 @@ import { createServer, type AddressInfo } from "node:net";
 import type { RequestListener, Server } from "node:http";
 import dynalite from "dynalite";
 import type { DynamoConnection } from "./client.js";
+import { keepDynaliteParses } from "./dynalite-expressions.js";
 import { dispatchTo, inProcessRequestHandler, type Dispatch } from "./in-process.js";
 
 /**
@@ -57,6 +58,7 @@ export async function startEmbeddedDynamo(options: EmbeddedDynamoOptions = {}): 
 }
 
 async function startDynalite(options: EmbeddedDynamoOptions): Promise<EmbeddedDynamo> {
+  keepDynaliteParses();
   const server: Server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, path: options.path });
   const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
