@@ -21,8 +21,11 @@ const { values } = parseArgs({
     reps: { type: "string", default: "5" },
     window: { type: "string", default: "3000" },
     threads: { type: "string", default: "10000" },
+    // Comma-separated parts to run (default all): throughput, streaming, rest, cost, cold, topology.
+    only: { type: "string" },
   },
 });
+const want = (part: string) => !values.only || values.only.split(",").includes(part);
 const REPS = Number(values.reps);
 const WINDOW_MS = Number(values.window);
 const THREADS = Number(values.threads);
@@ -85,7 +88,7 @@ try {
 
   log(`1. run throughput (${WINDOW_MS} ms windows)`);
   const throughputTargets: Record<number, (r: number) => [string, boolean]> = { 8: atLeast(2), 32: atLeast(1.5) };
-  for (const clients of [1, 8, 32]) {
+  for (const clients of want("throughput") ? [1, 8, 32] : []) {
     const samples = await pairedSamples(async (s) => {
       const cpu0 = s.cpuSeconds();
       const figures = await throughput(s.url, clients, WINDOW_MS);
@@ -103,12 +106,21 @@ try {
     addRow(`server CPU per run, ${label}`, "ms", samples, (f) => f.cpuMsPerRun);
   }
 
-  log("2. streaming latency (500 tokens)");
-  const streams = await pairedSamples((s) => streaming(s.url), servers);
-  addRow("first token p50", "ms", streams, (f) => f.firstTokenMs, atMost(0.8));
-  addRow("500 tokens: request → end", "ms", streams, (f) => f.endMs);
-  addRow("500 tokens: events delivered per second", "events/s", streams, (f) => f.eventsPerSecond);
+  if (want("streaming")) {
+    log("2. streaming latency (500 tokens)");
+    const streams = await pairedSamples((s) => streaming(s.url), servers);
+    addRow("first token p50", "ms", streams, (f) => f.firstTokenMs, atMost(0.8));
+    addRow("500 tokens: request → end", "ms", streams, (f) => f.endMs);
+    addRow("500 tokens: events delivered per second", "events/s", streams, (f) => f.eventsPerSecond);
+  }
 
+  if (want("rest")) await restRows(servers);
+} finally {
+  for (const s of servers) await s.stop();
+}
+
+/** Section 3: threads.get / getState / search latencies with THREADS threads stored. */
+async function restRows(servers: RunningServer[]) {
   log(`3. REST latency with ${THREADS} threads stored (seeding…)`);
   const seeded = {
     ours: await seedThreads(servers[0].url, THREADS),
@@ -125,64 +137,76 @@ try {
       addRow(name, "ms", restRuns, (r) => percentile(r[call], p), target);
     }
   }
-} finally {
-  for (const s of servers) await s.stop();
 }
 
-log("4. storage cost per run (ours, in-process, metered)");
-const cost = await storageCost(REPS);
-const perToken = cost.stream.eventLogWrites / cost.stream.tokens;
-rows.push(
-  {
-    measure: "DynamoDB requests per run (runs.wait, 3 nodes)",
-    ours: cost.wait.requests,
-    unit: `requests (${Object.entries(cost.wait.byOperation)
-      .map(([op, n]) => `${n} ${op}`)
-      .join(", ")})`,
-  },
-  {
-    measure: "DynamoDB capacity units per run (runs.wait, 3 nodes)",
-    ours: cost.wait.writeUnits + cost.wait.readUnits,
-    unit: `units (${cost.wait.writeUnits} WRU, ${cost.wait.readUnits} RRU, ${cost.wait.itemsWritten} items, ${(cost.wait.requestBytes / 1024).toFixed(1)} KB)`,
-  },
-  {
-    measure: "500-token streamed run: DynamoDB items written",
-    ours: cost.stream.itemsWritten,
-    unit: `items (${cost.stream.eventLogWrites} event-log writes, ${cost.stream.writeUnits} WRU, ${cost.stream.readUnits} RRU)`,
-  },
-  {
-    measure: "event-log writes per 50 streamed tokens",
-    ours: perToken * 50,
-    unit: "writes",
-    target: "≤ 1",
-    met: perToken * 50 <= 1,
-  },
-  {
-    measure: "all DynamoDB items written per 50 streamed tokens (event log + checkpoints + run/thread bookkeeping)",
-    ours: (cost.stream.itemsWritten / cost.stream.tokens) * 50,
-    unit: "writes",
-  },
-  {
-    measure: "AWS cost per 1M simple runs (DynamoDB + SQS + Lambda)",
-    ours: cost.wait.dollarsPerRun * 1e6,
-    unit: "$",
-    target: "< $50 (LangGraph Platform: $5,000)",
-    met: cost.wait.dollarsPerRun * 1e6 < 50,
-  },
-  { measure: "AWS cost per 1M 500-token streamed runs", ours: cost.stream.dollarsPerRun * 1e6, unit: "$" },
-);
+let cost: Awaited<ReturnType<typeof storageCost>> | undefined;
+let cold: Awaited<ReturnType<typeof coldStart>> | undefined;
+if (want("cost")) await costRows();
+/** Section 4: DynamoDB requests, capacity and dollars per run. */
+async function costRows() {
+  log("4. storage cost per run (ours, in-process, metered)");
+  cost = await storageCost(REPS);
+  const perToken = cost.stream.eventLogWrites / cost.stream.tokens;
+  rows.push(
+    {
+      measure: "DynamoDB requests per run (runs.wait, 3 nodes)",
+      ours: cost.wait.requests,
+      unit: `requests (${Object.entries(cost.wait.byOperation)
+        .map(([op, n]) => `${n} ${op}`)
+        .join(", ")})`,
+    },
+    {
+      measure: "DynamoDB capacity units per run (runs.wait, 3 nodes)",
+      ours: cost.wait.writeUnits + cost.wait.readUnits,
+      unit: `units (${cost.wait.writeUnits} WRU, ${cost.wait.readUnits} RRU, ${cost.wait.itemsWritten} items, ${(cost.wait.requestBytes / 1024).toFixed(1)} KB)`,
+    },
+    {
+      measure: "500-token streamed run: DynamoDB items written",
+      ours: cost.stream.itemsWritten,
+      unit: `items (${cost.stream.eventLogWrites} event-log writes, ${cost.stream.writeUnits} WRU, ${cost.stream.readUnits} RRU)`,
+    },
+    {
+      measure: "event-log writes per 50 streamed tokens",
+      ours: perToken * 50,
+      unit: "writes",
+      target: "≤ 1",
+      met: perToken * 50 <= 1,
+    },
+    {
+      measure: "all DynamoDB items written per 50 streamed tokens (event log + checkpoints + run/thread bookkeeping)",
+      ours: (cost.stream.itemsWritten / cost.stream.tokens) * 50,
+      unit: "writes",
+    },
+    {
+      measure: "AWS cost per 1M simple runs (DynamoDB + SQS + Lambda)",
+      ours: cost.wait.dollarsPerRun * 1e6,
+      unit: "$",
+      target: "< $50 (LangGraph Platform: $5,000)",
+      met: cost.wait.dollarsPerRun * 1e6 < 50,
+    },
+    { measure: "AWS cost per 1M 500-token streamed runs", ours: cost.stream.dollarsPerRun * 1e6, unit: "$" },
+  );
+}
 
-log("5. cold start");
-const cold = await coldStart(REPS);
-rows.push(
-  { measure: "API bundle size", ours: cold.bundleBytes.api / 1024 / 1024, unit: "MB" },
-  { measure: "worker bundle size", ours: cold.bundleBytes.worker / 1024 / 1024, unit: "MB" },
-  { measure: "fresh process: import the API bundle", ours: median(cold.importMs), unit: "ms" },
-  { measure: "fresh process: start → first response (POST /threads)", ours: median(cold.firstResponseMs), unit: "ms" },
-);
+if (want("cold")) {
+  log("5. cold start");
+  cold = await coldStart(REPS);
+  rows.push(
+    { measure: "API bundle size", ours: cold.bundleBytes.api / 1024 / 1024, unit: "MB" },
+    { measure: "worker bundle size", ours: cold.bundleBytes.worker / 1024 / 1024, unit: "MB" },
+    { measure: "fresh process: import the API bundle", ours: median(cold.importMs), unit: "ms" },
+    {
+      measure: "fresh process: start → first response (POST /threads)",
+      ours: median(cold.firstResponseMs),
+      unit: "ms",
+    },
+  );
+}
 
-log("6. npm start against --topology aws (bench/topology.ts)");
-rows.push(...(await topologyRows(REPS)));
+if (want("topology")) {
+  log("6. npm start against --topology aws (bench/topology.ts)");
+  rows.push(...(await topologyRows(REPS)));
+}
 
 const machine = `${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
 const date = new Date().toISOString().slice(0, 10);
@@ -210,6 +234,7 @@ writeFileSync(
       rows,
       cost,
       coldStart: cold,
+      only: values.only,
       seconds: (performance.now() - started) / 1000,
     },
     null,
