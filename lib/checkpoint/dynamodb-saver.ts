@@ -4,7 +4,8 @@
  * - ./payload.ts: how checkpoints, values and writes become bytes, compressed and chunked into items;
  * - ./table.ts: the table's reads and writes (strongly consistent, batched, heads deleted first);
  * - this file: the `BaseCheckpointSaver` contract (getTuple, list, put, putWrites, deleteThread);
- * - ./run-writes.ts: writes under way by run, and fencing of rolled-back runs;
+ * - ./run-writes.ts, ./write-behind.ts: writes under way by run, fencing, and a run's writes stored per superstep;
+ * - ./channel-items.ts, ./pending-writes.ts: the items of a put and of a putWrites call;
  * - ./values-elsewhere.ts: reading channel values a head does not inline (blob items, earlier heads);
  * - ./memory.ts: what the saver remembers between calls (heads' `loc`, each run's last checkpoint);
  * - ./maintenance.ts: copy, prune, metadata patch and rollback, which the platform adds to the contract.
@@ -14,7 +15,6 @@ import {
   BaseCheckpointSaver,
   TASKS,
   maxChannelVersion,
-  WRITES_IDX_MAP,
   compareWritesSortKeys,
   copyCheckpoint,
   writesSortKey,
@@ -28,17 +28,19 @@ import {
   type SerializerProtocol,
 } from "@langchain/langgraph-checkpoint";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { blobSk, headSk, parseHeadSk, writeSk, type Key } from "./keys.js";
-import { readPayload, writePayload, type Part } from "./payload.js";
+import { headSk, parseHeadSk, type Key } from "./keys.js";
+import { payloadItems, readPayload, writeItems, type Part } from "./payload.js";
 import { CheckpointTable, type HeadWithWrites, type Item } from "./table.js";
 import * as maintenance from "./maintenance.js";
 import { matchesFilter, storedMetadata } from "./metadata.js";
 import { RunWrites } from "./run-writes.js";
+import { pendingWriteItems } from "./pending-writes.js";
+import { channelItems } from "./channel-items.js";
 import { HeadLocs, RunLatest, type Loc } from "./memory.js";
 import { readValuesElsewhere } from "./values-elsewhere.js";
+import { WriteBehind } from "./write-behind.js";
 
-/** A channel value whose serialized size reaches this is stored once per version, outside the head. */
-export const BLOB_MIN_BYTES = 8 * 1024;
+export { BLOB_MIN_BYTES } from "./channel-items.js";
 
 export interface DynamoDBSaverOptions {
   client: DynamoDBDocumentClient;
@@ -54,11 +56,13 @@ export class DynamoDBSaver extends BaseCheckpointSaver implements maintenance.Ma
   private readonly locs = new HeadLocs();
   private readonly runWrites = new RunWrites();
   private readonly runLatest = new RunLatest();
+  private readonly writeBehind: WriteBehind;
 
   constructor(options: DynamoDBSaverOptions) {
     super(options.serde);
     this.table = new CheckpointTable(options.client, options.tableName);
     this.ttlSeconds = options.ttlSeconds;
+    this.writeBehind = new WriteBehind(this.table);
   }
 
   // ---------------------------------------------------------------- reads
@@ -66,6 +70,7 @@ export class DynamoDBSaver extends BaseCheckpointSaver implements maintenance.Ma
   async getTuple(config: RunnableConfig): Promise<CheckpointTuple | undefined> {
     const threadId: string | undefined = config.configurable?.thread_id;
     if (!threadId) return undefined;
+    await this.flushHeld(config);
     const ns: string = config.configurable?.checkpoint_ns ?? "";
     const checkpointId: string | undefined = config.configurable?.checkpoint_id;
     const found = checkpointId
@@ -79,6 +84,7 @@ export class DynamoDBSaver extends BaseCheckpointSaver implements maintenance.Ma
     let remaining = options.limit;
     if (remaining !== undefined && remaining <= 0) return;
     const threadId: string | undefined = config.configurable?.thread_id;
+    await this.flushHeld(config);
     const ns: string | undefined = config.configurable?.checkpoint_ns;
     const onlyId: string | undefined = config.configurable?.checkpoint_id;
     const beforeId: string | undefined = before?.configurable?.checkpoint_id;
@@ -203,36 +209,23 @@ export class DynamoDBSaver extends BaseCheckpointSaver implements maintenance.Ma
     const expiresAt = this.expiresAt();
     const parentLoc = parent ? await this.locOf(threadId, ns, parent) : {};
     const stored = storedMetadata(config, metadata);
-    const parts: Part[] = [await this.dump("checkpoint", copy), await this.dump("metadata", stored)];
-    const loc: Loc = {};
-    const blobWrites: Promise<void>[] = [];
-    for (const [channel, value] of Object.entries(values)) {
-      if (value === undefined) continue;
-      const version = String(copy.channel_versions[channel] ?? "");
-      const previous = parentLoc[channel];
-      if (!(channel in newVersions)) {
-        // Unchanged: the value is where the parent found it — unless it is about to expire, then store it afresh.
-        if (!previous || previous[0] !== version) continue;
-        if (!this.expiresSoon(previous[2])) {
-          loc[channel] = previous;
-          continue;
-        }
-      }
-      const part = await this.dump(`v:${channel}`, value);
-      if (part.bytes.byteLength < BLOB_MIN_BYTES) {
-        parts.push(part);
-        loc[channel] = [version, copy.id, expiresAt ?? 0];
-      } else {
-        const key = { pk: threadId, sk: blobSk(ns, channel, version) };
-        blobWrites.push(writePayload(this.table, key, [{ ...part, name: "value" }], {}, expiresAt));
-        loc[channel] = [version, "", expiresAt ?? 0];
-      }
-    }
-    await Promise.all(blobWrites);
+    const [dump, expiresSoon] = [this.dump.bind(this), this.expiresSoon.bind(this)];
+    const of = { threadId, ns, checkpoint: copy, values, newVersions, parentLoc, expiresAt, expiresSoon, dump };
+    const { parts: valueParts, loc, blobs } = await channelItems(of);
+    const parts: Part[] = [await this.dump("checkpoint", copy), await this.dump("metadata", stored), ...valueParts];
     // `wk`: this head's pending writes are stored under its key (./keys.ts), none under the earlier `wr#` keys.
     const attributes: Item = { loc, wk: 1 };
     if (parent) attributes.parent = parent;
-    await writePayload(this.table, { pk: threadId, sk: headSk(ns, copy.id) }, parts, attributes, expiresAt);
+    const head = payloadItems({ pk: threadId, sk: headSk(ns, copy.id) }, parts, attributes, expiresAt);
+    const runId: string | undefined = config.configurable?.run_id;
+    if (this.writeBehind.isOpen(runId)) {
+      this.writeBehind.add(runId, [...blobs.flat(), ...head]);
+      // The run's input checkpoint waits for its first step's; every other one is stored with the writes before it.
+      if (stored.source !== "input") await this.writeBehind.flush(runId);
+    } else {
+      await Promise.all(blobs.map((items) => writeItems(this.table, items)));
+      await writeItems(this.table, head);
+    }
     this.locs.set(threadId, ns, copy.id, loc);
     if (ns === "") {
       const tuple = (): CheckpointTuple => ({
@@ -275,28 +268,19 @@ export class DynamoDBSaver extends BaseCheckpointSaver implements maintenance.Ma
     const threadId = requireString(config.configurable?.thread_id, "thread_id");
     const ns: string = config.configurable?.checkpoint_ns ?? "";
     const checkpointId = requireString(config.configurable?.checkpoint_id, "checkpoint_id");
-    if (ns === "") this.runLatest.wrote(config.configurable?.run_id, checkpointId);
-    const regular: Part[] = [];
-    const special: { idx: number; part: Part }[] = [];
-    let firstRegular: number | undefined;
-    for (const [i, [channel, value]] of writes.entries()) {
-      const idx = WRITES_IDX_MAP[channel] ?? i;
-      const part = await this.dump(`${idx}:${channel}`, value);
-      if (idx < 0) special.push({ idx, part });
-      else {
-        firstRegular ??= idx;
-        regular.push(part);
-      }
+    const runId: string | undefined = config.configurable?.run_id;
+    if (ns === "") this.runLatest.wrote(runId, checkpointId);
+    const of = { threadId, ns, checkpointId, taskId, taskPath, expiresAt: this.expiresAt() };
+    const { regular, special } = await pendingWriteItems(this.dump.bind(this), of, writes);
+    if (this.writeBehind.isOpen(runId)) {
+      // Held until the run's next checkpoint (./write-behind.ts), with the same first/latest rule.
+      if (regular) this.writeBehind.add(runId, regular, { keepFirst: true });
+      for (const items of special) this.writeBehind.add(runId, items);
+      return;
     }
-    const expiresAt = this.expiresAt();
-    const attributes = { task_id: taskId, task_path: taskPath ?? "" };
-    const itemKey = (idx: number) => ({ pk: threadId, sk: writeSk(ns, checkpointId, taskId, idx) });
     await Promise.all([
-      // Regular writes are kept as first written (a retried task must not replace them) ...
-      regular.length > 0 &&
-        writePayload(this.table, itemKey(firstRegular!), regular, attributes, expiresAt, { ifAbsent: true }),
-      // ... special ones (errors, interrupts, resumes) are replaced by the latest.
-      ...special.map(({ idx, part }) => writePayload(this.table, itemKey(idx), [part], attributes, expiresAt)),
+      regular && writeItems(this.table, regular, { ifAbsent: true }),
+      ...special.map((items) => writeItems(this.table, items)),
     ]);
   }
 
@@ -330,9 +314,20 @@ export class DynamoDBSaver extends BaseCheckpointSaver implements maintenance.Ma
 
   // ---------------------------------------------------------------- runs under way (./run-writes.ts)
 
+  /** Holds the checkpoint writes of `runId` and stores them once per superstep (./write-behind.ts), till closeRun. */
+  openRun(runId: string): void {
+    this.writeBehind.open(runId);
+  }
+
+  /** Stores what `runId` holds and stops holding; rejects when a write of the run failed (then not all are stored). */
+  async closeRun(runId: string): Promise<void> {
+    await this.runWrites.track(runId, this.writeBehind.close(runId));
+  }
+
   /** Resolves when every write of `runId` under way has finished (a stopped run's last checkpoint is stored). */
-  settle(runId: string): Promise<void> {
-    return this.runWrites.settle(runId);
+  async settle(runId: string): Promise<void> {
+    await this.closeRun(runId).catch(() => undefined);
+    await this.runWrites.settle(runId);
   }
 
   /**
@@ -362,12 +357,17 @@ export class DynamoDBSaver extends BaseCheckpointSaver implements maintenance.Ma
     this.runLatest.forget(runId);
   }
 
-  /** Drops every later write of `runId`, and resolves once those under way have finished. */
+  /** Drops every later write of `runId` (and those it holds), and resolves once those under way have finished. */
   fence(runId: string): Promise<void> {
+    this.writeBehind.drop(runId);
     return this.runWrites.fence(runId);
   }
 
   // ---------------------------------------------------------------- helpers
+  /** A read in a run that holds writes (a subgraph reading its namespace) first stores them. */
+  private flushHeld(config: RunnableConfig): Promise<void> {
+    return this.writeBehind.flush(config.configurable?.run_id);
+  }
 
   private async dump(name: string, value: unknown): Promise<Part> {
     const [type, bytes] = await this.serde.dumpsTyped(value);

@@ -69,10 +69,37 @@ export function unpack(packed: Packed): Buffer {
 }
 
 /**
- * Writes `parts` as the payload of the item `key`: chunks >= 1 first (batched), then the item itself with chunk 0
- * and `attributes`. `ifAbsent` keeps an existing item (its chunks, written under a fresh `gen`, are then simply
- * unreferenced).
+ * The items that store `parts` as the payload of the item `key`, in the order they must be written: chunks >= 1
+ * first, then the item itself with chunk 0 and `attributes` (each write names a fresh `gen` for its chunks).
  */
+export function payloadItems(key: Key, parts: Part[], attributes: Item, expiresAt: number | undefined): Item[] {
+  const packed = pack(encodeParts(parts));
+  const gen = randomUUID().slice(0, 8);
+  const ttl = expiresAt === undefined ? {} : { expires_at: expiresAt };
+  const prefix = chunkPrefix(key.sk);
+  const items: Item[] = packed.chunks
+    .slice(1)
+    .map((data, i) => ({ pk: key.pk, sk: chunkSk(prefix, gen, i + 1), data, ...ttl }));
+  const item: Item = { ...key, ...attributes, data: packed.chunks[0], n: packed.chunks.length, gen, ...ttl };
+  if (packed.compressed) item.z = 1;
+  items.push(item);
+  return items;
+}
+
+/**
+ * Writes `items` (from payloadItems): chunks first (batched), then the item itself. `ifAbsent` keeps an existing
+ * item (its chunks, written under a fresh `gen`, are then simply unreferenced).
+ */
+export async function writeItems(
+  table: CheckpointTable,
+  items: Item[],
+  options: { ifAbsent?: boolean } = {},
+): Promise<void> {
+  if (items.length > 1) await table.putAll(items.slice(0, -1));
+  await table.put(items[items.length - 1], options);
+}
+
+/** Writes `parts` as the payload of the item `key` (see payloadItems and writeItems). */
 export async function writePayload(
   table: CheckpointTable,
   key: Key,
@@ -81,18 +108,7 @@ export async function writePayload(
   expiresAt: number | undefined,
   options: { ifAbsent?: boolean } = {},
 ): Promise<void> {
-  const packed = pack(encodeParts(parts));
-  const gen = randomUUID().slice(0, 8);
-  const ttl = expiresAt === undefined ? {} : { expires_at: expiresAt };
-  if (packed.chunks.length > 1) {
-    const prefix = chunkPrefix(key.sk);
-    await table.putAll(
-      packed.chunks.slice(1).map((data, i) => ({ pk: key.pk, sk: chunkSk(prefix, gen, i + 1), data, ...ttl })),
-    );
-  }
-  const item: Item = { ...key, ...attributes, data: packed.chunks[0], n: packed.chunks.length, gen, ...ttl };
-  if (packed.compressed) item.z = 1;
-  await table.put(item, options);
+  await writeItems(table, payloadItems(key, parts, attributes, expiresAt), options);
 }
 
 /** The parts of the payload of `item` (a head, blob or pending-writes item), reading its other chunks. */

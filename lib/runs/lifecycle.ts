@@ -52,6 +52,8 @@ export async function takeThreadOrWait(
   run: StoredRun,
   threadConfig?: Record<string, unknown>,
 ): Promise<boolean> {
+  // Marked before the attempt: a holder that frees the thread after the attempt failed sees the mark (promoteNext).
+  await p.threads.markWaiting(run.thread_id);
   const taken = await p.threads.acquire(run.thread_id, run.run_id, run.created_at, runMetadata(run), threadConfig);
   if (taken === "acquired") return true;
   const thread = await p.threads.get(run.thread_id);
@@ -80,14 +82,21 @@ async function takeOverStaleLock(p: Lifecycle, threadId: string, run: StoredRun)
 /**
  * Gives a free thread to its oldest pending run and sends that run to the queue. If the send fails, the run keeps
  * the thread and its lease runs out: the sweep sends it again (lib/runs/sweep.ts).
+ *
+ * `waitingMarks` (what freeing the thread returned): no run marked that it waits in line, so none is looked for —
+ * a run that marks later finds the thread free itself (takeThreadOrWait). Marks are cleared when none is found.
  */
 export async function promoteNext(
   p: Lifecycle,
   threadId: string,
-  options: { redispatch?: boolean } = {},
+  options: { redispatch?: boolean; waitingMarks?: number } = {},
 ): Promise<void> {
+  if (options.waitingMarks === 0) return;
   const next = await p.runs.nextPending(threadId);
-  if (!next) return;
+  if (!next) {
+    if (options.waitingMarks !== undefined) await p.threads.clearWaiting(threadId, options.waitingMarks);
+    return;
+  }
   if ((await p.threads.acquire(threadId, next.run_id, now(), runMetadata(next))) === "acquired") {
     await p.queue.send({ ...startMessage(next), ...(options.redispatch ? { redispatch: true } : {}) });
   }

@@ -22,7 +22,7 @@ import { now, type Platform } from "../platform.js";
 import { interruptsOf } from "../serialization/snapshot.js";
 import { serializeError, toWire } from "../serialization/wire.js";
 import { publicRun, type CancelAction, type RunStatus, type StoredRun } from "../stores/run-store.js";
-import type { ThreadStatus } from "../stores/thread-store.js";
+import type { Released, ThreadStatus } from "../stores/thread-store.js";
 import type { EventWriter } from "../stream/event-log.js";
 import type { RunKwargs } from "../stores/run-kwargs.js";
 import { promoteNext, releaseIfAbandoned } from "./lifecycle.js";
@@ -81,6 +81,8 @@ export async function executeRun(p: Platform, message: RunMessage, invocation: I
   const appendHeld = () => {
     for (const [event, data] of held.splice(0)) writer.append(event, data);
   };
+  // The run's checkpoint writes are stored once per superstep (lib/checkpoint/write-behind.ts), the rest below.
+  p.checkpointer.openRun(run.run_id);
   try {
     if (!resumed) writer.append("metadata", { run_id: run.run_id, attempt: run.attempt });
     graph = await p.graphs.get(graphId, {
@@ -145,7 +147,21 @@ export async function executeRun(p: Platform, message: RunMessage, invocation: I
     return "skipped";
   }
 
+  if (stop !== "rollback") {
+    try {
+      // Every checkpoint write of the run is stored before its outcome is: readers that see it end find its state.
+      await p.checkpointer.closeRun(run.run_id);
+    } catch (err) {
+      if (status !== "error") {
+        status = "error";
+        error = serializeError(err);
+        held.push(["error", error]);
+      }
+      logError("storing the run's checkpoints failed", run, err);
+    }
+  }
   const endedAt = now();
+  let released: Released | false | undefined;
   try {
     if (stop === "rollback") {
       await p.checkpointer.rollback(run.thread_id, run.run_id);
@@ -159,13 +175,14 @@ export async function executeRun(p: Platform, message: RunMessage, invocation: I
     const checkpointer = latest ? p.checkpointer.withLatest(latest) : p.checkpointer;
     const reader =
       graph && (() => p.graphs.get(graphId, { checkpointer, store: p.store, config, access: "threads.read" }));
-    await finishThread(p, run, reader, status);
+    released = await finishThread(p, run, reader, status);
   } finally {
     appendHeld();
     // Readers in this process see `end` at once; the log gets it with the final flush.
     writer.append("end", null);
     const closing = writer.close();
-    await promoteNext(p, run.thread_id);
+    // Pending runs are looked for only when one marked that it waits (or when the thread was not freed here).
+    await promoteNext(p, run.thread_id, released ? { waitingMarks: released.waitingMarks } : {});
     await closing;
   }
   await afterRun(p, run, kwargs, { run_started_at: startedAt, run_ended_at: endedAt, error: error?.message });
@@ -236,11 +253,10 @@ async function finishThread(
   run: StoredRun,
   reader: (() => Promise<CompiledGraph>) | undefined,
   runStatus: RunStatus,
-): Promise<void> {
+): Promise<Released | false> {
   // A cancelled run leaves the thread idle, with no values or interrupts recorded (as the official server does).
   if (runStatus === "interrupted") {
-    await p.threads.release(run.thread_id, run.run_id, { status: "idle", values: null, interrupts: {}, now: now() });
-    return;
+    return p.threads.release(run.thread_id, run.run_id, { status: "idle", values: null, interrupts: {}, now: now() });
   }
   let values: Record<string, unknown> | null | undefined;
   let interrupts: Record<string, unknown[]> = {};
@@ -256,7 +272,7 @@ async function finishThread(
     }
   }
   const status: ThreadStatus = runStatus === "error" ? "error" : pending ? "interrupted" : "idle";
-  await p.threads.release(run.thread_id, run.run_id, { status, values, interrupts, now: now() });
+  return p.threads.release(run.thread_id, run.run_id, { status, values, interrupts, now: now() });
 }
 
 /**

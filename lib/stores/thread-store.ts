@@ -48,10 +48,12 @@ import {
   type Thread,
   type ThreadStatus,
 } from "./thread-item.js";
+import { clearWaiting, markWaiting, WAITING, type Released } from "./thread-waiting.js";
 import { ThreadSearcher, type ThreadFilters, type ThreadSearch } from "./thread-search.js";
 
 export { newThread, type Thread, type ThreadStatus } from "./thread-item.js";
 export type { ThreadSearch } from "./thread-search.js";
+export type { Released } from "./thread-waiting.js";
 
 export type AcquireResult = "acquired" | "busy" | "missing";
 
@@ -264,7 +266,7 @@ export class ThreadStore {
 
   /**
    * Frees the thread held by `runId` and records the outcome (status, latest values, interrupts).
-   * Returns false when `runId` did not hold it (then nothing is written).
+   * Returns false when `runId` did not hold it (then nothing is written), else its waiting marks (see markWaiting).
    */
   async release(
     threadId: string,
@@ -275,9 +277,9 @@ export class ThreadStore {
       interrupts?: Record<string, unknown[]>;
       now: string;
     },
-  ): Promise<boolean> {
+  ): Promise<Released | false> {
     try {
-      return await conditionalWrite(() =>
+      const result = await conditionalResult(() =>
         this.client.send(
           new UpdateCommand({
             TableName: this.table,
@@ -285,14 +287,26 @@ export class ThreadStore {
             ...this.outcomeUpdate(outcome, "REMOVE active_run"),
             ConditionExpression: "active_run = :run",
             ExpressionAttributeValues: { ...this.outcomeValues(outcome), ":run": runId },
+            ReturnValues: "ALL_NEW", // for its waiting marks (a response's size costs no capacity)
           }),
         ),
       );
+      return result ? { waitingMarks: Number(result.Attributes?.[WAITING] ?? 0) } : false;
     } catch (err) {
       // The copy of the values does not fit beside the thread's metadata: without it (the checkpoint has them).
       if (isItemSizeRefusal(err) && outcome.values) return this.release(threadId, runId, { ...outcome, values: null });
       throw err;
     }
+  }
+
+  /** Marks that a run waits in line for the thread, before it tries to take it (./thread-waiting.ts). */
+  markWaiting(threadId: string): Promise<void> {
+    return markWaiting(this.client, this.table, threadId);
+  }
+
+  /** Clears the waiting marks once no run waits, unless one was added since they were `marks`. */
+  clearWaiting(threadId: string, marks: number): Promise<void> {
+    return clearWaiting(this.client, this.table, threadId, marks);
   }
 
   /** Records state changes made outside a run (update_state), if the thread exists. */
