@@ -10,6 +10,7 @@
 import { now, type Platform } from "../platform.js";
 import { FINAL_STATUSES, type CancelAction, type StoredRun } from "../stores/run-store.js";
 import type { RunKwargs } from "../stores/run-kwargs.js";
+import type { AcquireResult } from "../stores/thread-store.js";
 import { startMessage } from "./kwargs.js";
 import type { RunMessage } from "./queue.js";
 
@@ -30,14 +31,23 @@ export function runMetadata(run: {
 /**
  * A new run takes its thread at once (multitask strategy "reject"): one conditional write decides. A thread held by a
  * run that has ended, or by one never stored, is taken over (see takeOverStaleLock). `threadConfig` becomes the
- * thread's config.
+ * thread's config. With `unchangedSince`, only a thread not written since (else "changed", and nothing is taken over).
  */
 export async function takeThread(
   p: Lifecycle,
   run: StoredRun,
   threadConfig?: Record<string, unknown>,
-): Promise<"acquired" | "busy" | "missing"> {
-  const taken = await p.threads.acquire(run.thread_id, run.run_id, run.created_at, runMetadata(run), threadConfig);
+  unchangedSince?: string,
+): Promise<AcquireResult> {
+  const metadata = runMetadata(run);
+  const taken = await p.threads.acquire(
+    run.thread_id,
+    run.run_id,
+    run.created_at,
+    metadata,
+    threadConfig,
+    unchangedSince,
+  );
   if (taken === "busy" && (await takeOverStaleLock(p, run.thread_id, run))) return "acquired";
   return taken;
 }

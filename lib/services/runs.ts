@@ -32,6 +32,8 @@ export interface RunDefaults {
   request?: RunRequest;
   /** Custom auth: the metadata and scope of a thread the run creates (`if_not_exists: "create"`, stateless runs). */
   newThread?: { metadata: Record<string, unknown>; auth_scope?: string };
+  /** Read the thread, even when this process saw it last (a retry after another process wrote it). */
+  reread?: boolean;
 }
 
 export async function createRun(
@@ -49,10 +51,14 @@ export async function createRun(
   // Callers that build the body themselves (the protocol's commands) get the check the REST schema makes: run
   // metadata is a DynamoDB map, and a write it fails would leave the thread taken by a run never stored.
   RunCreateBody.pick({ metadata: true }).parse({ metadata: body.metadata });
+  const strategy = body.multitask_strategy ?? "reject";
+  // A thread this process read or freed last is not read again: taking it is conditional on it being unchanged.
+  const recent =
+    defaults.stateless || defaults.reread || strategy !== "reject" ? undefined : p.threads.recent(threadId);
   // Both reads at once: each is a round trip to DynamoDB before the run can take its thread.
   const [assistant, earlier] = await Promise.all([
     assistantForRun(p, body.assistant_id),
-    defaults.stateless ? undefined : p.threads.get(threadId),
+    defaults.stateless ? undefined : (recent ?? p.threads.get(threadId)),
   ]);
   const kwargs = kwargsFrom(body, defaults.onDisconnect, assistant.graph_id, defaults.request);
   // What earlier runs of the thread were configured with (`earlier`) sits between the assistant's config and the
@@ -73,7 +79,6 @@ export async function createRun(
       checkpoint_id: kwargs.checkpoint_id,
       checkpoint_ns: body.checkpoint?.checkpoint_ns,
     });
-  const strategy = body.multitask_strategy ?? "reject";
   const created = now();
   const run: StoredRun = {
     run_id: uuid7(),
@@ -107,7 +112,8 @@ export async function createRun(
 
   if (strategy === "reject") {
     // One conditional write decides: the thread is ours, or the run is refused and nothing is stored.
-    const taken = await takeThread(p, run, threadConfig);
+    const taken = await takeThread(p, run, threadConfig, recent?.updated_at);
+    if (taken === "changed") return createRun(p, threadId, body, { ...defaults, reread: true });
     if (taken === "missing") throw new HttpError(404, "Thread not found");
     if (taken === "busy") throw new HttpError(409, BUSY_MESSAGE);
     // A run this invocation executes itself (foreground runs on AWS) is stored claimed, and started without the queue.

@@ -49,13 +49,15 @@ import {
   type ThreadStatus,
 } from "./thread-item.js";
 import { clearWaiting, markWaiting, WAITING, type Released } from "./thread-waiting.js";
+import { RecentThreads } from "./recent-threads.js";
 import { ThreadSearcher, type ThreadFilters, type ThreadSearch } from "./thread-search.js";
 
 export { newThread, type Thread, type ThreadStatus } from "./thread-item.js";
 export type { ThreadSearch } from "./thread-search.js";
 export type { Released } from "./thread-waiting.js";
 
-export type AcquireResult = "acquired" | "busy" | "missing";
+/** "changed": refused because the thread was written since `unchangedSince` (see acquire). */
+export type AcquireResult = "acquired" | "busy" | "missing" | "changed";
 
 export interface ThreadStoreOptions {
   /** Threads expire this many minutes after their last write (langgraph.json `checkpointer.ttl.default_ttl`). */
@@ -64,6 +66,7 @@ export interface ThreadStoreOptions {
 
 export class ThreadStore {
   private readonly searcher: ThreadSearcher;
+  private readonly seen = new RecentThreads();
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -116,7 +119,12 @@ export class ThreadStore {
     const result = await this.client.send(
       new GetCommand({ TableName: this.table, Key: { pk: threadId, sk: SK }, ConsistentRead: true }),
     );
-    return result.Item && !isExpired(result.Item) ? toThread(result.Item) : undefined;
+    return this.seen.remember(threadId, result.Item && !isExpired(result.Item) ? toThread(result.Item) : undefined);
+  }
+
+  /** The thread as this store last read or freed it (./recent-threads.ts), if it did lately. */
+  recent(threadId: string): Thread | undefined {
+    return this.seen.get(threadId);
   }
 
   /**
@@ -186,12 +194,14 @@ export class ThreadStore {
     const result = await this.client.send(
       new DeleteCommand({ TableName: this.table, Key: { pk: threadId, sk: SK }, ReturnValues: "ALL_OLD" }),
     );
+    this.seen.remember(threadId, undefined);
     return result.Attributes !== undefined && !isExpired(result.Attributes);
   }
 
   /**
    * Takes the thread for `runId` in one conditional write, which also records `metadata` keys (the graph and
    * assistant the thread now runs) and, when given, the thread's new `config` (what its runs are configured with).
+   * With `unchangedSince` (an `updated_at`), only if no write came since: "changed" when one did.
    */
   async acquire(
     threadId: string,
@@ -199,6 +209,7 @@ export class ThreadStore {
     now: string,
     metadata: Record<string, unknown> = {},
     config?: Record<string, unknown>,
+    unchangedSince?: string,
   ): Promise<AcquireResult> {
     if (!keyFits(threadId)) return "missing";
     const entries = Object.entries(metadata);
@@ -218,7 +229,9 @@ export class ThreadStore {
             ].join(", ") +
             setConfig.set +
             expiry.set,
-          ConditionExpression: `attribute_exists(pk) AND attribute_not_exists(active_run) AND ${LIVE}`,
+          ConditionExpression:
+            `attribute_exists(pk) AND attribute_not_exists(active_run) AND ${LIVE}` +
+            (unchangedSince === undefined ? "" : " AND updated_at = :seen"),
           ExpressionAttributeNames: {
             "#status": "status",
             ...setConfig.names,
@@ -230,6 +243,7 @@ export class ThreadStore {
             ":run": runId,
             ":busy": "busy",
             ":now": now,
+            ...(unchangedSince === undefined ? {} : { ":seen": unchangedSince }),
             ...live().values,
             ...expiry.values,
             ...Object.fromEntries(entries.map(([, v], i) => [`:v${i}`, v])),
@@ -239,7 +253,9 @@ export class ThreadStore {
     );
     if (acquired) return "acquired";
     // The write was refused; a read only tells which answer to give (nothing is decided by it).
-    return (await this.get(threadId)) ? "busy" : "missing";
+    const thread = await this.get(threadId);
+    if (!thread) return "missing";
+    return unchangedSince !== undefined && thread.updated_at !== unchangedSince ? "changed" : "busy";
   }
 
   /** Hands the thread from the run holding it to `nextRunId`; false when `fromRunId` no longer holds it. */
@@ -291,7 +307,9 @@ export class ThreadStore {
           }),
         ),
       );
-      return result ? { waitingMarks: Number(result.Attributes?.[WAITING] ?? 0) } : false;
+      if (!result) return false;
+      this.seen.remember(threadId, toThread(result.Attributes!));
+      return { waitingMarks: Number(result.Attributes?.[WAITING] ?? 0) };
     } catch (err) {
       // The copy of the values does not fit beside the thread's metadata: without it (the checkpoint has them).
       if (isItemSizeRefusal(err) && outcome.values) return this.release(threadId, runId, { ...outcome, values: null });
