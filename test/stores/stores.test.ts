@@ -45,8 +45,9 @@ describe("ThreadStore lock", () => {
     expect(await store.acquire(threadId, holder, now())).toBe("acquired");
     expect(await store.release(threadId, uuid7(), { status: "idle", now: now() })).toBe(false);
     expect((await store.get(threadId))?.status).toBe("busy");
-    expect(await store.release(threadId, holder, { status: "interrupted", values: { a: [1, 2] }, now: now() })).toBe(
-      true,
+    // Released, with the count of runs that marked they wait in line for the thread (none here).
+    expect(await store.release(threadId, holder, { status: "interrupted", values: { a: [1, 2] }, now: now() })).toEqual(
+      { waitingMarks: 0 },
     );
     const released = await store.get(threadId);
     expect(released).toMatchObject({ status: "interrupted", values: { a: [1, 2] }, metadata: { owner: "me" } });
