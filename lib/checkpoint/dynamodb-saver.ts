@@ -70,7 +70,7 @@ export class DynamoDBSaver extends BaseCheckpointSaver implements maintenance.Ma
   async getTuple(config: RunnableConfig): Promise<CheckpointTuple | undefined> {
     const threadId: string | undefined = config.configurable?.thread_id;
     if (!threadId) return undefined;
-    await this.flushHeld(config);
+    await this.writeBehind.flush(config.configurable?.run_id); // a read in a run first stores what the run holds
     const ns: string = config.configurable?.checkpoint_ns ?? "";
     const checkpointId: string | undefined = config.configurable?.checkpoint_id;
     const found = checkpointId
@@ -84,7 +84,7 @@ export class DynamoDBSaver extends BaseCheckpointSaver implements maintenance.Ma
     let remaining = options.limit;
     if (remaining !== undefined && remaining <= 0) return;
     const threadId: string | undefined = config.configurable?.thread_id;
-    await this.flushHeld(config);
+    await this.writeBehind.flush(config.configurable?.run_id);
     const ns: string | undefined = config.configurable?.checkpoint_ns;
     const onlyId: string | undefined = config.configurable?.checkpoint_id;
     const beforeId: string | undefined = before?.configurable?.checkpoint_id;
@@ -364,10 +364,6 @@ export class DynamoDBSaver extends BaseCheckpointSaver implements maintenance.Ma
   }
 
   // ---------------------------------------------------------------- helpers
-  /** A read in a run that holds writes (a subgraph reading its namespace) first stores them. */
-  private flushHeld(config: RunnableConfig): Promise<void> {
-    return this.writeBehind.flush(config.configurable?.run_id);
-  }
 
   private async dump(name: string, value: unknown): Promise<Part> {
     const [type, bytes] = await this.serde.dumpsTyped(value);
