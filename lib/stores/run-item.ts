@@ -1,5 +1,5 @@
 /** A run as the `runs` table holds it (key schema: ./run-store.ts), and the API object clients see of it. */
-import type { RunKwargs } from "./run-kwargs.js";
+import { publicKwargs, type PublicRunKwargs, type RunKwargs } from "./run-kwargs.js";
 
 export type RunStatus = "pending" | "running" | "success" | "error" | "timeout" | "interrupted";
 export type MultitaskStrategy = "reject" | "interrupt" | "rollback" | "enqueue";
@@ -27,14 +27,18 @@ export interface StoredRun extends Run {
 export const FINAL_STATUSES: ReadonlySet<RunStatus> = new Set(["success", "error", "timeout", "interrupted"]);
 
 /** The API object: what clients see of a stored run. */
-export function publicRun(run: StoredRun): Run {
+export interface PublicRun extends Omit<Run, "kwargs"> {
+  kwargs: PublicRunKwargs;
+}
+
+export function publicRun(run: StoredRun): PublicRun {
   return {
     run_id: run.run_id,
     thread_id: run.thread_id,
     assistant_id: run.assistant_id,
     status: run.status,
     metadata: run.metadata,
-    kwargs: run.kwargs,
+    kwargs: publicKwargs(run, run.kwargs),
     multitask_strategy: run.multitask_strategy,
     created_at: run.created_at,
     updated_at: run.updated_at,
