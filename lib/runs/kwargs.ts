@@ -49,6 +49,8 @@ export function kwargsFrom(
   const config = { ...(body.config ?? {}) };
   const checkpointId = body.checkpoint_id ?? (body.checkpoint?.checkpoint_id as string | undefined);
   if (checkpointId) config.configurable = { ...(config.configurable ?? {}), checkpoint_id: checkpointId };
+  // The whole `checkpoint` (checkpoint_ns, checkpoint_map …) goes into the configurable, as officially.
+  if (body.checkpoint) config.configurable = { ...(config.configurable ?? {}), ...body.checkpoint };
   const headers = request ? configurableHeaders(request.headers) : {};
   if (Object.keys(headers).length > 0) config.configurable = { ...(config.configurable ?? {}), ...headers };
   const webhookIsPath = body.webhook?.startsWith("/") ?? false;

@@ -86,12 +86,12 @@ export async function createRun(
     assistant_id: assistant.assistant_id,
     status: "pending",
     // As officially: the assistant's metadata, the thread's (with the graph and assistant it now runs; not for a
-    // stateless run's temporary thread), the run's own.
+    // thread the run creates: a stateless run's temporary one, `if_not_exists: "create"`), the run's own.
     metadata: {
       ...assistant.metadata,
-      ...(defaults.stateless
+      ...(defaults.stateless || !earlier
         ? {}
-        : { ...earlier?.metadata, graph_id: assistant.graph_id, assistant_id: assistant.assistant_id }),
+        : { ...earlier.metadata, graph_id: assistant.graph_id, assistant_id: assistant.assistant_id }),
       ...body.metadata,
     },
     kwargs,

@@ -102,4 +102,28 @@ describe("a run's kwargs", () => {
       plainKwargs(kept, { created_by: "system" }),
     );
   }, 60_000);
+
+  it("from a checkpoint: the whole checkpoint in configurable; on a thread it creates: no thread metadata", async () => {
+    const thread = await client.threads.create({ metadata: { owner: "t" } });
+    await client.runs.wait(thread.thread_id, "simple", { input: {} });
+    const [, earlier] = await client.threads.getHistory(thread.thread_id, { limit: 2 });
+    const fromCheckpoint = await client.runs.create(thread.thread_id, "simple", {
+      input: {},
+      checkpoint: earlier.checkpoint,
+    });
+    const expected = plainKwargs(fromCheckpoint, {
+      created_by: "system",
+      owner: "t",
+      graph_id: "simple",
+      assistant_id: fromCheckpoint.assistant_id,
+    });
+    expected.config.configurable = { ...expected.config.configurable, ...earlier.checkpoint } as never;
+    expect(kwargsOf(fromCheckpoint)).toEqual(expected);
+    await client.runs.join(thread.thread_id, fromCheckpoint.run_id);
+
+    const created = await client.runs.create(crypto.randomUUID(), "simple", { input: {}, ifNotExists: "create" });
+    expect(created.metadata).toEqual({ created_by: "system" });
+    expect(kwargsOf(created)).toEqual(plainKwargs(created, { created_by: "system" }));
+    await client.runs.join(created.thread_id, created.run_id);
+  }, 60_000);
 });
