@@ -62,13 +62,15 @@ export async function createRun(
   ]);
   const kwargs = kwargsFrom(body, defaults.onDisconnect, assistant.graph_id, defaults.request);
   // What earlier runs of the thread were configured with (`earlier`) sits between the assistant's config and the
-  // run's, and the merge becomes the thread's config when the run takes it, as on the official server (configurable
-  // is sticky).
+  // run's, and the merge becomes the thread's config when the run takes it, as on the official server. Of it the run
+  // itself gets the configurable only (sticky), not the thread's other keys (tags, recursion_limit …), as officially.
+  const own = kwargs.config ?? {};
+  const { config: forThread } = withAssistantDefaults(assistant, underThreadConfig(earlier?.config, own));
   Object.assign(
     kwargs,
-    withAssistantDefaults(assistant, underThreadConfig(earlier?.config, kwargs.config), kwargs.context),
+    withAssistantDefaults(assistant, underThreadConfigurable(earlier?.config, own), kwargs.context),
   );
-  const { metadata: _runMetadata, ...threadConfig } = kwargs.config ?? {};
+  const { metadata: _runMetadata, ...threadConfig } = forThread;
   if (defaults.stateless) kwargs.on_completion = body.on_completion ?? "delete";
   if (body.if_not_exists === "create" && !isUuid(threadId)) {
     const msg = `thread_id must be a UUID to create the thread, got "${threadId.slice(0, 100)}"`;
@@ -159,6 +161,15 @@ function underThreadConfig(
   if (!thread || Object.keys(thread).length === 0) return run;
   const configurable = { ...(thread.configurable as object | undefined), ...(run.configurable as object | undefined) };
   return { ...thread, ...run, configurable };
+}
+
+function underThreadConfigurable(
+  thread: Record<string, unknown> | undefined,
+  run: Record<string, unknown>,
+): Record<string, unknown> {
+  const configurable = (thread?.configurable ?? {}) as object;
+  if (Object.keys(configurable).length === 0) return run;
+  return { ...run, configurable: { ...configurable, ...(run.configurable as object | undefined) } };
 }
 
 /** The run's assistant, by assistant or graph id; 404 in the official server's words when neither names one. */

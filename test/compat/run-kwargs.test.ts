@@ -126,4 +126,17 @@ describe("a run's kwargs", () => {
     expect(kwargsOf(created)).toEqual(plainKwargs(created, { created_by: "system" }));
     await client.runs.join(created.thread_id, created.run_id);
   }, 60_000);
+
+  it("on a configured thread: the thread's configurable, not its other config keys", async () => {
+    const thread = await client.threads.create();
+    const config = { configurable: { step: 2 }, tags: ["first"], recursion_limit: 7 };
+    await client.runs.wait(thread.thread_id, "simple", { input: {}, config });
+    expect((await client.threads.get(thread.thread_id)).config).toMatchObject(config);
+    const later = await client.runs.create(thread.thread_id, "simple", { input: {} });
+    const expected = plainKwargs(later, { created_by: "system", graph_id: "simple", assistant_id: later.assistant_id });
+    expected.config.configurable = { ...expected.config.configurable, step: 2 } as never;
+    expect(kwargsOf(later)).toEqual(expected);
+    await client.runs.join(thread.thread_id, later.run_id);
+    expect((await client.threads.get(thread.thread_id)).config).toMatchObject(config);
+  }, 60_000);
 });
