@@ -1,7 +1,7 @@
 /**
  * Protocol details a LangGraph client relies on, checked on the wire against the local server.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Client } from "@langchain/langgraph-sdk";
 import type { LocalSystem } from "../../lib/local/start.js";
 import { collect, human, localServer, runReaches } from "../helpers/sdk.js";
@@ -266,7 +266,16 @@ describe("queue delivery", () => {
       executeRun(system.platform, { run_id: run.run_id, thread_id: thread.thread_id }),
     ]);
     await client.runs.join(thread.thread_id, run.run_id);
-    const events = await system.platform.events.read(run.run_id, -1);
+    // The duplicates have returned, so anything they stored is stored. The delivery that ran the graph stores its
+    // `end` with its last flush, which may land just after the run reads as finished.
+    const events = await vi.waitFor(
+      async () => {
+        const stored = await system.platform.events.read(run.run_id, -1);
+        expect(stored.some((e) => e.event === "end")).toBe(true);
+        return stored;
+      },
+      { timeout: 10_000, interval: 50 },
+    );
     expect(events.filter((e) => e.event === "metadata")).toHaveLength(1);
     expect(events.filter((e) => e.event === "end")).toHaveLength(1);
     const history = await client.threads.getHistory(thread.thread_id, { limit: 100 });
