@@ -11,6 +11,7 @@
  */
 import type { BaseMessageChunk } from "@langchain/core/messages";
 import type { RunnableConfig } from "@langchain/core/runnables";
+import { isCheckpointEnvelope } from "@langchain/langgraph";
 import type { CompiledGraph } from "../graphs/registry.js";
 import type { StreamMode } from "../schemas/runs.js";
 import { debugChunk, debugTask } from "../serialization/checkpoint-payloads.js";
@@ -44,6 +45,10 @@ function apiEvent(
   mode: string,
   data: unknown,
 ): ApiStreamEvent | undefined {
+  // A checkpoint envelope `{id, parent_id, step, source}` goes before each `values` chunk under stream_subgraphs
+  // (LangGraph emits it then; see checkpointEnvelopes) unless the full `checkpoints` mode was asked for.
+  if (mode === "checkpoints" && isCheckpointEnvelope(data))
+    return wanted.has("checkpoints") ? undefined : { event: name(mode, ns), data };
   if (mode === "messages") return wanted.has("messages-tuple") ? { event: name("messages", ns), data } : undefined;
   if (!wanted.has(mode)) return undefined;
   if (mode === "debug") return { event: name(mode, ns), data: debugChunk(data) };
@@ -61,6 +66,16 @@ export function streamModeOf(event: string): StreamMode | undefined {
   if (mode.startsWith("messages/")) return "messages";
   const modes: readonly string[] = ["values", "updates", "events", "debug", "custom", "tasks", "checkpoints", "tools"];
   return modes.includes(mode) ? (mode as StreamMode) : undefined;
+}
+
+/**
+ * Whether the client gets checkpoint envelopes, as from the official server: it streams through `streamEvents`, for
+ * which LangGraph yields an envelope before every `values` chunk (root and subgraphs) when subgraphs are streamed and
+ * `values` is among its modes (legacy `messages` adds it) but `checkpoints` is not. `graph.stream` yields them only
+ * when its options carry a `version`, as streamEvents' do, hence the `version` key on the stream path.
+ */
+function checkpointEnvelopes(wanted: ReadonlySet<string>, subgraphs: boolean): boolean {
+  return subgraphs && (wanted.has("values") || wanted.has("messages")) && !wanted.has("checkpoints");
 }
 
 export async function* streamGraph(
@@ -81,6 +96,7 @@ export async function* streamGraph(
     ...options.config,
     streamMode: [...libModes],
     subgraphs: options.subgraphs,
+    ...(checkpointEnvelopes(wanted, options.subgraphs) && { version: "v2" }),
     signal: options.signal,
     interruptBefore: options.interruptBefore,
     interruptAfter: options.interruptAfter,

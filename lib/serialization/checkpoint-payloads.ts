@@ -3,6 +3,7 @@
  * chunks carry RunnableConfigs, which the server turns into checkpoint references (`{thread_id, checkpoint_id,
  * checkpoint_ns, checkpoint_map}`), with the graph's internal `configurable` keys (`__pregel_…`) left out.
  */
+import { isCheckpointEnvelope } from "@langchain/langgraph";
 import type { RunnableConfig } from "@langchain/core/runnables";
 
 export interface CheckpointRef {
@@ -75,8 +76,9 @@ export function debugChunk(chunk: unknown): unknown {
 /**
  * What a client is sent for a stored event. A `checkpoints` event is stored whole (the thread-centric protocol
  * reads the checkpoint's id and parent from it) and sent as the official server sends it: `{values, metadata, next}`.
+ * A checkpoint envelope (`{id, parent_id, step, source}`, sent before `values` under stream_subgraphs) goes as it is.
  */
 export function clientEventData(event: string, data: unknown): unknown {
-  if (event.split("|")[0] !== "checkpoints" || !isRecord(data)) return data;
+  if (event.split("|")[0] !== "checkpoints" || !isRecord(data) || isCheckpointEnvelope(data)) return data;
   return { values: data.values, metadata: data.metadata, next: data.next };
 }

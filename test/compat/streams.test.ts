@@ -139,6 +139,62 @@ describe("debug, tasks and checkpoints modes", () => {
   });
 });
 
+describe("checkpoint envelopes with stream_subgraphs", () => {
+  const names = (parts: Part[]) => parts.map((p) => p.event.replace(/child:[0-9a-f-]+/, "child"));
+
+  it("put a {id, parent_id, step, source} checkpoints event before each values event, root and subgraph", async () => {
+    const { parts } = await stream("nested", { word: "hi" }, { streamMode: ["values"], streamSubgraphs: true });
+    expect(names(parts)).toEqual([
+      "metadata",
+      ...["checkpoints", "values"],
+      ...Array.from({ length: 3 }, () => ["checkpoints|child", "values|child"]).flat(),
+      ...["checkpoints", "values", "checkpoints", "values"],
+    ]);
+    const envelopes = parts.filter((p) => p.event.startsWith("checkpoints"));
+    expect(envelopes.map((p) => [p.data.step, p.data.source])).toEqual([
+      [0, "loop"],
+      [0, "loop"],
+      [1, "loop"],
+      [2, "loop"],
+      [1, "loop"],
+      [2, "loop"],
+    ]);
+    for (const { data } of envelopes) {
+      expect(Object.keys(data).sort()).toEqual(["id", "parent_id", "source", "step"]);
+      expect(typeof data.id).toBe("string");
+    }
+    // Each envelope of a graph names the one before it as its parent.
+    const root = envelopes.filter((p) => p.event === "checkpoints").map((p) => p.data);
+    expect(root[1].parent_id).toBe(root[0].id);
+    expect(root[2].parent_id).toBe(root[1].id);
+  });
+
+  it("come with the legacy messages mode too, and not when the full checkpoints mode is asked for", async () => {
+    const { parts: messages } = await stream(
+      "nested",
+      { word: "hi" },
+      { streamMode: ["messages"], streamSubgraphs: true },
+    );
+    expect(names(messages)).toEqual([
+      "metadata",
+      "checkpoints",
+      ...Array.from({ length: 3 }, () => "checkpoints|child"),
+      "checkpoints",
+      "checkpoints",
+    ]);
+    const { parts: full } = await stream(
+      "nested",
+      { word: "hi" },
+      { streamMode: ["values", "checkpoints"], streamSubgraphs: true },
+    );
+    const checkpoints = full.filter((p) => p.event.startsWith("checkpoints"));
+    expect(checkpoints).toHaveLength(8);
+    for (const { data } of checkpoints) expect(Object.keys(data).sort()).toEqual(["metadata", "next", "values"]);
+    const { parts: plain } = await stream("nested", { word: "hi" }, { streamMode: ["values"] });
+    expect(names(plain)).toEqual(["metadata", "values", "values", "values"]);
+  });
+});
+
 describe("a model's reply in values and updates", () => {
   it("is the chunk the model streamed, as on the official server (id run-…, tool_call_chunks)", async () => {
     const { parts } = await stream("chat", hello, { streamMode: ["updates", "values"] });
