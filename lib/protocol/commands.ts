@@ -247,7 +247,7 @@ async function agentGetTree(p: Platform, threadId: string, raw: Record<string, u
   await getThreadOr404(p, threadId);
   let run: StoredRun | undefined;
   if (params.run_id) run = await getRunOr404(p, threadId, params.run_id).catch(() => undefined);
-  else run = (await p.runs.list(threadId, { limit: 1, offset: 0 }))[0];
+  else run = await p.runs.latest(threadId);
   if (!run)
     throw new CommandError("no_such_run", params.run_id ? `Run ${params.run_id} not found` : "The thread has no runs.");
   const converter = converterFor(run, 0);

@@ -37,7 +37,7 @@ async function graphFor(p: Platform, thread: Thread, access: "threads.read" | "t
  */
 async function threadGraphConfig(p: Platform, thread: Thread): Promise<RunnableConfig> {
   if (Object.keys(thread.config).length > 0) return thread.config as RunnableConfig;
-  const [latest] = await p.runs.list(thread.thread_id, { limit: 1, offset: 0 });
+  const latest = await p.runs.latest(thread.thread_id);
   const runConfig = (latest?.kwargs as { config?: RunnableConfig } | undefined)?.config;
   if (runConfig) return runConfig;
   const assistantId = thread.metadata.assistant_id;

@@ -48,7 +48,7 @@ export async function* followThread(
           afterId: -1,
         })),
       );
-    else lastRunId = (await p.runs.list(threadId, { limit: 1, offset: 0 }))[0]?.run_id;
+    else lastRunId = (await p.runs.latest(threadId))?.run_id;
   }
 
   let idlePolls = 0;

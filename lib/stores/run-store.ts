@@ -134,12 +134,18 @@ export class RunStore {
     return runs;
   }
 
+  /** The thread's runs, oldest first (the order the official server lists them in), `limit` of them from `offset`. */
   async list(threadId: string, options: { limit: number; offset: number; status?: RunStatus }): Promise<StoredRun[]> {
     return this.query(threadId, {
-      newestFirst: true,
+      newestFirst: false,
       want: options.offset + options.limit,
       status: options.status,
     }).then((runs) => runs.slice(options.offset));
+  }
+
+  /** The thread's most recent run. */
+  async latest(threadId: string): Promise<StoredRun | undefined> {
+    return (await this.query(threadId, { newestFirst: true, want: 1 }))[0];
   }
 
   /** Runs still to finish, oldest first. */

@@ -38,7 +38,10 @@ describe("under npm start", () => {
       } catch (err) {
         if ((err as { status?: number }).status !== 409) throw err;
         refused.push(i);
-        await client.runs.join(thread.thread_id, (await client.runs.list(thread.thread_id, { limit: 1 }))[0].run_id);
+        await client.runs.join(
+          thread.thread_id,
+          (await client.runs.list(thread.thread_id, { limit: 100 })).at(-1)!.run_id,
+        );
         continue;
       }
       for (;;) {

@@ -80,7 +80,7 @@ describe("RunStore", () => {
     };
   }
 
-  it("moves a run pending → running → final once, and lists newest first", async () => {
+  it("moves a run pending → running → final once, lists oldest first and finds the latest", async () => {
     const tables = await dynamo.freshTables();
     const store = new RunStore(dynamo.client, tables.runs);
     const threadId = uuid7();
@@ -89,9 +89,10 @@ describe("RunStore", () => {
     await store.create(first);
     await store.create(second);
     expect((await store.list(threadId, { limit: 10, offset: 0 })).map((r) => r.run_id)).toEqual([
-      second.run_id,
       first.run_id,
+      second.run_id,
     ]);
+    expect((await store.latest(threadId))?.run_id).toBe(second.run_id);
     expect((await store.nextPending(threadId))?.run_id).toBe(first.run_id);
     expect((await store.get(threadId, first.run_id))?.kwargs).toEqual(first.kwargs);
 
