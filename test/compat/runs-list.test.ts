@@ -3,7 +3,7 @@
  * runs oldest first, filtered by status. One deliberate difference: `limit` counts runs from `offset` (the official
  * server slices `[offset, limit)`, so `{offset: 1, limit: 1}` lists nothing there).
  */
-import type { Client } from "@langchain/langgraph-sdk";
+import type { Client, Run } from "@langchain/langgraph-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalSystem } from "../../lib/local/start.js";
 import { localServer } from "../helpers/sdk.js";
@@ -21,7 +21,7 @@ describe("runs.list", () => {
     const thread = await client.threads.create();
     for (const word of ["a", "b", "c"])
       await client.runs.wait(thread.thread_id, "nested", { input: { word }, metadata: { word } });
-    const words = (runs: { metadata: Record<string, unknown> }[]) => runs.map((r) => r.metadata.word).join("");
+    const words = (runs: Run[]) => runs.map((r) => r.metadata?.word).join("");
     expect(words(await client.runs.list(thread.thread_id))).toBe("abc");
     expect(words(await client.runs.list(thread.thread_id, { limit: 2 }))).toBe("ab");
     expect(words(await client.runs.list(thread.thread_id, { offset: 1 }))).toBe("bc");
