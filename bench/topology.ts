@@ -6,8 +6,9 @@
  * (`npm start`'s CLI), apart from this one's client, as a remote client is: a client sharing the event loop of the
  * server (single) or of the embedded DynamoDB (aws) reads its tokens only when that process is free.
  *
- *   npx tsx bench/topology.ts [--reps 5]      (npm run bench runs it too)
+ *   npx tsx bench/topology.ts [--reps 5] [--layouts single,queued,foreground]      (npm run bench runs it too)
  */
+import { loadavg } from "node:os";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { Client } from "@langchain/langgraph-sdk";
@@ -27,17 +28,19 @@ const cli = async (args: string[], env: NodeJS.ProcessEnv = {}) => {
   return { url: server.url, close: () => server.stop() };
 };
 
-const LAYOUTS: Layout[] = [
-  { name: "single process", start: () => cli([]) },
-  {
+/** The layouts by their --layouts name. */
+const LAYOUT_NAMES: Record<string, Layout> = {
+  single: { name: "single process", start: () => cli([]) },
+  queued: {
     name: "--topology aws, every run through SQS",
     start: () => cli(["--topology", "aws"], { LAMBDAGRAPH_FOREGROUND_RUNS: "false" }),
   },
-  {
+  foreground: {
     name: "--topology aws, foreground runs",
     start: () => cli(["--topology", "aws"], { LAMBDAGRAPH_FOREGROUND_RUNS: "true" }),
   },
-];
+};
+const LAYOUTS = Object.values(LAYOUT_NAMES);
 
 export interface TopologyFigures {
   layout: string;
@@ -124,8 +127,28 @@ export async function topologyRows(reps: number) {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-  const { values } = parseArgs({ options: { reps: { type: "string", default: "5" } } });
-  const figures = await topologyFigures(Number(values.reps));
+  const { values } = parseArgs({
+    options: {
+      reps: { type: "string", default: "5" },
+      layouts: { type: "string", default: "single,queued,foreground" },
+    },
+  });
+  const layouts = values.layouts.split(",").map((name) => {
+    const layout = LAYOUT_NAMES[name.trim()];
+    if (!layout) throw new Error(`--layouts: no layout ${name}; there are ${Object.keys(LAYOUT_NAMES).join(", ")}`);
+    return layout;
+  });
+  console.log(
+    `load average before: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(", ")}`,
+  );
+  const figures = await topologyFigures(Number(values.reps), layouts);
+  console.log(
+    `load average after: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(", ")}`,
+  );
   console.log(
     "| layout | first token p50 (15 tokens) | gap median / p90 (50 ms/token) | cancel(wait) | 40-token stream |",
   );

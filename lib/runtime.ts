@@ -9,7 +9,9 @@ import { digest } from "./http/api-key.js";
 import { ENV, FOREGROUND_RUNS_DEFAULT } from "./config/env.js";
 import { FUNCTION_TIMING_DEFAULTS, timingFromEnv } from "./config/platform-options.js";
 import { ttlFromEnv } from "./config/ttl.js";
-import { createDocumentClient } from "./dynamo/client.js";
+import { createDocumentClient, type DynamoConnection } from "./dynamo/client.js";
+import { httpDispatch } from "./dynamo/http-dispatch.js";
+import { inProcessRequestHandler } from "./dynamo/in-process.js";
 import { loadGraphs, registryFromModules, type BundledGraph, type GraphRegistry } from "./graphs/registry.js";
 import { createPlatform, type Platform } from "./platform.js";
 import { ForegroundQueue } from "./runs/foreground.js";
@@ -72,7 +74,7 @@ export async function platformFromEnv(env: NodeJS.ProcessEnv = process.env): Pro
   const queue = foregroundRunsFromEnv(env) ? new ForegroundQueue(sqsQueue) : sqsQueue;
   const platform = createPlatform({
     apiKeyDigest: await apiKeyDigest(env),
-    client: createDocumentClient({ endpoint: env[ENV.dynamoEndpoint] }),
+    client: createDocumentClient(dynamoConnection(env[ENV.dynamoEndpoint])),
     tables: tableNamesFromEnv(env),
     graphs,
     queue,
@@ -83,6 +85,16 @@ export async function platformFromEnv(env: NodeJS.ProcessEnv = process.env): Pro
     queue.setExecutor((message, invocation) => executeRun(platform, message, invocation));
   await ensureDefaultAssistants(platform); // one conditional put per graph, per cold start
   return platform;
+}
+
+/**
+ * How a function reaches DynamoDB: on AWS (no endpoint) through the SDK, signed. A plain-HTTP endpoint is a local
+ * emulator (`npm start -- --topology aws`, tests), which checks no signature: reached as `npm start` reaches its own,
+ * without the SDK's per-call machinery and SigV4 (lib/dynamo/http-dispatch.ts), over the socket between processes.
+ */
+function dynamoConnection(endpoint: string | undefined): DynamoConnection {
+  if (!endpoint?.startsWith("http://")) return { endpoint };
+  return { requestHandler: inProcessRequestHandler(httpDispatch(endpoint)) };
 }
 
 /** ENV.foregroundRuns: `true` or `false`; unset, the default; anything else is an error naming the variable. */

@@ -7,7 +7,10 @@ export interface DynamoConnection {
   /** Set for the embedded server or any DynamoDB-compatible endpoint; unset on AWS. */
   endpoint?: string;
   region?: string;
-  /** Set for an embedded dynalite reached in process (lib/dynamo/in-process.ts): no TCP, no signing. */
+  /**
+   * Set for an emulator reached without the SDK's HTTP path, unsigned: an embedded dynalite in process
+   * (lib/dynamo/in-process.ts), or one in another process over plain HTTP (lib/dynamo/http-dispatch.ts).
+   */
   requestHandler?: ReturnType<typeof inProcessRequestHandler>;
 }
 

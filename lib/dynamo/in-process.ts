@@ -23,9 +23,9 @@ export type Dispatch = (target: string, body: Uint8Array) => Promise<DynamoHttpR
  * dynalite checks that a request carries the shape of a SigV4 Authorization header (it never verifies it), so
  * unsigned in-process requests carry this fixed one.
  */
-const AUTHORIZATION =
+export const AUTHORIZATION =
   "AWS4-HMAC-SHA256 Credential=local/20200101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0";
-const AMZ_DATE = "20200101T000000Z";
+export const AMZ_DATE = "20200101T000000Z";
 
 /** Calls dynalite's request listener with an in-memory request and response. */
 export function dispatchTo(listener: RequestListener): Dispatch {

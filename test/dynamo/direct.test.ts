@@ -12,6 +12,8 @@ import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDocumentClient } from "../../lib/dynamo/client.js";
 import { startEmbeddedDynamo, type EmbeddedDynamo } from "../../lib/dynamo/embedded.js";
+import { httpDispatch } from "../../lib/dynamo/http-dispatch.js";
+import { inProcessRequestHandler } from "../../lib/dynamo/in-process.js";
 import { isItemSizeRefusal } from "../../lib/dynamo/limits.js";
 import { ensureTables } from "../../lib/tables/create.js";
 import { tableNamesWithPrefix } from "../../lib/tables/definitions.js";
@@ -93,5 +95,20 @@ describe("the in-process document client's direct path", () => {
     expect(viaDirect[1]).toMatchObject({ Item: { bin: new Uint8Array([0, 1, 250]), set: new Set(["a", "b"]) } });
     expect(viaDirect[2]).toMatchObject({ conditional: true, status: 400, fault: "client" });
     expect(viaDirect[4]).toMatchObject({ itemSize: true });
+  });
+
+  it("answers and fails as the SDK does from another process, unsigned over HTTP (--topology aws functions)", async () => {
+    const dispatch = httpDispatch(dynamo.endpoint);
+    const overHttp = createDocumentClient({ requestHandler: inProcessRequestHandler(dispatch) });
+    try {
+      const viaHttp = await answers(overHttp, "h");
+      const viaSdk = await answers(sdk, "t");
+      const samePartition = (xs: unknown[], pk: string) =>
+        JSON.parse(JSON.stringify(xs, (_, v) => (v === pk ? "pk" : v instanceof Set ? [...v] : v)));
+      expect(samePartition(viaHttp, "h")).toEqual(samePartition(viaSdk, "t"));
+      expect(viaHttp[2]).toMatchObject({ conditional: true, status: 400, fault: "client" });
+    } finally {
+      dispatch.destroy();
+    }
   });
 });
