@@ -51,6 +51,10 @@ function write(stream: Writable, chunk: Uint8Array | string): Promise<void> {
   return new Promise((resolve, reject) => {
     if (stream.destroyed || stream.writableEnded) return reject(new Error("response stream closed"));
     stream.write(chunk, (err) => (err ? reject(err) : resolve()));
+    // On Lambda the response stream is the runtime's node:http request, which corks its socket for each chunk until
+    // the next tick, and the next tick waits for every queued promise job: a graph that makes its tokens in one run
+    // of promise jobs would hold its first token until its last. (npm start's stream does the same: http-server.ts.)
+    stream.uncork();
   });
 }
 

@@ -184,6 +184,10 @@ class PreludeWritable extends Writable {
       return callback();
     }
     this.res.write(chunk, (err) => callback(err ?? null));
+    // node:http corks the socket for each chunk and uncorks it on the next tick, and the next tick waits for every
+    // queued promise job: a graph that makes its tokens in one run of promise jobs (a fast model, a cached reply)
+    // would hold its first token until its last. The function URL front end forwards bytes as they come; so do we.
+    this.res.uncork();
   }
 
   override _final(callback: (error?: Error | null) => void): void {
