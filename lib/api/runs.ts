@@ -18,6 +18,7 @@ import type {
   RunListQuery,
 } from "../schemas/runs.js";
 import {
+  CANCEL_WAIT_POLL_MS,
   createRun,
   createStatelessRun,
   deleteRun as deleteRunService,
@@ -113,7 +114,7 @@ export async function cancel({ query: q, params, req }: Input<undefined, CancelQ
     );
   }
   if (q.wait) {
-    await waitForRun(p, run, req.signal);
+    await waitForRun(p, run, { signal: req.signal, pollMs: CANCEL_WAIT_POLL_MS });
     return new Response(null, { status: 204 });
   }
   return new Response(null, { status: 202 });
@@ -178,7 +179,7 @@ export async function joinStream(
   const run = await getRunOr404(p, params.thread_id, params.run_id);
   if (req.method === "POST" && q.action) {
     if (!FINAL_STATUSES.has(run.status)) await cancelRun(p, run, q.action);
-    if (q.wait) await waitForRun(p, run, req.signal);
+    if (q.wait) await waitForRun(p, run, { signal: req.signal, pollMs: CANCEL_WAIT_POLL_MS });
     return new Response(null, { status: 204 });
   }
   const lastEventId = req.headers.get("last-event-id");
@@ -258,9 +259,13 @@ function runStream(
 async function finalOutput(p: Platform, run: StoredRun, signal: AbortSignal, justCreated = false): Promise<unknown> {
   let lastValues: unknown;
   let failure: unknown;
-  const finished = await waitForRun(p, run, signal, justCreated, (event) => {
-    if (event.event === "values") lastValues = event.data;
-    if (event.event === "error") failure = event.data;
+  const finished = await waitForRun(p, run, {
+    signal,
+    justCreated,
+    onEvent: (event) => {
+      if (event.event === "values") lastValues = event.data;
+      if (event.event === "error") failure = event.data;
+    },
   });
   if (failure) return { __error__: failure };
   if (finished !== "ended" && finished?.status === "error")

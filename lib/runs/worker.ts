@@ -291,8 +291,8 @@ function watch(p: Platform, run: StoredRun, controller: AbortController, invocat
           controller.abort("handback");
           return;
         }
-        const current = await p.runs.get(run.thread_id, run.run_id);
-        if (current?.cancel && !controller.signal.aborted) controller.abort(current.cancel);
+        const cancel = await p.runs.cancelOf(run.thread_id, run.run_id);
+        if (cancel && !controller.signal.aborted) controller.abort(cancel);
         if (leaseUntil - Date.now() < (p.options.leaseMs * 2) / 3) {
           const next = Date.now() + p.options.leaseMs;
           if (await p.runs.renewLease(run.thread_id, run.run_id, run.attempt, next)) leaseUntil = next;

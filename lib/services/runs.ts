@@ -198,12 +198,13 @@ export function followRun(
   afterId: number,
   signal?: AbortSignal,
   justCreated = false,
+  pollMs = p.options.eventPollMs,
 ): AsyncGenerator<StreamEvent> {
   return p.events.follow(run.run_id, afterId, {
     signal,
     // Nothing of a run created a moment ago is in the log yet: wait for its worker before the first read.
     waitFirst: justCreated,
-    pollMs: p.options.eventPollMs,
+    pollMs,
     isFinished: async () => {
       const current = await p.runs.get(run.thread_id, run.run_id);
       return !current || FINAL_STATUSES.has(current.status);
@@ -212,20 +213,31 @@ export function followRun(
 }
 
 /**
+ * How often a cancel with `wait` reads the log of a run stopping in another process (instead of eventPollMs): its
+ * `end` is due within a cancel poll (FUNCTION_TIMING_DEFAULTS) and a few writes, and the wait lasts only that long.
+ */
+export const CANCEL_WAIT_POLL_MS = 20;
+
+/**
  * Resolves once the run has finished (its `end` event is in the log, or it finished without running): with "ended"
  * when the `end` event was followed (the run is not read again: its error, if any, was an event before it), else with
  * the run as stored. `justCreated` skips the status and position look-ups for a run this request created a moment ago.
+ * `pollMs`: how often the log of a run executing in another process is read (default eventPollMs).
  */
 export async function waitForRun(
   p: Platform,
   run: StoredRun,
-  signal?: AbortSignal,
-  justCreated = false,
-  onEvent: (event: StreamEvent) => void = () => undefined,
+  options: {
+    signal?: AbortSignal;
+    justCreated?: boolean;
+    onEvent?: (event: StreamEvent) => void;
+    pollMs?: number;
+  } = {},
 ): Promise<StoredRun | "ended" | undefined> {
+  const { signal, justCreated = false, onEvent = () => undefined, pollMs } = options;
   let ended = false;
   const follow = async (afterId: number) => {
-    for await (const event of followRun(p, run, afterId, signal, justCreated)) {
+    for await (const event of followRun(p, run, afterId, signal, justCreated, pollMs)) {
       onEvent(event);
       ended = event.event === "end";
     }

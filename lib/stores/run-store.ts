@@ -102,6 +102,24 @@ export class RunStore {
     return result.Item ? toRun(result.Item) : undefined;
   }
 
+  /**
+   * The cancel asked of the run, if any: what a running run's worker polls for (lib/runs/worker.ts). One eventually
+   * consistent read of the item (half the read units of a strong one): a cancel written a moment ago may be seen a
+   * poll later.
+   */
+  async cancelOf(threadId: string, runId: string): Promise<CancelAction | undefined> {
+    if (!keyFits(threadId, runId)) return undefined;
+    const result = await this.client.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: { pk: threadId, sk: runId },
+        ProjectionExpression: "#cancel",
+        ExpressionAttributeNames: { "#cancel": "cancel" },
+      }),
+    );
+    return result.Item?.cancel as CancelAction | undefined;
+  }
+
   /** The run with this id, whatever its thread. */
   async find(runId: string): Promise<StoredRun | undefined> {
     if (!keyFits(pointerKey(runId).pk)) return undefined;
