@@ -24,9 +24,19 @@ function runConfigMetadata(config: RunnableConfig): Record<string, unknown> {
  */
 export function storedMetadata(config: RunnableConfig, metadata: CheckpointMetadata): CheckpointMetadata {
   const runId = config.configurable?.run_id;
-  if (typeof runId !== "string") return metadata;
+  if (typeof runId !== "string") return withGraphId(config, metadata);
   const merged = { ...runConfigMetadata(config), ...metadata } as CheckpointMetadata;
   return "run_id" in merged ? merged : ({ ...merged, run_id: runId } as CheckpointMetadata);
+}
+
+/**
+ * A checkpoint written outside a run (a state update, a thread created with supersteps) names the graph its config
+ * names, as on the official server, whose saver merges every configurable key; other keys are left out here, so a
+ * saver used on its own stores metadata as given.
+ */
+function withGraphId(config: RunnableConfig, metadata: CheckpointMetadata): CheckpointMetadata {
+  const graphId = config.configurable?.graph_id;
+  return typeof graphId === "string" ? ({ graph_id: graphId, ...metadata } as CheckpointMetadata) : metadata;
 }
 
 /** Metadata matches when every filter key is present with an equal value (deep, for objects). */

@@ -98,8 +98,11 @@ export async function updateState(
   if (thread.active_run) throw new HttpError(409, "Thread is busy"); // the official message (its state changes only between runs)
   const ref = body.checkpoint ?? (body.checkpoint_id ? { checkpoint_id: body.checkpoint_id } : undefined);
   if (ref?.checkpoint_id) await assertCheckpoint(p, threadId, ref);
+  // The graph id in configurable lands in the new checkpoint's metadata, as on the official server.
+  const target = configFor(threadId, ref);
+  target.configurable = { ...target.configurable, graph_id: thread.metadata.graph_id };
   const config = await graph
-    .updateState(configFor(threadId, ref), body.values ?? null, body.as_node ?? undefined)
+    .updateState(target, body.values ?? null, body.as_node ?? undefined)
     .catch((err: unknown) => {
       throw refusedUpdate(err) ?? err;
     });

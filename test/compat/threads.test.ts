@@ -143,6 +143,21 @@ describe("history", () => {
 });
 
 describe("state", () => {
+  it("a state update's checkpoint has the official metadata: the graph id, source update, the next step", async () => {
+    const thread = await client.threads.create();
+    await client.runs.wait(thread.thread_id, "agent", { input: question });
+    const before = await client.threads.getState(thread.thread_id);
+    await client.threads.updateState(thread.thread_id, { values: { messages: [{ type: "human", content: "more" }] } });
+    const [latest] = await client.threads.getHistory(thread.thread_id, { limit: 1 });
+    expect(latest.metadata).toEqual({
+      graph_id: "agent",
+      source: "update",
+      step: (before.metadata?.step as number) + 1,
+      parents: {},
+      thread_id: thread.thread_id,
+    });
+  });
+
   it("of a thread no graph has run on is the official empty state", async () => {
     const thread = await client.threads.create();
     expect(await client.threads.getState(thread.thread_id)).toEqual({
