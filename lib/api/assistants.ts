@@ -49,6 +49,13 @@ async function authorizeAssistant(
 const readable = async (p: Platform, assistantId: string) =>
   (await authorizeAssistant(p, "assistants:read", { assistant_id: assistantId })) ?? getAssistant(p, assistantId);
 
+/** A readable assistant whose graph this server has (an assistant may name one it has not: 404, as officially). */
+async function withGraph(p: Platform, assistantId: string): Promise<Assistant> {
+  const assistant = await readable(p, assistantId);
+  if (!p.graphs.has(assistant.graph_id)) throw new HttpError(404, `Graph "${assistant.graph_id}" not found`);
+  return assistant;
+}
+
 /** Under custom auth the `assistants:create` handler may change what is created (stamp its metadata). */
 export async function create({ body }: Input<AssistantCreateBody>, p: Platform): Promise<Response> {
   const value = { ...body, assistant_id: body.assistant_id ?? uuid7(), metadata: body.metadata ?? {} };
@@ -115,17 +122,17 @@ export async function setLatest({ body, params }: Input<AssistantLatestBody>, p:
 }
 
 export async function graph({ query, params }: Input<undefined, GraphQuery>, p: Platform): Promise<Response> {
-  const assistant = await readable(p, params.assistant_id);
+  const assistant = await withGraph(p, params.assistant_id);
   return json(await p.graphs.drawable(assistant.graph_id, query.xray ?? false, graphReadConfig(assistant)));
 }
 
 export async function schemas({ params }: Input, p: Platform): Promise<Response> {
-  const assistant = await readable(p, params.assistant_id);
+  const assistant = await withGraph(p, params.assistant_id);
   return json(await p.graphs.schemas(assistant.graph_id, graphReadConfig(assistant)));
 }
 
 export async function subgraphs({ query, params }: Input<undefined, SubgraphsQuery>, p: Platform): Promise<Response> {
-  const assistant = await readable(p, params.assistant_id);
+  const assistant = await withGraph(p, params.assistant_id);
   const recurse = query.recurse ?? false;
   return json(await p.graphs.subgraphs(assistant.graph_id, params.namespace, recurse, graphReadConfig(assistant)));
 }

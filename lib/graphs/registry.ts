@@ -85,7 +85,7 @@ export function infoOf(graphIds: string[], env: NodeJS.ProcessEnv = process.env)
 export function registryOf(graphs: Map<string, LoadedGraph>, options: RegistryOptions = {}): GraphRegistry {
   const loaded = (graphId: string) => {
     const graph = graphs.get(graphId);
-    if (!graph) throw new Error(`Graph "${graphId}" is not registered`);
+    if (!graph) throw new Error(`Graph "${graphId}" not found`); // the official words, as a run on it fails
     return graph;
   };
   const staticSchemas = options.staticSchemas ?? (async () => undefined);

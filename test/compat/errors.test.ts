@@ -71,6 +71,26 @@ describe("not found", () => {
   });
 });
 
+describe("an assistant on a graph this server does not have", () => {
+  it("is created and patched as on the official server; its graph reads are 404 and its runs fail", async () => {
+    const assistant = await client.assistants.create({ graphId: "no_such_graph" });
+    expect(assistant).toMatchObject({ graph_id: "no_such_graph", name: "Untitled", version: 1 });
+    expect((await client.assistants.get(assistant.assistant_id)).graph_id).toBe("no_such_graph");
+    const notFound = 'HTTP 404: Graph "no_such_graph" not found';
+    await expect(client.assistants.getGraph(assistant.assistant_id)).rejects.toThrow(notFound);
+    await expect(client.assistants.getSchemas(assistant.assistant_id)).rejects.toThrow(notFound);
+    await expect(client.assistants.getSubgraphs(assistant.assistant_id)).rejects.toThrow(notFound);
+    const thread = await client.threads.create();
+    // The run is accepted and fails (the SDK raises the run's error).
+    await expect(client.runs.wait(thread.thread_id, assistant.assistant_id, { input: {} })).rejects.toThrow(
+      'Graph "no_such_graph" not found',
+    );
+    expect((await client.runs.list(thread.thread_id))[0].status).toBe("error");
+    const patched = await client.assistants.update(assistant.assistant_id, { graphId: "another_missing" });
+    expect(patched).toMatchObject({ graph_id: "another_missing", version: 2 });
+  });
+});
+
 describe("a busy thread", () => {
   it("is 409 with the official message as plain text", async () => {
     const thread = await client.threads.create();
