@@ -37,6 +37,7 @@ import { RunWrites } from "./run-writes.js";
 import { pendingWriteItems } from "./pending-writes.js";
 import { channelItems } from "./channel-items.js";
 import { HeadLocs, RunLatest, type Loc } from "./memory.js";
+import { loadTyped } from "./plain-json.js";
 import { readValuesElsewhere } from "./values-elsewhere.js";
 import { WriteBehind } from "./write-behind.js";
 
@@ -371,7 +372,7 @@ export class DynamoDBSaver extends BaseCheckpointSaver implements maintenance.Ma
   }
 
   private load(part: Part): Promise<unknown> {
-    return this.serde.loadsTyped(part.type, part.bytes);
+    return loadTyped(this.serde, part.type, part.bytes);
   }
 
   private expiresAt(): number | undefined {

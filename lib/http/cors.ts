@@ -42,12 +42,31 @@ export function withCors(
     }
     const response = await app(req);
     if (!origin) return response;
-    const headers = new Headers(response.headers);
-    headers.set("access-control-allow-origin", origin);
-    headers.set("access-control-expose-headers", CORS_EXPOSE_HEADERS.join(", "));
-    headers.append("vary", "origin");
-    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+    return withHeaders(response, (headers) => {
+      headers.set("access-control-allow-origin", origin);
+      headers.set("access-control-expose-headers", EXPOSE_HEADERS);
+      headers.append("vary", "origin");
+    });
   };
+}
+
+const EXPOSE_HEADERS = CORS_EXPOSE_HEADERS.join(", ");
+
+/**
+ * `response` with `change` made to its headers: in place (a Response made with `new Response` has mutable headers,
+ * and copying one costs a Headers and a Response per request), else (a fetch() answer's headers are immutable) on
+ * a copy with the same status and body.
+ */
+function withHeaders(response: Response, change: (headers: Headers) => void): Response {
+  try {
+    change(response.headers);
+    return response;
+  } catch (err) {
+    if (!(err instanceof TypeError)) throw err;
+    const headers = new Headers(response.headers);
+    change(headers);
+    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+  }
 }
 
 /**

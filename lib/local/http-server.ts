@@ -100,10 +100,22 @@ function logError(msg: string, err: unknown): void {
   log.error(msg, { error: errorMessage(err), code: (err as NodeJS.ErrnoException | undefined)?.code });
 }
 
-async function toEvent(req: IncomingMessage): Promise<LambdaFunctionURLEvent> {
+/** The request's body; a request that declares none (no Content-Length or a zero one, no Transfer-Encoding) has none. */
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const length = req.headers["content-length"];
+  if ((length === undefined || length === "0") && req.headers["transfer-encoding"] === undefined) {
+    req.resume();
+    return EMPTY;
+  }
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  const raw = Buffer.concat(chunks);
+  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+}
+
+const EMPTY = Buffer.alloc(0);
+
+async function toEvent(req: IncomingMessage): Promise<LambdaFunctionURLEvent> {
+  const raw = await readBody(req);
   const url = new URL(req.url ?? "/", "http://local");
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {

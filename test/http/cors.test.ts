@@ -46,4 +46,13 @@ describe("withCors", () => {
     expect(denied.status).toBe(401);
     expect(denied.headers.get("access-control-allow-origin")).toBe("https://app.example.com");
   });
+
+  it("adds its headers to a response whose headers cannot change (a redirect, a fetch answer), keeping its status", async () => {
+    const redirecting = withCors(async () => Response.redirect("https://elsewhere.example/", 307), ["*"]);
+    const res = await redirecting(new Request("http://api/threads", { headers: { origin: "https://a.example" } }));
+    expect(res.status).toBe(307);
+    expect(res.headers.get("location")).toBe("https://elsewhere.example/");
+    expect(res.headers.get("access-control-allow-origin")).toBe("*");
+    expect(res.headers.get("vary")).toBe("origin");
+  });
 });
