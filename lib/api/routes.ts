@@ -109,12 +109,14 @@ export const routes: Route<Platform>[] = [
     method: "POST",
     path: "/threads/:thread_id/commands",
     handler: protocol.protocolCommand,
+    anyIds: true, // as on the official server, whose protocol routes take any thread id
     body: P.ProtocolCommand,
   }),
   route({
     method: "POST",
     path: "/threads/:thread_id/stream/events",
     handler: protocol.protocolEventStream,
+    anyIds: true, // as on the official server, whose protocol routes take any thread id
     body: P.EventStreamRequest,
   }),
 

@@ -4,7 +4,8 @@
  * named once — here, in the route — which is also what GET /openapi.json publishes (lib/api/openapi.ts).
  */
 import type { z, ZodType } from "zod";
-import { validationError } from "./errors.js";
+import { invalid, validationError } from "./errors.js";
+import { isUuid } from "../ids.js";
 
 export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 export type Params = Record<string, string>;
@@ -29,6 +30,8 @@ export interface Route<Ctx> {
   /** The query string's schema; keys the schema types as arrays may repeat. A failure answers 422 with `loc: ["query", …]`. */
   query?: ZodType;
   handler: Handler<Ctx, unknown, unknown>;
+  /** Path ids taken as they come; elsewhere `thread_id`, `run_id`, `cron_id` and `checkpoint_id` must be UUIDs. */
+  anyIds?: boolean;
 }
 
 /** A route whose handler is type-checked against its schemas' output. */
@@ -38,15 +41,36 @@ export function route<Ctx, B extends ZodType | undefined = undefined, Q extends 
   body?: B;
   query?: Q;
   handler: Handler<Ctx, Out<B>, Out<Q>>;
+  anyIds?: boolean;
 }): Route<Ctx> {
   return spec as Route<Ctx>;
 }
 
-/** The handler's input for `req`: query first, then body, as each schema parses them (ZodError → 422). */
+/** The handler's input for `req`: path ids, then query, then body, as each schema parses them (ZodError → 422). */
 export async function inputOf(route: Route<unknown>, req: Request, params: Params): Promise<Input<unknown, unknown>> {
+  if (!route.anyIds) checkIds(params);
   const query = route.query ? parseOr422(route.query, queryObject(req, route.query), "query") : undefined;
   const body = route.body ? parseOr422(route.body, await readJson(req), "body") : undefined;
   return { body, query, params, req };
+}
+
+/** Path params that hold ids this server makes, all UUIDs. */
+const UUID_PARAMS = ["thread_id", "run_id", "cron_id", "checkpoint_id"];
+
+/**
+ * A path id that is not a UUID names nothing: a 422 naming the param, as the official server refuses it (a 400 there,
+ * as all its validation failures are) rather than a 404 for an id that could exist.
+ */
+function checkIds(params: Params): void {
+  for (const name of UUID_PARAMS) {
+    const value = params[name];
+    if (value !== undefined && !isUuid(value))
+      throw invalid({
+        loc: ["path", name],
+        msg: `${name} must be a UUID, got "${value.slice(0, 100)}"`,
+        type: "uuid_parsing",
+      });
+  }
 }
 
 function parseOr422(schema: ZodType, value: unknown, where: "body" | "query"): unknown {

@@ -111,3 +111,33 @@ describe("bad input", () => {
     expect(JSON.parse(answer.text).detail[0].loc).toEqual(["body", "stream_mode"]);
   });
 });
+
+describe("a thread or run id that is not a UUID", () => {
+  // The official server refuses these as invalid input (400 with a ZodError naming `thread_id`); as all bad input
+  // here, they are a 422 naming the path parameter — not a 404, which would say such a thread could exist.
+  it("is refused as bad input naming the path parameter", async () => {
+    const thread = await client.threads.create();
+    const run = await client.runs.create(thread.thread_id, "nested", { input: { word: "a" } });
+    const cases: [string, string, unknown, string][] = [
+      ["GET", "/threads/not-a-uuid", undefined, "thread_id"],
+      ["GET", "/threads/not-a-uuid/state", undefined, "thread_id"],
+      ["POST", "/threads/not-a-uuid/history", {}, "thread_id"],
+      ["DELETE", "/threads/not-a-uuid", undefined, "thread_id"],
+      ["POST", "/threads/not-a-uuid/runs/wait", { assistant_id: "nested", input: { word: "a" } }, "thread_id"],
+      ["GET", `/threads/${thread.thread_id}/runs/not-a-uuid`, undefined, "run_id"],
+      ["GET", `/threads/${thread.thread_id}/state/not-a-uuid`, undefined, "checkpoint_id"],
+    ];
+    for (const [method, path, body, param] of cases) {
+      const answer = await raw(method, path, body);
+      expect({ method, path, status: answer.status, type: answer.type }).toEqual({
+        method,
+        path,
+        status: 422,
+        type: "application/json",
+      });
+      expect(JSON.parse(answer.text).detail[0].loc).toEqual(["path", param]);
+    }
+    await expect(client.threads.get("not-a-uuid")).rejects.toThrow(/^HTTP 422: .*"loc":\["path","thread_id"\]/);
+    await client.runs.join(thread.thread_id, run.run_id);
+  });
+});

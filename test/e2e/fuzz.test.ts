@@ -1000,18 +1000,18 @@ describe("fuzzing every route", { timeout: 300_000 }, () => {
     });
     const cases: { method: string; path: string; body?: unknown; status: number; field?: string }[] = [
       // ids no DynamoDB key could hold are the ids of nothing
-      { method: "GET", path: `/threads/${x3000}`, status: 404 },
-      { method: "GET", path: `${t}/runs/${y1100}`, status: 404 },
+      { method: "GET", path: `/threads/${x3000}`, status: 422, field: "thread_id" }, // path ids are UUIDs
+      { method: "GET", path: `${t}/runs/${y1100}`, status: 422, field: "run_id" },
       { method: "GET", path: `/assistants/${x3000}/graph`, status: 404 },
-      { method: "DELETE", path: `/runs/crons/${x3000}`, status: 404 },
-      { method: "GET", path: `/runs/${x3000}/stream`, status: 404 },
+      { method: "DELETE", path: `/runs/crons/${x3000}`, status: 422, field: "cron_id" },
+      { method: "GET", path: `/runs/${x3000}/stream`, status: 422 },
       { method: "POST", path: "/threads/prune", body: { thread_ids: [""] }, status: 200 },
       { method: "POST", path: "/runs/cancel", body: { thread_id: x3000 }, status: 204 },
       { method: "POST", path: "/store/items/search", body: { namespace_prefix: [x3000] }, status: 200 },
       { method: "POST", path: "/store/namespaces", body: { prefix: ["a", y1100] }, status: 200 },
       // checkpoints that are not there
       { method: "GET", path: `${t}/state/${uuid4(mulberry32(1))}`, status: 404 },
-      { method: "GET", path: `${t}/state/${x3000}`, status: 404 },
+      { method: "GET", path: `${t}/state/${x3000}`, status: 422, field: "checkpoint_id" },
       { method: "POST", path: `${t}/history`, body: { before: y1100 }, status: 404 },
       // state updates the graph refuses, from checkpoints that are not there; runs from those
       { method: "POST", path: `${t}/state`, body: { values: [] }, status: 422, field: "values" },

@@ -276,7 +276,8 @@ describe("bad input", () => {
     expect(
       (await fetch(`${system.url}/threads/${thread.thread_id}/runs/01a21197-0000-7000-8000-000000000000`)).status,
     ).toBe(404);
-    expect((await fetch(`${system.url}/threads/nope`)).status).toBe(404);
+    expect((await fetch(`${system.url}/threads/01a21197-0000-7000-8000-000000000000`)).status).toBe(404);
+    expect((await fetch(`${system.url}/threads/nope`)).status).toBe(422); // not a UUID: bad input, naming thread_id
     expect((await fetch(`${system.url}/no/such/route`)).status).toBe(404);
     // None of that left the thread busy.
     expect((await client.threads.get(thread.thread_id)).status).toBe("idle");
