@@ -84,8 +84,8 @@ export async function remove(
   p: Platform,
 ): Promise<Response> {
   await authorizeAssistant(p, "assistants:delete", { assistant_id: params.assistant_id });
-  await deleteAssistant(p, params.assistant_id, query.delete_threads ?? false);
-  return new Response(null, { status: 204 });
+  // The official server answers the deleted ids, which the SDK's assistants.delete resolves to.
+  return json([await deleteAssistant(p, params.assistant_id, query.delete_threads ?? false)]);
 }
 
 /** Pagination headers as the official server sends them: X-Pagination-Next when a full page came back. */

@@ -112,10 +112,11 @@ export async function patchAssistant(p: Platform, assistantId: string, body: Ass
   return updated;
 }
 
-export async function deleteAssistant(p: Platform, assistantId: string, deleteThreads: boolean): Promise<void> {
+/** Deletes the assistant (and its threads, when asked); returns its id (a graph id names its default's). */
+export async function deleteAssistant(p: Platform, assistantId: string, deleteThreads: boolean): Promise<string> {
   const id = storedId(p, assistantId);
   if (!(await p.assistants.delete(id))) throw new HttpError(404, "Assistant not found");
-  if (!deleteThreads) return;
+  if (!deleteThreads) return id;
   for (;;) {
     const threads = await p.threads.search({
       metadata: { assistant_id: id },
@@ -125,7 +126,7 @@ export async function deleteAssistant(p: Platform, assistantId: string, deleteTh
       sortOrder: "desc",
     });
     for (const thread of threads) await deleteThread(p, thread.thread_id);
-    if (threads.length < 100) return;
+    if (threads.length < 100) return id;
   }
 }
 
