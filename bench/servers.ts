@@ -33,13 +33,16 @@ export async function startServer(
   kind: ServerKind,
   port: number,
   config = join(ROOT, "bench/langgraph.json"),
-  /** More `npm start` flags for ours (`--topology aws`), and environment for the server. */
-  extra: { args?: string[]; env?: NodeJS.ProcessEnv } = {},
+  /**
+   * More `npm start` flags for ours (`--topology aws`), environment for the server, and (ours) the checkout to run it
+   * from (default this one: another is the code before a change, for a before/after in one run).
+   */
+  extra: { args?: string[]; env?: NodeJS.ProcessEnv; root?: string } = {},
 ): Promise<RunningServer> {
   const args =
     kind === "ours"
       ? [
-          join(ROOT, "lib/local/cli.ts"),
+          join(extra.root ?? ROOT, "lib/local/cli.ts"),
           "--in-memory",
           "--port",
           String(port),
@@ -49,7 +52,7 @@ export async function startServer(
         ]
       : [join(ROOT, "bench/official-server.ts"), "--port", String(port), "--config", config];
   // The official server keeps its state file in the working directory: give it a fresh one.
-  const cwd = kind === "official" ? mkdtempSync(join(tmpdir(), "lg-official-")) : ROOT;
+  const cwd = kind === "official" ? mkdtempSync(join(tmpdir(), "lg-official-")) : (extra.root ?? ROOT);
   // node with tsx's loader (not the tsx CLI, which runs node as a child): the server is this pid, for its CPU time.
   // tsx's loader by its path: the official server runs in a scratch directory, from which "tsx" does not resolve.
   const child = spawn(process.execPath, ["--import", TSX_LOADER, ...args], {

@@ -6,7 +6,10 @@
  * (`npm start`'s CLI), apart from this one's client, as a remote client is: a client sharing the event loop of the
  * server (single) or of the embedded DynamoDB (aws) reads its tokens only when that process is free.
  *
- *   npx tsx bench/topology.ts [--reps 5] [--layouts single,queued,foreground]      (npm run bench runs it too)
+ *   npx tsx bench/topology.ts [--reps 5] [--layouts single,queued,foreground] [--before <checkout>]
+ *
+ * (npm run bench runs it too.) --before: each layout also run from another checkout of the repository (the code
+ * before a change, with its node_modules), in the same repetitions, for a before/after at the same load.
  */
 import { loadavg } from "node:os";
 import { resolve } from "node:path";
@@ -23,24 +26,24 @@ export interface Layout {
   start(): Promise<{ url: string; close(): Promise<void> }>;
 }
 
-const cli = async (args: string[], env: NodeJS.ProcessEnv = {}) => {
-  const server = await startServer("ours", 0, CONFIG, { args: ["--no-page", ...args], env });
+const cli = async (args: string[], env: NodeJS.ProcessEnv = {}, root?: string) => {
+  const server = await startServer("ours", 0, CONFIG, { args: ["--no-page", ...args], env, root });
   return { url: server.url, close: () => server.stop() };
 };
 
-/** The layouts by their --layouts name. */
-const LAYOUT_NAMES: Record<string, Layout> = {
-  single: { name: "single process", start: () => cli([]) },
+/** The layouts by their --layouts name, run from `root` (a checkout; default this one). */
+const layoutsAt = (root?: string): Record<string, Layout> => ({
+  single: { name: "single process", start: () => cli([], {}, root) },
   queued: {
     name: "--topology aws, every run through SQS",
-    start: () => cli(["--topology", "aws"], { LAMBDAGRAPH_FOREGROUND_RUNS: "false" }),
+    start: () => cli(["--topology", "aws"], { LAMBDAGRAPH_FOREGROUND_RUNS: "false" }, root),
   },
   foreground: {
     name: "--topology aws, foreground runs",
-    start: () => cli(["--topology", "aws"], { LAMBDAGRAPH_FOREGROUND_RUNS: "true" }),
+    start: () => cli(["--topology", "aws"], { LAMBDAGRAPH_FOREGROUND_RUNS: "true" }, root),
   },
-};
-const LAYOUTS = Object.values(LAYOUT_NAMES);
+});
+const LAYOUTS = Object.values(layoutsAt());
 
 export interface TopologyFigures {
   layout: string;
@@ -131,13 +134,20 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     options: {
       reps: { type: "string", default: "5" },
       layouts: { type: "string", default: "single,queued,foreground" },
+      before: { type: "string" },
     },
   });
-  const layouts = values.layouts.split(",").map((name) => {
-    const layout = LAYOUT_NAMES[name.trim()];
-    if (!layout) throw new Error(`--layouts: no layout ${name}; there are ${Object.keys(LAYOUT_NAMES).join(", ")}`);
-    return layout;
-  });
+  const pick = (named: Record<string, Layout>, suffix = "") =>
+    values.layouts.split(",").map((name) => {
+      const layout = named[name.trim()];
+      if (!layout) throw new Error(`--layouts: no layout ${name}; there are ${Object.keys(named).join(", ")}`);
+      return { ...layout, name: layout.name + suffix };
+    });
+  // --before <checkout>: the same layouts run from another checkout (with node_modules), measured in the same rounds.
+  const layouts = [
+    ...(values.before ? pick(layoutsAt(resolve(values.before)), " (before)") : []),
+    ...pick(layoutsAt()),
+  ];
   console.log(
     `load average before: ${loadavg()
       .map((l) => l.toFixed(2))

@@ -353,6 +353,26 @@ export class DynamoDBSaver extends BaseCheckpointSaver implements maintenance.Ma
     return view;
   }
 
+  /**
+   * This saver, answering the first read of the latest root checkpoint of `threadId` with `latest`: that read made
+   * ahead (undefined: the thread has none), while the run that makes it was being stored (lib/runs/foreground.ts).
+   * Every other read, and any later one, goes to the table; so does that one if the read ahead failed.
+   */
+  withReadAhead(threadId: string, latest: Promise<CheckpointTuple | undefined>): DynamoDBSaver {
+    const view = Object.create(this) as DynamoDBSaver;
+    let pending: Promise<CheckpointTuple | undefined> | undefined = latest;
+    latest.catch(() => undefined); // unused until the graph's read; a failure there means reading again
+    view.getTuple = (config) => {
+      const c = config.configurable ?? {};
+      const first = pending;
+      if (!first || c.thread_id !== threadId || (c.checkpoint_ns ?? "") !== "" || c.checkpoint_id)
+        return this.getTuple(config);
+      pending = undefined;
+      return first.catch(() => this.getTuple(config));
+    };
+    return view;
+  }
+
   /** Forgets what `runId` put (a run that stopped before reading it back). */
   forgetRun(runId: string): void {
     this.runLatest.forget(runId);

@@ -17,6 +17,7 @@
  * have it first (no message for it was sent), and the claim's round trip to DynamoDB is off its first token.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
+import type { CheckpointTuple } from "@langchain/langgraph-checkpoint";
 import type { StoredRun } from "../stores/run-item.js";
 import { startMessage } from "./kwargs.js";
 import type { RunMessage, RunQueue } from "./queue.js";
@@ -47,18 +48,23 @@ export async function foregroundInvocation<T>(invocation: ForegroundInvocation, 
 
 export type ExecuteRun = (
   message: RunMessage,
-  invocation: ForegroundInvocation & { claimed?: StoredRun },
+  invocation: ForegroundInvocation & { claimed?: StoredRun; latest?: Promise<CheckpointTuple | undefined> },
 ) => Promise<unknown>;
 
 /**
  * For a new run (pending, just taken its thread) that this invocation will execute: the run as it is to be stored,
  * claimed with a lease of `leaseMs`, and `start`, to call once it is stored. Undefined when the run goes through
  * the queue (not a foreground invocation, or its one run is taken): then store it pending and send it.
+ *
+ * `readLatest` reads the thread's latest checkpoint, which the graph reads first: it is read now, while the run is
+ * being stored, instead of after (one round trip to DynamoDB off the first token). The run holds the thread, so
+ * no other run writes a checkpoint of it meanwhile. Not for a run from a given checkpoint (that one is read).
  */
 export function claimInForeground(
   queue: RunQueue,
   run: StoredRun,
   leaseMs: number,
+  readLatest?: () => Promise<CheckpointTuple | undefined>,
 ): { run: StoredRun; start: () => void } | undefined {
   if (!(queue instanceof ForegroundQueue)) return undefined;
   const state = queue.takeSlot(startMessage(run));
@@ -69,7 +75,12 @@ export function claimInForeground(
     attempt: 1,
     lease_until: Date.parse(run.created_at) + leaseMs,
   };
-  return { run: claimed, start: () => queue.start(state, startMessage(claimed), claimed) };
+  const fromCheckpoint =
+    run.kwargs.checkpoint_id ??
+    (run.kwargs.config?.configurable as { checkpoint_id?: string } | undefined)?.checkpoint_id;
+  const latest = fromCheckpoint === undefined ? readLatest?.() : undefined;
+  latest?.catch(() => undefined); // a failed read ahead is read again by the graph (DynamoDBSaver.withReadAhead)
+  return { run: claimed, start: () => queue.start(state, startMessage(claimed), claimed, latest) };
 }
 
 export class ForegroundQueue implements RunQueue {
@@ -97,14 +108,22 @@ export class ForegroundQueue implements RunQueue {
     this.start(state, message);
   }
 
-  /** Executes the run of `message` in this invocation; `claimed`: stored claimed already (claimInForeground). */
-  start(state: InvocationState, message: RunMessage, claimed?: StoredRun): void {
+  /**
+   * Executes the run of `message` in this invocation; `claimed`: stored claimed already, `latest`: its thread's latest
+   * checkpoint, read ahead (claimInForeground).
+   */
+  start(
+    state: InvocationState,
+    message: RunMessage,
+    claimed?: StoredRun,
+    latest?: Promise<CheckpointTuple | undefined>,
+  ): void {
     const execute = this.execute!;
     // Not awaited: the request goes on to stream the run while it executes. A run that fails to start stays pending
     // (or running) with a lease, which runs out: the sweep sends it to the queue (lib/runs/sweep.ts).
     state.runs.push(
       Promise.resolve()
-        .then(() => execute(message, { remainingMs: state.remainingMs, claimed }))
+        .then(() => execute(message, { remainingMs: state.remainingMs, claimed, latest }))
         .catch((err: unknown) =>
           log.error("foreground run failed", {
             run_id: message.run_id,

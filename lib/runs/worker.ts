@@ -17,6 +17,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { createRequire } from "node:module";
 import { Command } from "@langchain/langgraph";
 import type { RunnableConfig } from "@langchain/core/runnables";
+import type { CheckpointTuple } from "@langchain/langgraph-checkpoint";
 import type { CompiledGraph } from "../graphs/registry.js";
 import { now, type Platform } from "../platform.js";
 import { interruptsOf } from "../serialization/snapshot.js";
@@ -39,6 +40,8 @@ export interface Invocation {
   remainingMs?: () => number;
   /** The run, when its creator stored it already claimed for this invocation (lib/runs/foreground.ts). */
   claimed?: StoredRun;
+  /** Its thread's latest checkpoint, read ahead by its creator (lib/runs/foreground.ts). */
+  latest?: Promise<CheckpointTuple | undefined>;
 }
 
 export type Outcome = "finished" | "handed-back" | "skipped";
@@ -86,7 +89,7 @@ export async function executeRun(p: Platform, message: RunMessage, invocation: I
   try {
     if (!resumed) writer.append("metadata", { run_id: run.run_id, attempt: run.attempt });
     graph = await p.graphs.get(graphId, {
-      checkpointer: p.checkpointer,
+      checkpointer: invocation.latest ? p.checkpointer.withReadAhead(run.thread_id, invocation.latest) : p.checkpointer,
       store: p.store,
       config,
       access: "threads.create_run",

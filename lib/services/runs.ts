@@ -119,7 +119,9 @@ export async function createRun(
     if (taken === "missing") throw new HttpError(404, "Thread not found");
     if (taken === "busy") throw new HttpError(409, BUSY_MESSAGE);
     // A run this invocation executes itself (foreground runs on AWS) is stored claimed, and started without the queue.
-    const foreground = claimInForeground(p.queue, run, p.options.leaseMs);
+    const foreground = claimInForeground(p.queue, run, p.options.leaseMs, () =>
+      p.checkpointer.getTuple({ configurable: { thread_id: threadId, checkpoint_ns: "" } }),
+    );
     try {
       await p.runs.create(foreground?.run ?? run);
     } catch (err) {

@@ -100,4 +100,20 @@ describe("npm start -- --topology aws", () => {
     expect((await joined).length).toBeGreaterThan(0);
     expect((await client.threads.get(thread.thread_id)).status).toBe("idle");
   });
+
+  it("a foreground run continues its thread from the latest checkpoint, or from the checkpoint it names", async () => {
+    const thread = await client.threads.create();
+    const contents = (values: any) => values.messages.map((m: { content: string }) => m.content);
+    await client.runs.wait(thread.thread_id, "agent", { input: human("one") });
+    const [afterOne] = await client.threads.getHistory(thread.thread_id, { limit: 1 });
+    const streamed = (await collect(
+      client.runs.stream(thread.thread_id, "agent", { input: human("two"), streamMode: ["values"] }),
+    )) as Part[];
+    expect(contents(streamed.at(-1)!.data)).toEqual(["one", "You said: one", "two", "You said: two"]);
+    const forked = await client.runs.wait(thread.thread_id, "agent", {
+      input: human("three"),
+      checkpointId: afterOne.checkpoint.checkpoint_id!,
+    });
+    expect(contents(forked)).toEqual(["one", "You said: one", "three", "You said: three"]);
+  });
 });
