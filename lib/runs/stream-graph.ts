@@ -48,7 +48,7 @@ function apiEvent(
   // A checkpoint envelope `{id, parent_id, step, source}` goes before each `values` chunk under stream_subgraphs
   // (LangGraph emits it then; see checkpointEnvelopes) unless the full `checkpoints` mode was asked for.
   if (mode === "checkpoints" && isCheckpointEnvelope(data))
-    return wanted.has("checkpoints") ? undefined : { event: name(mode, ns), data };
+    return checkpointEnvelopes(wanted, true) ? { event: name(mode, ns), data } : undefined;
   if (mode === "messages") return wanted.has("messages-tuple") ? { event: name("messages", ns), data } : undefined;
   if (!wanted.has(mode)) return undefined;
   if (mode === "debug") return { event: name(mode, ns), data: debugChunk(data) };

@@ -192,6 +192,11 @@ describe("checkpoint envelopes with stream_subgraphs", () => {
     for (const { data } of checkpoints) expect(Object.keys(data).sort()).toEqual(["metadata", "next", "values"]);
     const { parts: plain } = await stream("nested", { word: "hi" }, { streamMode: ["values"] });
     expect(names(plain)).toEqual(["metadata", "values", "values", "values"]);
+    // Nor with modes that do not stream values (the official server's streamEvents then has no values mode).
+    for (const streamMode of [["events"], ["updates"], ["debug"]]) {
+      const { parts } = await stream("nested", { word: "hi" }, { streamMode, streamSubgraphs: true });
+      expect(parts.filter((p) => p.event.startsWith("checkpoints"))).toEqual([]);
+    }
   });
 });
 
