@@ -5,6 +5,7 @@
 import type { Writable } from "node:stream";
 import type { Context, LambdaFunctionURLEvent, StreamifyHandler } from "aws-lambda";
 import { withInvocationDeadline } from "./invocation-deadline.js";
+import { jsonText } from "./json.js";
 
 export type App = (req: Request) => Promise<Response>;
 
@@ -22,9 +23,9 @@ export function requestFromEvent(event: LambdaFunctionURLEvent): Request {
 
 /**
  * Writes `response` to a Lambda response stream: status and headers through HttpResponseStream.from (the JSON
- * prelude), then each body chunk as soon as it is produced. Always writes at least once before end(): the
- * prelude goes out on the first write, and end() alone would drop the headers. If a write fails (the client is
- * gone), the body is cancelled so its producer stops.
+ * prelude), then each body chunk as soon as it is produced; a JSON answer of json.ts, its text in one write. Always
+ * writes at least once before end(): the prelude goes out on the first write, and end() alone would drop the
+ * headers. If a write fails (the client is gone), the body is cancelled so its producer stops.
  */
 export async function writeResponseToStream(response: Response, responseStream: Writable): Promise<void> {
   const headers: Record<string, string> = {};
@@ -32,6 +33,11 @@ export async function writeResponseToStream(response: Response, responseStream: 
     headers[name] = value;
   });
   const stream = awslambda.HttpResponseStream.from(responseStream, { statusCode: response.status, headers });
+  const text = jsonText(response);
+  if (text !== undefined) {
+    await write(stream, text).catch(() => undefined); // the client is gone: nothing to stop
+    return void stream.end();
+  }
   const reader = response.body?.getReader();
   try {
     await write(stream, "");
