@@ -361,6 +361,30 @@ cases.push({
   compare: compareCounts,
 });
 
+cases.push({
+  section: "history",
+  name: "runs.list: three runs; order, limit, offset, status",
+  run: async (client) => {
+    const thread = await client.threads.create();
+    for (const n of [1, 2, 3])
+      await client.runs.wait(thread.thread_id, "pipeline", { input: INPUTS.pipeline, metadata: { n } });
+    const order = async (options?: Parameters<typeof client.runs.list>[1]) =>
+      (await client.runs.list(thread.thread_id, options)).map((r) => String(r.metadata?.n)).join("") || "-";
+    // Not compared: {offset, limit} together (the official server slices [offset, limit); ours lists limit runs).
+    return {
+      counts: {
+        all: await order(),
+        limit2: await order({ limit: 2 }),
+        offset1: await order({ offset: 1 }),
+        success: await order({ status: "success" }),
+        pending: await order({ status: "pending" }),
+      },
+      sample: (await client.runs.list(thread.thread_id))[0],
+    };
+  },
+  compare: compareCounts,
+});
+
 // Object shapes as the SDK returns them.
 const objectCase = (name: string, run: Scenario<unknown>) =>
   cases.push({
