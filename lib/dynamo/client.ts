@@ -58,7 +58,6 @@ export function createDocumentClient(connection: DynamoConnection = {}): DynamoD
     unmarshallOptions: { wrapNumbers: false },
   };
   const document = DynamoDBDocumentClient.from(client, translateConfig);
-  if (connection.requestHandler)
-    sendDirectly(document, directSend(connection.requestHandler.dispatch, translateConfig));
+  if (connection.requestHandler) sendDirectly(document, directSend(connection.requestHandler.act, translateConfig));
   return document;
 }

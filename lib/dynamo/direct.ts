@@ -11,15 +11,17 @@ import {
   type DynamoDBDocumentClient,
 } from "@aws-sdk/lib-dynamodb";
 import { marshall, unmarshall, type marshallOptions, type unmarshallOptions } from "@aws-sdk/util-dynamodb";
-import type { Dispatch } from "./in-process.js";
+import type { Act } from "./dynalite-actions.js";
 
 /**
- * The document client's item commands, sent to an in-process dynalite without the SDK's per-call machinery: the
- * command's input is marshalled as lib-dynamodb marshals it (util-dynamodb's `marshall` at the command's own key
- * nodes, the client's options), written as DynamoDB's JSON, handed to dynalite, and its answer read back and
- * unmarshalled at the command's output key nodes; an error answer becomes the SDK's exception class for it. What is
- * gone is the middleware chain the SDK builds again for every call (two stacks merged and sorted, endpoint and auth
- * scheme resolution, schema serde): about 0.3 ms of CPU per call. Same requests, same answers.
+ * The document client's item commands, sent to an in-process dynalite without the SDK's per-call machinery and
+ * without dynalite's HTTP handler: the command's input is marshalled as lib-dynamodb marshals it (util-dynamodb's
+ * `marshall` at the command's own key nodes, the client's options), turned into what DynamoDB's JSON of it parses
+ * to, and handed to dynalite's validation and action for the operation (lib/dynamo/dynalite-actions.ts); its answer
+ * is unmarshalled at the command's output key nodes, and an error answer becomes the SDK's exception class for it.
+ * What is gone is the middleware chain the SDK builds again for every call (two stacks merged and sorted, endpoint
+ * and auth scheme resolution, schema serde), and the JSON text both ways, the request id and CRC32 of dynalite's
+ * HTTP handler. Same requests, same answers.
  *
  * Only for clients nothing else hooks into: a client whose middleware stack is extended (the request meter, tests
  * watching requests) sends through the SDK again (see `createDocumentClient`).
@@ -66,10 +68,41 @@ function atKeyNodes(obj: unknown, nodes: KeyNodes, f: (value: unknown) => unknow
   return out;
 }
 
-/** DynamoDB's JSON carries binary values as base64: the SDK's Uint8Array is written so. */
-function binaryAsBase64(this: unknown, key: string, value: unknown): unknown {
-  const raw = (this as Record<string, unknown>)[key];
-  return raw instanceof Uint8Array ? Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString("base64") : value;
+/**
+ * What `JSON.parse(JSON.stringify(value))` gives, without the text: binary values (the SDK's Uint8Array) as base64
+ * as DynamoDB's JSON carries them, `toJSON` applied, undefined (and functions) left out of objects and null in
+ * arrays, non-finite numbers null. A new object throughout: dynalite may change what it is given.
+ */
+function asJson(value: unknown, key = ""): unknown {
+  switch (typeof value) {
+    case "string":
+    case "boolean":
+      return value;
+    case "number":
+      return Number.isFinite(value) ? value : null;
+    case "bigint":
+      throw new TypeError("Do not know how to serialize a BigInt");
+    case "object":
+      break;
+    default:
+      return undefined;
+  }
+  if (value === null) return null;
+  if (value instanceof Uint8Array)
+    return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("base64");
+  const toJSON = (value as { toJSON?: unknown }).toJSON;
+  if (typeof toJSON === "function") return asJson(toJSON.call(value, key), key);
+  if (Array.isArray(value))
+    return value.map((item, i) => {
+      const json = asJson(item, String(i));
+      return json === undefined ? null : json;
+    });
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(value)) {
+    const json = asJson((value as Record<string, unknown>)[k], k);
+    if (json !== undefined) out[k] = json;
+  }
+  return out;
 }
 
 const bytes = (base64: string) => {
@@ -110,7 +143,7 @@ export interface DirectSend {
 }
 
 export function directSend(
-  dispatch: Dispatch,
+  act: Act,
   options: { marshallOptions?: marshallOptions; unmarshallOptions?: unmarshallOptions },
 ): DirectSend {
   const marshallOpts = { ...options.marshallOptions, convertTopLevelContainer: true };
@@ -122,13 +155,14 @@ export function directSend(
     async send(command) {
       const operation = OPERATIONS.get((command as object).constructor)!;
       const { input, inputKeyNodes, outputKeyNodes } = command as DocumentCommand;
-      const body = JSON.stringify(atKeyNodes(input, inputKeyNodes, toAttr), binaryAsBase64);
-      const response = await dispatch(`DynamoDB_20120810.${operation}`, Buffer.from(body));
-      const requestId = response.headers["x-amzn-requestid"];
-      const parsed = JSON.parse(Buffer.from(response.body).toString("utf8") || "{}") as Record<string, unknown>;
-      if (response.statusCode >= 300) throw toError(response.statusCode, parsed, requestId);
-      const output = atKeyNodes(parsed, outputKeyNodes, fromAttr) as Record<string, unknown>;
-      output.$metadata = { httpStatusCode: response.statusCode, requestId, attempts: 1, totalRetryDelay: 0 };
+      const request = asJson(atKeyNodes(input, inputKeyNodes, toAttr)) as Record<string, unknown>;
+      const { status, body } = await act(operation, request);
+      if (status >= 300) throw toError(status, body, undefined);
+      // As written and read back: what dynalite leaves undefined (ConsumedCapacity when not asked for) is absent.
+      const answer: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(body)) if (v !== undefined) answer[k] = v;
+      const output = atKeyNodes(answer, outputKeyNodes, fromAttr) as Record<string, unknown>;
+      output.$metadata = { httpStatusCode: status, requestId: undefined, attempts: 1, totalRetryDelay: 0 };
       return output;
     },
   };

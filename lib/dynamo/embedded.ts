@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { mkdirSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
-import type { RequestListener, Server } from "node:http";
-import dynalite from "dynalite";
+import type { RequestListener } from "node:http";
 import type { DynamoConnection } from "./client.js";
 import { keepDynaliteParses } from "./dynalite-expressions.js";
+import { startDynaliteStore, type Act } from "./dynalite-actions.js";
 import { dispatchTo, inProcessRequestHandler, type Dispatch } from "./in-process.js";
 
 /**
@@ -59,7 +59,12 @@ export async function startEmbeddedDynamo(options: EmbeddedDynamoOptions = {}): 
 
 async function startDynalite(options: EmbeddedDynamoOptions): Promise<EmbeddedDynamo> {
   keepDynaliteParses();
-  const server: Server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, path: options.path });
+  const { server, act } = startDynaliteStore({
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+    path: options.path,
+  });
   const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -73,18 +78,22 @@ async function startDynalite(options: EmbeddedDynamoOptions): Promise<EmbeddedDy
   // before the database closes (dynalite throws, uncaught, when a call's next step finds its database closed).
   let closing = false;
   const underWay = new Set<Promise<unknown>>();
-  const guarded: Dispatch = (target, body) => {
-    if (closing)
-      return Promise.reject(Object.assign(new Error("embedded DynamoDB is closed"), { code: "ECONNREFUSED" }));
-    const call = dispatch(target, body);
-    underWay.add(call);
-    void call.finally(() => underWay.delete(call)).catch(() => {});
-    return call;
-  };
+  const guard =
+    <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
+    (...args: A): Promise<R> => {
+      if (closing)
+        return Promise.reject(Object.assign(new Error("embedded DynamoDB is closed"), { code: "ECONNREFUSED" }));
+      const answer = call(...args);
+      underWay.add(answer);
+      void answer.finally(() => underWay.delete(answer)).catch(() => {});
+      return answer;
+    };
+  const guarded: Dispatch = guard(dispatch);
+  const guardedAct: Act = guard(act);
   const connection =
     process.env.LAMBDAGRAPH_DYNAMO_TRANSPORT === "http"
       ? { endpoint }
-      : { requestHandler: inProcessRequestHandler(guarded) };
+      : { requestHandler: inProcessRequestHandler(guarded, guardedAct) };
   return {
     connection,
     endpoint,

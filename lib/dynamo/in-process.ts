@@ -1,6 +1,7 @@
 import { EventEmitter } from "node:events";
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import type { DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
+import type { Act } from "./dynalite-actions.js";
 
 /**
  * Reaching dynalite without TCP: an AWS SDK request handler (the Smithy `HttpHandler` shape) that hands each
@@ -67,11 +68,13 @@ interface SdkRequest {
   body?: unknown;
 }
 
-/** The request handler for the SDK client's `requestHandler`. */
-export function inProcessRequestHandler(dispatch: Dispatch) {
+/**
+ * The request handler for the SDK client's `requestHandler`, carrying `act` (dynalite's operations without its HTTP
+ * handler) for the document client's direct path (lib/dynamo/direct.ts).
+ */
+export function inProcessRequestHandler(dispatch: Dispatch, act: Act) {
   return {
-    /** The dispatch itself, for the document client's direct path (lib/dynamo/direct.ts). */
-    dispatch,
+    act,
     async handle(request: SdkRequest) {
       const target = request.headers["x-amz-target"] ?? request.headers["X-Amz-Target"];
       // The SDK's JSON body: a Uint8Array (whose valueOf() is a string, so no Buffer.from(body)), or a string.

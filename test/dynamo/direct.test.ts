@@ -65,6 +65,16 @@ async function answers(client: DynamoDBDocumentClient, pk: string) {
       ReturnValues: "ALL_NEW",
     }),
   );
+  await send(
+    new UpdateCommand({
+      TableName,
+      Key: key(pk, 4),
+      UpdateExpression: "SET #v = :v",
+      ConditionExpression: "#v < :v",
+      ExpressionAttributeNames: { "#v": "v", "#unset": undefined },
+      ExpressionAttributeValues: { ":v": 1 },
+    } as never),
+  );
   await send(new BatchGetCommand({ RequestItems: { [TableName]: { Keys: [key(pk, 3)] } } }));
   await send(new DeleteCommand({ TableName, Key: key(pk, 3), ReturnValues: "ALL_OLD" }));
   return out;
