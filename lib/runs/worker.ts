@@ -30,7 +30,11 @@ import { promoteNext, releaseIfAbandoned } from "./lifecycle.js";
 import { sendWebhook } from "./webhook.js";
 import type { RunMessage } from "./queue.js";
 import { streamGraph } from "./stream-graph.js";
+import { poolRandomValues } from "./random-pool.js";
 import { errorFields, log } from "../log/log.js";
+
+// Graphs run in this process: the ids LangChain makes for them take their random bytes from a pool.
+poolRandomValues();
 
 /** Why a worker stopped its graph early: a cancel request, a hand-back near the deadline, or a lost lease. */
 type StopReason = CancelAction | "handback" | "lost";
