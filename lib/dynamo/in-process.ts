@@ -69,10 +69,23 @@ interface SdkRequest {
 }
 
 /**
- * The request handler for the SDK client's `requestHandler`, carrying `act` (dynalite's operations without its HTTP
- * handler) for the document client's direct path (lib/dynamo/direct.ts).
+ * Each operation as a DynamoDB JSON request through `dispatch`: its body the JSON text of `input`, its answer the
+ * parse of what comes back (for a dynalite reached only through a dispatch, such as one in another process).
  */
-export function inProcessRequestHandler(dispatch: Dispatch, act: Act) {
+export function actThrough(dispatch: Dispatch): Act {
+  return async (operation, input) => {
+    const response = await dispatch(`DynamoDB_20120810.${operation}`, Buffer.from(JSON.stringify(input)));
+    const text = Buffer.from(response.body).toString("utf8");
+    return { status: response.statusCode, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
+  };
+}
+
+/**
+ * The request handler for the SDK client's `requestHandler`, carrying `act` for the document client's direct path
+ * (lib/dynamo/direct.ts): dynalite's operations without its HTTP handler when it is in this process
+ * (lib/dynamo/dynalite-actions.ts), else the same requests through `dispatch`.
+ */
+export function inProcessRequestHandler(dispatch: Dispatch, act: Act = actThrough(dispatch)) {
   return {
     act,
     async handle(request: SdkRequest) {
