@@ -229,7 +229,8 @@ describe("functions/worker.ts", () => {
       tables,
       graphs: platform.graphs,
       queue,
-      options: { leaseMs: 300, cancelPollMs: 50 },
+      // Long enough that the first redelivery below comes while the lease is valid, even on a loaded machine.
+      options: { leaseMs: 1_500, cancelPollMs: 50 },
     });
     void executeRun(workerA, run);
     await waitFor(
@@ -242,7 +243,7 @@ describe("functions/worker.ts", () => {
     expect(await worker(sqsEvent([run]), context())).toEqual({ batchItemFailures: [] });
     expect((await platform.runs.get(run.thread_id, run.run_id))?.attempt).toBe(1);
     // Redelivered after the lease ran out: worker B takes over and resumes after "first".
-    await new Promise((r) => setTimeout(r, 400));
+    await new Promise((r) => setTimeout(r, 1_600));
     expect(await worker(sqsEvent([run]), context())).toEqual({ batchItemFailures: [] });
     const finished = await platform.runs.get(run.thread_id, run.run_id);
     expect(finished).toMatchObject({ status: "success", attempt: 2 });
