@@ -71,7 +71,8 @@ function atKeyNodes(obj: unknown, nodes: KeyNodes, f: (value: unknown) => unknow
 /**
  * What `JSON.parse(JSON.stringify(value))` gives, without the text: binary values (the SDK's Uint8Array) as base64
  * as DynamoDB's JSON carries them, `toJSON` applied, undefined (and functions) left out of objects and null in
- * arrays, non-finite numbers null. A new object throughout: dynalite may change what it is given.
+ * arrays, non-finite numbers null. An object or array that needs none of that is returned as it is (dynalite's
+ * type check copies what it keeps, so nothing the caller holds is changed).
  */
 function asJson(value: unknown, key = ""): unknown {
   switch (typeof value) {
@@ -92,17 +93,29 @@ function asJson(value: unknown, key = ""): unknown {
     return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("base64");
   const toJSON = (value as { toJSON?: unknown }).toJSON;
   if (typeof toJSON === "function") return asJson(toJSON.call(value, key), key);
-  if (Array.isArray(value))
-    return value.map((item, i) => {
-      const json = asJson(item, String(i));
-      return json === undefined ? null : json;
-    });
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(value)) {
-    const json = asJson((value as Record<string, unknown>)[k], k);
-    if (json !== undefined) out[k] = json;
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      const json = asJson(item, String(i)) ?? null;
+      if (json !== item) (out ??= value.slice())[i] = json;
+    }
+    return out ?? value;
   }
-  return out;
+  let out: Record<string, unknown> | undefined;
+  const keys = Object.keys(value);
+  for (const k of keys) {
+    const item = (value as Record<string, unknown>)[k];
+    const json = asJson(item, k);
+    if (json === item && json !== undefined) continue;
+    out ??= { ...(value as Record<string, unknown>) };
+    if (json === undefined) delete out[k];
+    else out[k] = json;
+  }
+  // Only own enumerable string keys survive JSON: a class instance or a Map is copied as such.
+  if (!out && Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null)
+    out = { ...(value as Record<string, unknown>) };
+  return out ?? value;
 }
 
 const bytes = (base64: string) => {

@@ -62,7 +62,50 @@ export function startDynaliteStore(options: DynaliteOptions): { server: Server; 
 
 const lowerFirst = (name: string) => name.charAt(0).toLowerCase() + name.slice(1);
 
-function actOn(store: unknown): Act {
+interface Store {
+  tableDb: Record<"put" | "del" | "batch", (...args: unknown[]) => unknown>;
+  getTable(name: string, checkStatus: unknown, cb?: unknown): void;
+}
+
+type TableCallback = (err: DynaliteError | null, table?: { TableStatus?: string }) => void;
+
+/**
+ * `store` with a `getTable` that keeps each ACTIVE table's description: dynalite reads it from its database and
+ * parses its JSON on every item operation (a promise and a setImmediate each, about a tenth of its CPU per call).
+ * Any write of any table description (create, update, delete, status changes) forgets them all, and a read that
+ * overlapped a write is not kept. Item actions only read the description.
+ */
+function keepingTables(store: Store): Store {
+  const kept = new Map<string, { TableStatus?: string }>();
+  let writes = 0;
+  for (const method of ["put", "del", "batch"] as const) {
+    const original = store.tableDb[method].bind(store.tableDb);
+    store.tableDb[method] = (...args: unknown[]) => {
+      writes++;
+      kept.clear();
+      return original(...args);
+    };
+  }
+  const getTable = store.getTable.bind(store);
+  const derived = Object.create(store) as Store;
+  derived.getTable = (name, checkStatus, cb) => {
+    const callback = (typeof checkStatus === "function" ? checkStatus : cb) as TableCallback;
+    const table = kept.get(name);
+    if (table) return process.nextTick(callback, null, table);
+    const before = writes;
+    const keep = (err: DynaliteError | null, found?: { TableStatus?: string }) => {
+      if (!err && found?.TableStatus === "ACTIVE" && writes === before) kept.set(name, found);
+      callback(err, found);
+    };
+    // getTable(name, cb) checks the status (its cb in the status's place): so does getTable(name, keep).
+    if (typeof checkStatus === "function") getTable(name, keep);
+    else getTable(name, checkStatus, keep);
+  };
+  return derived;
+}
+
+function actOn(dynaliteStore: unknown): Act {
+  const store = keepingTables(dynaliteStore as Store);
   const validations = require("dynalite/validations/index.js") as Validations;
   const modules = new Map<string, { action: Action; validation: ValidationModule }>();
   const moduleFor = (operation: string) => {
