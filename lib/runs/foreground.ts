@@ -12,9 +12,10 @@
  * hand-back, the next run of the thread, a delayed run) goes to SQS. The invocation returns only once the runs it
  * executes have returned: a Lambda is frozen when its handler returns.
  *
- * A run that has just taken its thread is stored already claimed when it will execute here (claimInForeground, then
- * startClaimed): running, attempt 1, with the worker's lease, in the write that creates it. No other process can
- * have it first (no message for it was sent), and the claim's round trip to DynamoDB is off its first token.
+ * A new run that will execute here is stored already claimed (claimInForeground, then start): running, attempt 1,
+ * with the worker's lease, in the write that creates it. No other process can have it first (no message for it was
+ * sent), and the claim's round trip to DynamoDB is off its first token. Being claimed, it is also stored while it
+ * takes its thread rather than after (lib/services/runs.ts createRun).
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { CheckpointTuple } from "@langchain/langgraph-checkpoint";
@@ -52,20 +53,17 @@ export type ExecuteRun = (
 ) => Promise<unknown>;
 
 /**
- * For a new run (pending, just taken its thread) that this invocation will execute: the run as it is to be stored,
- * claimed with a lease of `leaseMs`, and `start`, to call once it is stored. Undefined when the run goes through
- * the queue (not a foreground invocation, or its one run is taken): then store it pending and send it.
- *
- * `readLatest` reads the thread's latest checkpoint, which the graph reads first: it is read now, while the run is
- * being stored, instead of after (one round trip to DynamoDB off the first token). The run holds the thread, so
- * no other run writes a checkpoint of it meanwhile. Not for a run from a given checkpoint (that one is read).
+ * For a new run (pending, about to take its thread) that this invocation will execute: the run as it is to be
+ * stored, claimed with a lease of `leaseMs`; `start`, to call once it is stored and holds its thread, with its
+ * thread's latest checkpoint if it was read ahead (see createRun); and `release`, to give the invocation's slot back
+ * when the run does not start (its thread was not taken). Undefined when the run goes through the queue (not a
+ * foreground invocation, or its one run is taken): then store it pending and send it.
  */
 export function claimInForeground(
   queue: RunQueue,
   run: StoredRun,
   leaseMs: number,
-  readLatest?: () => Promise<CheckpointTuple | undefined>,
-): { run: StoredRun; start: () => void } | undefined {
+): { run: StoredRun; start: (latest?: Promise<CheckpointTuple | undefined>) => void; release: () => void } | undefined {
   if (!(queue instanceof ForegroundQueue)) return undefined;
   const state = queue.takeSlot(startMessage(run));
   if (!state) return undefined;
@@ -75,12 +73,13 @@ export function claimInForeground(
     attempt: 1,
     lease_until: Date.parse(run.created_at) + leaseMs,
   };
-  const fromCheckpoint =
-    run.kwargs.checkpoint_id ??
-    (run.kwargs.config?.configurable as { checkpoint_id?: string } | undefined)?.checkpoint_id;
-  const latest = fromCheckpoint === undefined ? readLatest?.() : undefined;
-  latest?.catch(() => undefined); // a failed read ahead is read again by the graph (DynamoDBSaver.withReadAhead)
-  return { run: claimed, start: () => queue.start(state, startMessage(claimed), claimed, latest) };
+  return {
+    run: claimed,
+    start: (latest) => queue.start(state, startMessage(claimed), claimed, latest),
+    release: () => {
+      state.taken = false;
+    },
+  };
 }
 
 export class ForegroundQueue implements RunQueue {

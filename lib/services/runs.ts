@@ -17,6 +17,8 @@ import { assertCheckpoint } from "./state.js";
 import { webhookUrlProblem } from "../runs/webhook.js";
 import { newThread } from "../stores/thread-store.js";
 import { assertItemFits } from "../stores/limits.js";
+import type { AcquireResult } from "../stores/thread-store.js";
+import { errorMessage, log } from "../log/log.js";
 
 export const NOT_QUEUED_MESSAGE = "The run could not be queued, so it was not created. Try again.";
 export const BUSY_MESSAGE =
@@ -112,29 +114,77 @@ export async function createRun(
     if (defaults.stateless && createdThread) await p.threads.delete(threadId).catch(() => undefined);
   };
 
-  if (strategy === "reject") {
-    // One conditional write decides: the thread is ours, or the run is refused and nothing is stored.
-    const taken = await takeThread(p, run, threadConfig, recent?.updated_at);
+  // A run refused its thread: taken meanwhile by another process (read it again and retry), missing, or busy.
+  const refused = (taken: Exclude<AcquireResult, "acquired">): Promise<StoredRun> => {
     if (taken === "changed") return createRun(p, threadId, body, { ...defaults, reread: true });
     if (taken === "missing") throw new HttpError(404, "Thread not found");
-    if (taken === "busy") throw new HttpError(409, BUSY_MESSAGE);
-    // A run this invocation executes itself (foreground runs on AWS) is stored claimed, and started without the queue.
-    const foreground = claimInForeground(p.queue, run, p.options.leaseMs, () =>
-      p.checkpointer.getTuple({ configurable: { thread_id: threadId, checkpoint_ns: "" } }),
-    );
-    try {
-      await p.runs.create(foreground?.run ?? run);
-    } catch (err) {
-      // The run was never stored: free the thread now (not once UNSTORED_HOLDER_MS has passed), then answer the error.
+    throw new HttpError(409, BUSY_MESSAGE);
+  };
+  if (strategy === "reject") {
+    // The run is stored once it holds its thread; if that write fails, the thread is freed now (not once
+    // UNSTORED_HOLDER_MS has passed), and the error answered.
+    const unstored = async (err: unknown): Promise<never> => {
       await p.threads.release(threadId, run.run_id, { status: "idle", now: now() }).catch(() => undefined);
       await dropTemporaryThread();
       throw err;
+    };
+    // A run this invocation executes itself (foreground runs on AWS) is stored claimed, and started without the queue.
+    const foreground = claimInForeground(p.queue, run, p.options.leaseMs);
+    if (!foreground) {
+      // One conditional write decides: the thread is ours, or the run is refused and nothing is stored.
+      const taken = await takeThread(p, run, threadConfig, recent?.updated_at);
+      if (taken !== "acquired") return refused(taken);
+      await p.runs.create(run).catch(unstored);
+      if (!(await dispatchNewRun(p, run))) {
+        await dropTemporaryThread();
+        throw new HttpError(503, NOT_QUEUED_MESSAGE);
+      }
+      return run;
     }
-    if (foreground) foreground.start();
-    else if (!(await dispatchNewRun(p, run))) {
-      await dropTemporaryThread();
-      throw new HttpError(503, NOT_QUEUED_MESSAGE);
+    // A foreground run's item is written while it takes its thread, not after (one round trip before its first token
+    // instead of two), and deleted before the answer if the thread is not taken: the conditional write on the thread
+    // still decides alone. Meanwhile no message for the run exists, so nothing acts on it; after a crash in between,
+    // the sweep ends it, as any running run that does not hold its thread.
+    const stored = p.runs.create(foreground.run).then(
+      () => true as const,
+      (err: unknown) => ({ err }),
+    );
+    // Its thread's latest checkpoint, which the graph reads first, is read meanwhile too when no run can write one
+    // unseen before the take: the take is conditional on the thread as read (a run taking it since would have
+    // changed it), or the thread is this stateless run's own. Else it is read once the thread is taken.
+    const seen = recent ?? (defaults.reread ? undefined : earlier);
+    const readLatest = () =>
+      fromCheckpoint(run)
+        ? undefined
+        : p.checkpointer.getTuple({ configurable: { thread_id: threadId, checkpoint_ns: "" } });
+    let latest = seen || defaults.stateless ? readLatest() : undefined;
+    latest?.catch(() => undefined); // a failed read ahead is read again by the graph (DynamoDBSaver.withReadAhead)
+    // Not taken (or the take failed): the run never starts, and its item goes before the answer.
+    const withdraw = async () => {
+      foreground.release();
+      if ((await stored) !== true) return;
+      await p.runs.delete(threadId, run.run_id).catch((err: unknown) =>
+        // Its lease runs out and the sweep ends it (it does not hold its thread).
+        log.error("deleting a refused run failed", {
+          run_id: run.run_id,
+          thread_id: threadId,
+          error: errorMessage(err),
+        }),
+      );
+    };
+    const taken = await takeThread(p, run, threadConfig, seen?.updated_at).catch(async (err: unknown) => {
+      await withdraw();
+      throw err;
+    });
+    if (taken !== "acquired") {
+      await withdraw();
+      return refused(taken);
     }
+    latest ??= readLatest();
+    latest?.catch(() => undefined);
+    const result = await stored;
+    if (result !== true) return unstored(result.err);
+    foreground.start(latest);
     return run;
   }
 
@@ -151,6 +201,11 @@ export async function createRun(
     throw new HttpError(503, NOT_QUEUED_MESSAGE);
   return run;
 }
+
+/** The checkpoint a run starts from, when it names one (else its thread's latest). */
+const fromCheckpoint = (run: StoredRun): string | undefined =>
+  run.kwargs.checkpoint_id ??
+  (run.kwargs.config?.configurable as { checkpoint_id?: string } | undefined)?.checkpoint_id;
 
 const scopeOf = (defaults: RunDefaults) =>
   defaults.newThread?.auth_scope ? { auth_scope: defaults.newThread.auth_scope } : {};

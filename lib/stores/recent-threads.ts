@@ -1,7 +1,7 @@
 /**
- * Threads as this process last read or freed them, bounded (oldest forgotten first). A new run on a thread seen
- * here takes it without reading it first: the take is conditional on the thread's `updated_at` being the one seen
- * (every write of a thread item sets it), so a thread another process wrote since is read and taken again
+ * Threads as this process last read, created or freed them, bounded (oldest forgotten first). A new run on a thread
+ * seen here takes it without reading it first: the take is conditional on the thread's `updated_at` being the one
+ * seen (every write of a thread item sets it), so a thread another process wrote since is read and taken again
  * (lib/services/runs.ts createRun).
  */
 import type { Thread } from "./thread-item.js";

@@ -100,7 +100,7 @@ export class ThreadStore {
     if (thread.values && itemBytes(item) > MAX_ITEM_BYTES)
       item = { ...ThreadStore.toItem({ ...thread, values: null }), ...expires };
     assertItemFits("thread", item);
-    return conditionalWrite(() =>
+    const created = await conditionalWrite(() =>
       this.client.send(
         new PutCommand({
           TableName: this.table,
@@ -112,6 +112,9 @@ export class ThreadStore {
         }),
       ),
     );
+    // As written: its first run takes it without reading it again (./recent-threads.ts).
+    if (created) this.seen.remember(thread.thread_id, toThread(item));
+    return created;
   }
 
   async get(threadId: string): Promise<Thread | undefined> {
@@ -122,7 +125,7 @@ export class ThreadStore {
     return this.seen.remember(threadId, result.Item && !isExpired(result.Item) ? toThread(result.Item) : undefined);
   }
 
-  /** The thread as this store last read or freed it (./recent-threads.ts), if it did lately. */
+  /** The thread as this store last read, created or freed it (./recent-threads.ts), if it did lately. */
   recent(threadId: string): Thread | undefined {
     return this.seen.get(threadId);
   }

@@ -57,3 +57,19 @@ it("a run on a thread written since this process last saw it carries the thread'
   await client.runs.join(thread.thread_id, run.run_id);
   expect((await client.runs.get(thread.thread_id, run.run_id)).metadata).toMatchObject({ owner: "b" });
 });
+
+it("a run on a thread this process has just created does not read the thread first", async () => {
+  // The create left this process its copy: the run takes the thread on condition that nothing wrote it since.
+  const { client } = server;
+  await client.runs.wait(null, "simple", { input: { count: 1 } }); // the graph loaded, as above
+  await quiet();
+  const thread = await client.threads.create();
+  meter.take();
+  const output = await client.runs.wait(thread.thread_id, "simple", { input: { count: 2 } });
+  await quiet();
+  const reading = meter.take();
+  expect(output).toMatchObject({ count: 6 });
+  // One GetItem: the assistant's (12 requests, two of them GetItems, when the thread was read again).
+  expect(reading.byOperation.GetItem, JSON.stringify(reading.byOperation)).toBe(1);
+  expect(reading.requests, JSON.stringify(reading.byOperation)).toBeLessThanOrEqual(11);
+});
