@@ -4,6 +4,7 @@ import { createServer, type AddressInfo } from "node:net";
 import type { RequestListener } from "node:http";
 import type { DynamoConnection } from "./client.js";
 import { keepDynaliteParses } from "./dynalite-expressions.js";
+import { readDynaliteQueriesInBatches } from "./dynalite-query.js";
 import { startDynaliteStore, type Act } from "./dynalite-actions.js";
 import { dispatchTo, inProcessRequestHandler, type Dispatch } from "./in-process.js";
 
@@ -59,6 +60,7 @@ export async function startEmbeddedDynamo(options: EmbeddedDynamoOptions = {}): 
 
 async function startDynalite(options: EmbeddedDynamoOptions): Promise<EmbeddedDynamo> {
   keepDynaliteParses();
+  readDynaliteQueriesInBatches();
   const { server, act } = startDynaliteStore({
     createTableMs: 0,
     deleteTableMs: 0,
