@@ -130,8 +130,9 @@ async function queryItems(
   const full = () => count >= data.Limit! || size >= MAX_PAGE_BYTES; // (undefined Limit: never by count)
   const iterator = store.db.values(prefixed(data.TableName, opts));
   try {
-    reading: for (;;) {
-      const batch = await iterator.nextv(BATCH);
+    reading: while (!full()) {
+      // Up to the Limit (dynalite reads one item past it, only to find the page full: the same page without it).
+      const batch = await iterator.nextv(data.Limit ? Math.min(BATCH, data.Limit - count) : BATCH);
       if (batch.length === 0) break;
       for (const val of batch) {
         if (full()) break reading;
