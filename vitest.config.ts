@@ -25,6 +25,10 @@ export default defineConfig({
     // One file per core. vitest's default keeps a core for itself (one worker on CI's 2 cores): the files mostly
     // wait on servers, child processes and timers, so that core sat idle while the suite ran one file at a time.
     maxWorkers: availableParallelism(),
+    // A worker runs file after file in one process, keeping what it loaded from node_modules; each file still gets
+    // fresh project modules and environment (test/helpers/fresh-file.ts).
+    isolate: false,
+    setupFiles: ["test/helpers/fresh-file.ts"],
     sequence: { sequencer: LongestFirst },
     env: {
       // The AWS SDK warns once per process that Node 20 support ends in 2027; the engines field already says >=20.
