@@ -52,6 +52,11 @@ export type ExecuteRun = (
   invocation: ForegroundInvocation & { claimed?: StoredRun; latest?: Promise<CheckpointTuple | undefined> },
 ) => Promise<unknown>;
 
+/** Whether a new run created now would execute in this invocation (claimInForeground would claim it). */
+export function foregroundSlotFree(queue: RunQueue): boolean {
+  return queue instanceof ForegroundQueue && queue.slotFree();
+}
+
 /**
  * For a new run (pending, about to take its thread) that this invocation will execute: the run as it is to be
  * stored, claimed with a lease of `leaseMs`; `start`, to call once it is stored and holds its thread, with its
@@ -90,6 +95,12 @@ export class ForegroundQueue implements RunQueue {
   /** How a message is executed here (the worker's executeRun, set once the platform exists). */
   setExecutor(execute: ExecuteRun): void {
     this.execute = execute;
+  }
+
+  /** Whether this invocation's one foreground run is still to be taken. */
+  slotFree(): boolean {
+    const state = invocations.getStore();
+    return !!state && !state.taken && !!this.execute;
   }
 
   /** This invocation's one foreground run, taken for `message` if it is free and the message a new run's start. */

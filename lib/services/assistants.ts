@@ -69,6 +69,17 @@ export async function getAssistant(p: Platform, assistantId: string): Promise<As
 }
 
 /**
+ * The assistant as this process last read it, if it did (AssistantStore.recent): another process may have changed
+ * it since, so a caller reads it again (getAssistant) before relying on it.
+ */
+export function recentAssistant(p: Platform, assistantId: string): Assistant | undefined {
+  const stored = p.assistants.recent(storedId(p, assistantId));
+  if (!stored) return undefined;
+  const { latest_version: _latest, ...assistant } = stored;
+  return assistant;
+}
+
+/**
  * A new assistant. Its graph need not be deployed (yet), as on the official server: the assistant is stored, and
  * what needs the graph (drawing it, its schemas, a run) answers that it is not found.
  */

@@ -6,13 +6,13 @@ import { HttpError, invalid } from "../http/errors.js";
 import { isUuid, uuid7 } from "../ids.js";
 import { now, type Platform } from "../platform.js";
 import { dispatchNewRun } from "../runs/dispatch.js";
-import { claimInForeground } from "../runs/foreground.js";
+import { claimInForeground, foregroundSlotFree } from "../runs/foreground.js";
 import { kwargsFrom, type RunRequest } from "../runs/kwargs.js";
 import { cancelRun, takeThread, takeThreadOrWait } from "../runs/lifecycle.js";
 import { RunCreateBody } from "../schemas/runs.js";
 import { FINAL_STATUSES, type StoredRun } from "../stores/run-store.js";
 import type { StreamEvent } from "../stream/event-log.js";
-import { getAssistant, withAssistantDefaults } from "./assistants.js";
+import { getAssistant, recentAssistant, withAssistantDefaults } from "./assistants.js";
 import { assertCheckpoint } from "./state.js";
 import { webhookUrlProblem } from "../runs/webhook.js";
 import { newThread } from "../stores/thread-store.js";
@@ -54,12 +54,19 @@ export async function createRun(
   // metadata is a DynamoDB map, and a write it fails would leave the thread taken by a run never stored.
   RunCreateBody.pick({ metadata: true }).parse({ metadata: body.metadata });
   const strategy = body.multitask_strategy ?? "reject";
-  // A thread this process read or freed last is not read again: taking it is conditional on it being unchanged.
+  // A thread this process read, created or freed last is not read again: taking it is conditional on it being
+  // unchanged.
   const recent =
     defaults.stateless || defaults.reread || strategy !== "reject" ? undefined : p.threads.recent(threadId);
-  // Both reads at once: each is a round trip to DynamoDB before the run can take its thread.
+  // A foreground run (lib/runs/foreground.ts) on a thread this process has a copy of, with an assistant it has read
+  // before, reads neither first: the assistant is read again while the run takes its thread, and the run starts
+  // only if it is unchanged (else it is withdrawn and created again from what is stored; see below).
+  const known = recent && foregroundSlotFree(p.queue) ? recentAssistant(p, body.assistant_id) : undefined;
+  const check = known && assistantForRun(p, body.assistant_id);
+  check?.catch(() => undefined);
+  // Else both reads at once: each is a round trip to DynamoDB before the run can take its thread.
   const [assistant, earlier] = await Promise.all([
-    assistantForRun(p, body.assistant_id),
+    known ?? assistantForRun(p, body.assistant_id),
     defaults.stateless ? undefined : (recent ?? p.threads.get(threadId)),
   ]);
   const kwargs = kwargsFrom(body, defaults.onDisconnect, assistant.graph_id, defaults.request);
@@ -131,6 +138,7 @@ export async function createRun(
     // A run this invocation executes itself (foreground runs on AWS) is stored claimed, and started without the queue.
     const foreground = claimInForeground(p.queue, run, p.options.leaseMs);
     if (!foreground) {
+      if (check) return createRun(p, threadId, body, { ...defaults, reread: true }); // the assistant read, after all
       // One conditional write decides: the thread is ours, or the run is refused and nothing is stored.
       const taken = await takeThread(p, run, threadConfig, recent?.updated_at);
       if (taken !== "acquired") return refused(taken);
@@ -184,6 +192,13 @@ export async function createRun(
     latest?.catch(() => undefined);
     const result = await stored;
     if (result !== true) return unstored(result.err);
+    if (check && JSON.stringify(await check.catch(() => undefined)) !== JSON.stringify(assistant)) {
+      // Its assistant changed (or went) since this process read it: the thread is given back as it was, and the run
+      // withdrawn and created again from the stored assistant and thread (a 404 now if the assistant is gone).
+      await p.threads.release(threadId, run.run_id, { status: recent!.status, now: now() });
+      await withdraw();
+      return createRun(p, threadId, body, { ...defaults, reread: true });
+    }
     foreground.start(latest);
     return run;
   }

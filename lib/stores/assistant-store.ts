@@ -42,7 +42,13 @@ const CURRENT = "assistant";
 const LIST_PK = "assistant";
 const versionSk = (version: number) => `version#${String(version).padStart(10, "0")}`;
 
+/** How many assistants a store remembers as last read (see `recent`). */
+const RECENT_LIMIT = 100;
+
 export class AssistantStore {
+  /** Assistants as this store last read them (the current item's `doc`), oldest forgotten first. */
+  private readonly seen = new Map<string, { doc: string; latest_version: number }>();
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly table: string,
@@ -55,7 +61,20 @@ export class AssistantStore {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.table, Key: { pk: assistantId, sk: CURRENT }, ConsistentRead: true }),
     );
-    return Item ? { ...(JSON.parse(Item.doc) as Assistant), latest_version: Item.latest_version } : undefined;
+    this.seen.delete(assistantId);
+    if (!Item) return undefined;
+    this.seen.set(assistantId, { doc: Item.doc, latest_version: Item.latest_version });
+    if (this.seen.size > RECENT_LIMIT) this.seen.delete(this.seen.keys().next().value!);
+    return { ...(JSON.parse(Item.doc) as Assistant), latest_version: Item.latest_version };
+  }
+
+  /**
+   * The assistant as this store last read it, if it did lately: possibly changed since by another process, so only
+   * for a caller that reads it again before relying on it (a new run: lib/services/runs.ts createRun).
+   */
+  recent(assistantId: string): (Assistant & { latest_version: number }) | undefined {
+    const seen = this.seen.get(assistantId);
+    return seen && { ...(JSON.parse(seen.doc) as Assistant), latest_version: seen.latest_version };
   }
 
   /** Stores a new assistant at version 1; false if the id is taken. */
@@ -176,6 +195,7 @@ export class AssistantStore {
   /** Deletes the assistant and all its versions; false if it did not exist. */
   async delete(assistantId: string): Promise<boolean> {
     if (!keyFits(assistantId)) return false;
+    this.seen.delete(assistantId);
     const keys = await partitionKeys(this.client, this.table, assistantId);
     if (!keys.some((key) => key.sk === CURRENT)) return false;
     // The current item last: a delete cut short leaves a visible assistant, never orphaned versions.
@@ -219,6 +239,7 @@ export class AssistantStore {
 
   /** Makes `assistant` the one served (`doc`), keeping the version counter. */
   private async serve(assistant: Assistant, { onlyIfNewer }: { onlyIfNewer: boolean }): Promise<void> {
+    this.seen.delete(assistant.assistant_id); // changed here: read it again
     await conditionalWrite(() =>
       this.client.send(
         new UpdateCommand({

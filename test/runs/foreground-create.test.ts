@@ -12,7 +12,7 @@ import { createPlatform, now, type Platform } from "../../lib/platform.js";
 import { ForegroundQueue, foregroundInvocation } from "../../lib/runs/foreground.js";
 import type { RunMessage, RunQueue } from "../../lib/runs/queue.js";
 import { executeRun } from "../../lib/runs/worker.js";
-import { ensureDefaultAssistants } from "../../lib/services/assistants.js";
+import { createAssistant, ensureDefaultAssistants, patchAssistant } from "../../lib/services/assistants.js";
 import { BUSY_MESSAGE, createRun } from "../../lib/services/runs.js";
 import { newThread } from "../../lib/stores/thread-store.js";
 import type { TableNames } from "../../lib/tables/definitions.js";
@@ -35,6 +35,8 @@ let p: Platform;
 let beforeTake: () => Promise<void> = async () => undefined;
 /** Set per test: runs before each write of a run item. */
 let onRunWrite: () => void = () => undefined;
+/** Set per test: runs before each read of an assistant. */
+let beforeAssistantRead: () => Promise<void> = async () => undefined;
 
 beforeAll(async () => {
   dynamo = await startTestDynamo();
@@ -51,6 +53,8 @@ beforeAll(async () => {
         input.ConditionExpression?.includes("attribute_not_exists(active_run)")
       )
         await beforeTake();
+      if (/^GetItem/.test(String(context.commandName)) && input.TableName === tables.assistants)
+        await beforeAssistantRead();
       return next(args);
     },
     { step: "initialize", name: "watchRunCreation" },
@@ -65,14 +69,19 @@ afterAll(async () => dynamo?.close());
 beforeEach(() => {
   beforeTake = async () => undefined;
   onRunWrite = () => undefined;
+  beforeAssistantRead = async () => undefined;
   sqs.sent = [];
 });
 
 /** createRun as a `runs/wait` request in the API function does it: inside a foreground invocation. */
-const createForeground = (threadId: string, input: Record<string, unknown> = { count: 1 }) =>
+const createForeground = (threadId: string, input: Record<string, unknown> = { count: 1 }, assistantId = "simple") =>
   foregroundInvocation({ remainingMs: () => 900_000 }, () =>
-    createRun(p, threadId, { assistant_id: "simple", input }, { onDisconnect: "continue" }),
+    createRun(p, threadId, { assistant_id: assistantId, input }, { onDisconnect: "continue" }),
   );
+
+/** Resolves true once `happened` has, false after 2 s (when it would only come after what waits for it). */
+const within2s = (happened: Promise<void>) =>
+  Promise.race([happened.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 2_000))]);
 
 async function freshThread(): Promise<string> {
   const threadId = randomUUID();
@@ -89,10 +98,7 @@ describe("a foreground run", () => {
     onRunWrite = () => stored();
     let writtenDuringTake = false;
     beforeTake = async () => {
-      writtenDuringTake = await Promise.race([
-        runWritten.then(() => true),
-        new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 2_000)),
-      ]);
+      writtenDuringTake = await within2s(runWritten);
     };
     const run = await createForeground(threadId);
     expect(writtenDuringTake).toBe(true);
@@ -131,5 +137,37 @@ describe("a foreground run", () => {
     expect(run.metadata).toMatchObject({ owner: "b" });
     expect((await p.runs.list(threadId, { limit: 10, offset: 0 })).map((r) => r.run_id)).toEqual([run.run_id]);
     expect((await p.runs.get(threadId, run.run_id))?.status).toBe("success");
+  });
+
+  it("on a thread and with an assistant this process has read, reads the assistant again while it takes the thread", async () => {
+    const threadId = await freshThread();
+    await createForeground(threadId); // this process has read the assistant, and freed the thread
+    let taking!: () => void;
+    const takeSent = new Promise<void>((resolve) => (taking = resolve));
+    beforeTake = async () => taking();
+    let readDuringTake: boolean | undefined;
+    beforeAssistantRead = async () => {
+      readDuringTake = await within2s(takeSent);
+    };
+    const run = await createForeground(threadId, { count: 2 });
+    expect(readDuringTake).toBe(true);
+    expect((await p.runs.get(threadId, run.run_id))?.status).toBe("success");
+  });
+
+  it("with an assistant another process changed since this one read it, runs with the assistant as changed", async () => {
+    const assistant = await createAssistant(p, { graph_id: "simple", metadata: { team: "a" } });
+    const threadId = await freshThread();
+    const first = await createForeground(threadId, { count: 1 }, assistant.assistant_id);
+    expect(first.metadata).toMatchObject({ team: "a" });
+    // Another API function (its own client and memory) changes the assistant.
+    const other = createPlatform({ client: dynamo.newClient(), tables, graphs: p.graphs, queue: sqs });
+    await patchAssistant(other, assistant.assistant_id, { metadata: { team: "b" } });
+    const second = await createForeground(threadId, { count: 2 }, assistant.assistant_id);
+    expect(second.metadata).toMatchObject({ team: "b" });
+    expect((await p.runs.get(threadId, second.run_id))?.status).toBe("success");
+    expect((await p.runs.list(threadId, { limit: 10, offset: 0 })).map((r) => r.run_id).sort()).toEqual(
+      [first.run_id, second.run_id].sort(),
+    );
+    expect((await p.threads.get(threadId))?.metadata).toMatchObject({ assistant_id: assistant.assistant_id });
   });
 });
