@@ -29,6 +29,8 @@ export default defineConfig({
     // fresh project modules and environment (test/helpers/fresh-file.ts).
     isolate: false,
     setupFiles: ["test/helpers/fresh-file.ts"],
+    // Under npm run test:dynamodb-local, one DynamoDB Local for the run, a database of its own per embedded DynamoDB.
+    globalSetup: ["test/helpers/dynamodb-local-global.ts"],
     sequence: { sequencer: LongestFirst },
     env: {
       // The AWS SDK warns once per process that Node 20 support ends in 2027; the engines field already says >=20.

