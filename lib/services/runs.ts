@@ -180,22 +180,27 @@ export async function createRun(
         }),
       );
     };
+    // Whether the assistant read back (if it was read again) is not the one the run was built from.
+    const assistantChanged = async () =>
+      check !== undefined && JSON.stringify(await check.catch(() => undefined)) !== JSON.stringify(assistant);
     const taken = await takeThread(p, run, threadConfig, seen?.updated_at).catch(async (err: unknown) => {
       await withdraw();
       throw err;
     });
     if (taken !== "acquired") {
       await withdraw();
-      return refused(taken);
+      // An assistant gone meanwhile is answered first (404), as when it is read first.
+      return (await assistantChanged()) ? createRun(p, threadId, body, { ...defaults, reread: true }) : refused(taken);
     }
     latest ??= readLatest();
     latest?.catch(() => undefined);
     const result = await stored;
     if (result !== true) return unstored(result.err);
-    if (check && JSON.stringify(await check.catch(() => undefined)) !== JSON.stringify(assistant)) {
+    if (await assistantChanged()) {
       // Its assistant changed (or went) since this process read it: the thread is given back as it was, and the run
       // withdrawn and created again from the stored assistant and thread (a 404 now if the assistant is gone).
-      await p.threads.release(threadId, run.run_id, { status: recent!.status, now: now() });
+      const status = recent?.status === "busy" || !recent ? "idle" : recent.status; // busy: its holder had ended
+      await p.threads.release(threadId, run.run_id, { status, now: now() });
       await withdraw();
       return createRun(p, threadId, body, { ...defaults, reread: true });
     }

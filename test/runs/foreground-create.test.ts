@@ -12,7 +12,12 @@ import { createPlatform, now, type Platform } from "../../lib/platform.js";
 import { ForegroundQueue, foregroundInvocation } from "../../lib/runs/foreground.js";
 import type { RunMessage, RunQueue } from "../../lib/runs/queue.js";
 import { executeRun } from "../../lib/runs/worker.js";
-import { createAssistant, ensureDefaultAssistants, patchAssistant } from "../../lib/services/assistants.js";
+import {
+  createAssistant,
+  deleteAssistant,
+  ensureDefaultAssistants,
+  patchAssistant,
+} from "../../lib/services/assistants.js";
 import { BUSY_MESSAGE, createRun } from "../../lib/services/runs.js";
 import { newThread } from "../../lib/stores/thread-store.js";
 import type { TableNames } from "../../lib/tables/definitions.js";
@@ -169,5 +174,18 @@ describe("a foreground run", () => {
       [first.run_id, second.run_id].sort(),
     );
     expect((await p.threads.get(threadId))?.metadata).toMatchObject({ assistant_id: assistant.assistant_id });
+  });
+
+  it("with an assistant another process deleted since, on a busy thread, is answered 404 as when it is read first", async () => {
+    const assistant = await createAssistant(p, { graph_id: "simple" });
+    const threadId = await freshThread();
+    await createForeground(threadId, { count: 1 }, assistant.assistant_id);
+    expect(await p.threads.acquire(threadId, randomUUID(), now())).toBe("acquired");
+    await p.threads.get(threadId); // this process's copy: held
+    const other = createPlatform({ client: dynamo.newClient(), tables, graphs: p.graphs, queue: sqs });
+    await deleteAssistant(other, assistant.assistant_id, false);
+    const refused = await createForeground(threadId, { count: 2 }, assistant.assistant_id).catch((err: unknown) => err);
+    expect(refused).toMatchObject({ status: 404 });
+    expect((await p.runs.list(threadId, { limit: 10, offset: 0 })).length).toBe(1);
   });
 });
