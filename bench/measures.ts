@@ -88,24 +88,31 @@ export interface RestFigures {
   search: number[];
 }
 
-/** Latency samples (ms) of threads.get, threads.getState and threads.search({limit: 20}). */
+/**
+ * Latency samples (ms) of threads.get, threads.getState and threads.search({limit: 20}) on each of `targets`, the
+ * calls taken in turn (one server, then the next, in an order that alternates): a burst of other work on the machine
+ * lands on every server's samples alike, instead of on one server's window.
+ */
 export async function rest(
-  url: string,
-  seeded: { ids: string[]; withState: string },
+  targets: { url: string; seeded: { ids: string[]; withState: string } }[],
   samples: number,
-): Promise<RestFigures> {
-  const client = new Client({ apiUrl: url });
+): Promise<RestFigures[]> {
+  const clients = targets.map((t) => new Client({ apiUrl: t.url }));
   const time = async (f: () => Promise<unknown>) => {
     const t0 = performance.now();
     await f();
     return performance.now() - t0;
   };
-  const figures: RestFigures = { get: [], getState: [], search: [] };
+  const figures: RestFigures[] = targets.map(() => ({ get: [], getState: [], search: [] }));
   for (let i = 0; i < samples; i++) {
-    const id = seeded.ids[Math.floor(Math.random() * seeded.ids.length)];
-    figures.get.push(await time(() => client.threads.get(id)));
-    figures.getState.push(await time(() => client.threads.getState(seeded.withState)));
-    figures.search.push(await time(() => client.threads.search({ limit: 20 })));
+    const order = i % 2 === 0 ? targets.map((_, k) => k) : targets.map((_, k) => targets.length - 1 - k);
+    for (const k of order) {
+      const { ids, withState } = targets[k].seeded;
+      const id = ids[Math.floor(Math.random() * ids.length)];
+      figures[k].get.push(await time(() => clients[k].threads.get(id)));
+      figures[k].getState.push(await time(() => clients[k].threads.getState(withState)));
+      figures[k].search.push(await time(() => clients[k].threads.search({ limit: 20 })));
+    }
   }
   return figures;
 }
