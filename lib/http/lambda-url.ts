@@ -35,7 +35,7 @@ export async function writeResponseToStream(response: Response, responseStream: 
   const stream = awslambda.HttpResponseStream.from(responseStream, { statusCode: response.status, headers });
   const text = jsonText(response);
   if (text !== undefined) {
-    await write(stream, text).catch(() => undefined); // the client is gone: nothing to stop
+    await written(stream, text).catch(() => undefined); // the client is gone: nothing to stop
     return void stream.end();
   }
   const reader = response.body?.getReader();
@@ -53,13 +53,40 @@ export async function writeResponseToStream(response: Response, responseStream: 
   }
 }
 
-function write(stream: Writable, chunk: Uint8Array | string): Promise<void> {
+/**
+ * Writes a chunk of a streamed body, waiting only when the stream is full (until it drains). Not for its callback: a
+ * write's callback comes on the next tick, and the next tick waits for every queued promise job, so a graph making
+ * its tokens in one run of promise jobs would hold every chunk after this one until its last.
+ */
+async function write(stream: Writable, chunk: Uint8Array | string): Promise<void> {
+  if (stream.destroyed || stream.writableEnded) throw new Error("response stream closed");
+  const more = stream.write(chunk);
+  // On Lambda the response stream is the runtime's node:http request, which corks its socket for each chunk until
+  // the next tick: the same wait. (npm start's stream does the same: http-server.ts.)
+  stream.uncork();
+  if (!more) await drained(stream);
+}
+
+function drained(stream: Writable): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const settle = (err?: Error) => {
+      stream.off("drain", onDrain);
+      stream.off("close", onClose);
+      if (err) reject(err);
+      else resolve();
+    };
+    const onDrain = () => settle();
+    const onClose = () => settle(new Error("response stream closed"));
+    stream.on("drain", onDrain);
+    stream.on("close", onClose);
+  });
+}
+
+/** Writes `chunk` and resolves once the stream has taken it (a whole answer, written once). */
+function written(stream: Writable, chunk: string): Promise<void> {
   return new Promise((resolve, reject) => {
     if (stream.destroyed || stream.writableEnded) return reject(new Error("response stream closed"));
     stream.write(chunk, (err) => (err ? reject(err) : resolve()));
-    // On Lambda the response stream is the runtime's node:http request, which corks its socket for each chunk until
-    // the next tick, and the next tick waits for every queued promise job: a graph that makes its tokens in one run
-    // of promise jobs would hold its first token until its last. (npm start's stream does the same: http-server.ts.)
     stream.uncork();
   });
 }

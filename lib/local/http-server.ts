@@ -159,7 +159,8 @@ async function toEvent(req: IncomingMessage): Promise<LambdaFunctionURLEvent> {
  * that come within the same turn of the event loop as the prelude go out with the status line and headers, and a
  * response that ends within it (a JSON answer) is sent whole, with its Content-Length, in one socket write: each
  * write on a loopback socket wakes the client, so headers, body and the chunked terminator sent apart cost three
- * wake-ups and most of a small request's time. A body that takes longer (a stream) gets its headers at the next turn.
+ * wake-ups and most of a small request's time. A body that takes longer (a stream) gets its headers at the next turn,
+ * or at once when the function writes nothing after the prelude (writeResponseToStream opens a streamed body so).
  */
 class PreludeWritable extends Writable {
   private head: Buffer | undefined = Buffer.alloc(0);
@@ -171,6 +172,7 @@ class PreludeWritable extends Writable {
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    const withPrelude = this.head !== undefined;
     if (this.head !== undefined) {
       const buffered = Buffer.concat([this.head, chunk]);
       const end = buffered.indexOf(PRELUDE_SEPARATOR);
@@ -190,12 +192,20 @@ class PreludeWritable extends Writable {
       setImmediate(() => this.sendPending());
       chunk = buffered.subarray(end + PRELUDE_SEPARATOR.length);
     }
-    if (chunk.length === 0) return callback();
+    if (chunk.length === 0) {
+      // An empty write asks for what is held to go now: writeResponseToStream opens a streamed body so. Its headers
+      // must not wait for the next turn, which a graph making its tokens in promise jobs would hold off until its end.
+      if (this.pending && !withPrelude) this.sendPending();
+      return callback();
+    }
     if (this.pending) {
       this.pending.body.push(chunk);
       return callback();
     }
-    this.res.write(chunk, (err) => callback(err ?? null));
+    // Done once the socket took the chunk (or, when it is full, once it drained), not at write's callback: that comes
+    // on the next tick, which waits for every queued promise job, and until then this stream holds the next chunk.
+    if (this.res.write(chunk)) callback();
+    else this.res.once("drain", () => callback());
     // node:http corks the socket for each chunk and uncorks it on the next tick, and the next tick waits for every
     // queued promise job: a graph that makes its tokens in one run of promise jobs (a fast model, a cached reply)
     // would hold its first token until its last. The function URL front end forwards bytes as they come; so do we.

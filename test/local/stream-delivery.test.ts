@@ -44,12 +44,15 @@ const seen = new Int32Array(shared);
 const TOKENS = "token 1\ntoken 2\ntoken 3\n";
 
 /** The app: a plain-text stream that starts, then makes its tokens and waits for the reader, in promise jobs only. */
-const handler = streamingHandler(async () => {
+const handler = streamingHandler(async (request) => {
+  // /at-once: the producer gives the event loop no turn from the start, not even for the status line and headers.
+  const atOnce = new URL(request.url).pathname === "/at-once";
   const encoder = new TextEncoder();
   const body = new ReadableStream<Uint8Array>({
     async start(controller) {
       controller.enqueue(encoder.encode("start\n"));
-      await new Promise((resolve) => setTimeout(resolve, 50)); // the status line and headers go out
+      if (atOnce) await Promise.resolve();
+      else await new Promise((resolve) => setTimeout(resolve, 50)); // the status line and headers go out
       for (const token of TOKENS.split(/(?<=\n)/)) {
         controller.enqueue(encoder.encode(token));
         await Promise.resolve();
@@ -96,6 +99,13 @@ describe("a streamed response", () => {
     expect(value.text).toBe(`start\n${TOKENS}read while producing\n`);
   }, 30_000);
 
+  it("under npm start, gets its status line and headers to the client while a producer that starts at once runs promise jobs", async () => {
+    const { worker, messages } = receiver(`${server.url}/at-once`);
+    const { value } = await messages.next();
+    await worker.terminate();
+    expect(value.text).toBe(`start\n${TOKENS}read while producing\n`);
+  }, 30_000);
+
   it("on Lambda, reaches the runtime's response stream (a node:http request) chunk by chunk, the same way", async () => {
     const { worker, messages } = receiver();
     const { port } = (await messages.next()).value;
@@ -107,6 +117,25 @@ describe("a streamed response", () => {
       headers: { "transfer-encoding": "chunked" },
     });
     await handler({} as never, runtimeRequest as never, invocationContext("stream-delivery-test"));
+    const { text } = (await messages.next()).value;
+    await worker.terminate();
+    // The prelude (JSON, 8 NUL bytes), then the body.
+    expect(text!.slice(text!.indexOf("\0".repeat(8)) + 8)).toBe(`start\n${TOKENS}read while producing\n`);
+  }, 30_000);
+
+  it("on Lambda, gets its prelude and chunks to the runtime's response stream while a producer that starts at once runs promise jobs", async () => {
+    const { worker, messages } = receiver();
+    const { port } = (await messages.next()).value;
+    // As the Lambda runtime does: a chunked POST to the runtime API, handed to the handler as its response stream.
+    const runtimeRequest = request({
+      host: "127.0.0.1",
+      port,
+      method: "POST",
+      headers: { "transfer-encoding": "chunked" },
+    });
+    // Connected, as the runtime's request is by the time an API request's run makes its tokens (after DynamoDB).
+    await new Promise((resolve) => runtimeRequest.once("socket", (socket) => socket.once("connect", resolve)));
+    await handler({ rawPath: "/at-once" } as never, runtimeRequest as never, invocationContext("stream-delivery-test"));
     const { text } = (await messages.next()).value;
     await worker.terminate();
     // The prelude (JSON, 8 NUL bytes), then the body.
