@@ -97,7 +97,8 @@ export async function topologyFigures(reps = 5, layouts = LAYOUTS): Promise<Topo
     for (let rep = 0; rep < reps; rep++) {
       log(`topology: repetition ${rep + 1} of ${reps}`);
       for (const [i, client] of clients.entries()) {
-        for (let k = 0; k < 3; k++) samples[i].first.push((await stream(client, 15, 0)).arrivals[0]);
+        // Ten first tokens a repetition: a 15-token reply takes tens of milliseconds, the paced one below seconds.
+        for (let k = 0; k < 10; k++) samples[i].first.push((await stream(client, 15, 0)).arrivals[0]);
         const paced = await stream(client, 40, 50);
         for (let k = 1; k < paced.arrivals.length; k++) samples[i].gaps.push(paced.arrivals[k] - paced.arrivals[k - 1]);
         samples[i].end.push(paced.endMs);
@@ -160,12 +161,18 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       .join(", ")}`,
   );
   console.log(
-    "| layout | first token p50 (15 tokens) | gap median / p90 (50 ms/token) | cancel(wait) | 40-token stream |",
+    "| layout | first token p50 (15 tokens) | × single | gap median / p90 (50 ms/token) | cancel(wait) | 40-token stream |",
   );
-  console.log("|---|---|---|---|---|");
-  for (const f of figures)
+  console.log("|---|---|---|---|---|---|");
+  // Each layout's first token against the single process's from the same checkout.
+  const single = (f: TopologyFigures) =>
+    figures.find((s) => s.layout === layoutsAt().single.name + (f.layout.endsWith(" (before)") ? " (before)" : ""));
+  for (const f of figures) {
+    const base = single(f);
+    const ratio = base ? `${(f.firstTokenMs / base.firstTokenMs).toFixed(2)}×` : "—";
     console.log(
-      `| ${f.layout} | ${f.firstTokenMs.toFixed(0)} ms | ${f.gapMedianMs.toFixed(0)} / ${f.gapP90Ms.toFixed(0)} ms | ${f.cancelWaitMs.toFixed(0)} ms | ${f.streamMs.toFixed(0)} ms |`,
+      `| ${f.layout} | ${f.firstTokenMs.toFixed(1)} ms | ${ratio} | ${f.gapMedianMs.toFixed(0)} / ${f.gapP90Ms.toFixed(0)} ms | ${f.cancelWaitMs.toFixed(0)} ms | ${f.streamMs.toFixed(0)} ms |`,
     );
+  }
   process.exit(0);
 }
