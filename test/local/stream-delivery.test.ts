@@ -109,13 +109,7 @@ describe("a streamed response", () => {
   it("on Lambda, reaches the runtime's response stream (a node:http request) chunk by chunk, the same way", async () => {
     const { worker, messages } = receiver();
     const { port } = (await messages.next()).value;
-    // As the Lambda runtime does: a chunked POST to the runtime API, handed to the handler as its response stream.
-    const runtimeRequest = request({
-      host: "127.0.0.1",
-      port,
-      method: "POST",
-      headers: { "transfer-encoding": "chunked" },
-    });
+    const runtimeRequest = runtimeResponseStream(port);
     await handler({} as never, runtimeRequest as never, invocationContext("stream-delivery-test"));
     const { text } = (await messages.next()).value;
     await worker.terminate();
@@ -126,13 +120,7 @@ describe("a streamed response", () => {
   it("on Lambda, gets its prelude and chunks to the runtime's response stream while a producer that starts at once runs promise jobs", async () => {
     const { worker, messages } = receiver();
     const { port } = (await messages.next()).value;
-    // As the Lambda runtime does: a chunked POST to the runtime API, handed to the handler as its response stream.
-    const runtimeRequest = request({
-      host: "127.0.0.1",
-      port,
-      method: "POST",
-      headers: { "transfer-encoding": "chunked" },
-    });
+    const runtimeRequest = runtimeResponseStream(port);
     // Connected, as the runtime's request is by the time an API request's run makes its tokens (after DynamoDB).
     await new Promise((resolve) => runtimeRequest.once("socket", (socket) => socket.once("connect", resolve)));
     await handler({ rawPath: "/at-once" } as never, runtimeRequest as never, invocationContext("stream-delivery-test"));
@@ -142,3 +130,8 @@ describe("a streamed response", () => {
     expect(text!.slice(text!.indexOf("\0".repeat(8)) + 8)).toBe(`start\n${TOKENS}read while producing\n`);
   }, 30_000);
 });
+
+/** As the Lambda runtime does: a chunked POST to the runtime API, handed to the handler as its response stream. */
+function runtimeResponseStream(port: number) {
+  return request({ host: "127.0.0.1", port, method: "POST", headers: { "transfer-encoding": "chunked" } });
+}
