@@ -7,6 +7,7 @@ import { isUuid, uuid7 } from "../ids.js";
 import { now, type Platform } from "../platform.js";
 import { dispatchNewRun } from "../runs/dispatch.js";
 import { claimInForeground, foregroundSlotFree } from "../runs/foreground.js";
+import { startForegroundRun } from "./foreground-runs.js";
 import { kwargsFrom, type RunRequest } from "../runs/kwargs.js";
 import { cancelRun, takeThread, takeThreadOrWait } from "../runs/lifecycle.js";
 import { RunCreateBody } from "../schemas/runs.js";
@@ -18,7 +19,6 @@ import { webhookUrlProblem } from "../runs/webhook.js";
 import { newThread } from "../stores/thread-store.js";
 import { assertItemFits } from "../stores/limits.js";
 import type { AcquireResult } from "../stores/thread-store.js";
-import { errorMessage, log } from "../log/log.js";
 
 export const NOT_QUEUED_MESSAGE = "The run could not be queued, so it was not created. Try again.";
 export const BUSY_MESSAGE =
@@ -121,9 +121,11 @@ export async function createRun(
     if (defaults.stateless && createdThread) await p.threads.delete(threadId).catch(() => undefined);
   };
 
+  // The run created again from what is stored: its assistant and thread read first.
+  const retry = () => createRun(p, threadId, body, { ...defaults, reread: true });
   // A run refused its thread: taken meanwhile by another process (read it again and retry), missing, or busy.
   const refused = (taken: Exclude<AcquireResult, "acquired">): Promise<StoredRun> => {
-    if (taken === "changed") return createRun(p, threadId, body, { ...defaults, reread: true });
+    if (taken === "changed") return retry();
     if (taken === "missing") throw new HttpError(404, "Thread not found");
     throw new HttpError(409, BUSY_MESSAGE);
   };
@@ -138,7 +140,7 @@ export async function createRun(
     // A run this invocation executes itself (foreground runs on AWS) is stored claimed, and started without the queue.
     const foreground = claimInForeground(p.queue, run, p.options.leaseMs);
     if (!foreground) {
-      if (check) return createRun(p, threadId, body, { ...defaults, reread: true }); // the assistant read, after all
+      if (check) return retry(); // the assistant read, after all
       // One conditional write decides: the thread is ours, or the run is refused and nothing is stored.
       const taken = await takeThread(p, run, threadConfig, recent?.updated_at);
       if (taken !== "acquired") return refused(taken);
@@ -149,63 +151,23 @@ export async function createRun(
       }
       return run;
     }
-    // A foreground run's item is written while it takes its thread, not after (one round trip before its first token
-    // instead of two), and deleted before the answer if the thread is not taken: the conditional write on the thread
-    // still decides alone. Meanwhile no message for the run exists, so nothing acts on it; after a crash in between,
-    // the sweep ends it, as any running run that does not hold its thread.
-    const stored = p.runs.create(foreground.run).then(
-      () => true as const,
-      (err: unknown) => ({ err }),
+    // A foreground run: stored while it takes its thread, one round trip before its graph starts.
+    return startForegroundRun(
+      p,
+      {
+        run,
+        threadConfig,
+        seen: recent ?? (defaults.reread ? undefined : earlier),
+        recent,
+        stateless: !!defaults.stateless,
+        assistant,
+        check,
+        refused,
+        unstored,
+        retry,
+      },
+      foreground,
     );
-    // Its thread's latest checkpoint, which the graph reads first, is read meanwhile too when no run can write one
-    // unseen before the take: the take is conditional on the thread as read (a run taking it since would have
-    // changed it), or the thread is this stateless run's own. Else it is read once the thread is taken.
-    const seen = recent ?? (defaults.reread ? undefined : earlier);
-    const readLatest = () =>
-      fromCheckpoint(run)
-        ? undefined
-        : p.checkpointer.getTuple({ configurable: { thread_id: threadId, checkpoint_ns: "" } });
-    let latest = seen || defaults.stateless ? readLatest() : undefined;
-    latest?.catch(() => undefined); // a failed read ahead is read again by the graph (DynamoDBSaver.withReadAhead)
-    // Not taken (or the take failed): the run never starts, and its item goes before the answer.
-    const withdraw = async () => {
-      foreground.release();
-      if ((await stored) !== true) return;
-      await p.runs.delete(threadId, run.run_id).catch((err: unknown) =>
-        // Its lease runs out and the sweep ends it (it does not hold its thread).
-        log.error("deleting a refused run failed", {
-          run_id: run.run_id,
-          thread_id: threadId,
-          error: errorMessage(err),
-        }),
-      );
-    };
-    // Whether the assistant read back (if it was read again) is not the one the run was built from.
-    const assistantChanged = async () =>
-      check !== undefined && JSON.stringify(await check.catch(() => undefined)) !== JSON.stringify(assistant);
-    const taken = await takeThread(p, run, threadConfig, seen?.updated_at).catch(async (err: unknown) => {
-      await withdraw();
-      throw err;
-    });
-    if (taken !== "acquired") {
-      await withdraw();
-      // An assistant gone meanwhile is answered first (404), as when it is read first.
-      return (await assistantChanged()) ? createRun(p, threadId, body, { ...defaults, reread: true }) : refused(taken);
-    }
-    latest ??= readLatest();
-    latest?.catch(() => undefined);
-    const result = await stored;
-    if (result !== true) return unstored(result.err);
-    if (await assistantChanged()) {
-      // Its assistant changed (or went) since this process read it: the thread is given back as it was, and the run
-      // withdrawn and created again from the stored assistant and thread (a 404 now if the assistant is gone).
-      const status = recent?.status === "busy" || !recent ? "idle" : recent.status; // busy: its holder had ended
-      await p.threads.release(threadId, run.run_id, { status, now: now() });
-      await withdraw();
-      return createRun(p, threadId, body, { ...defaults, reread: true });
-    }
-    foreground.start(latest);
-    return run;
   }
 
   // enqueue / interrupt / rollback: the run waits in line (pending) and takes the thread when it is free.
@@ -221,11 +183,6 @@ export async function createRun(
     throw new HttpError(503, NOT_QUEUED_MESSAGE);
   return run;
 }
-
-/** The checkpoint a run starts from, when it names one (else its thread's latest). */
-const fromCheckpoint = (run: StoredRun): string | undefined =>
-  run.kwargs.checkpoint_id ??
-  (run.kwargs.config?.configurable as { checkpoint_id?: string } | undefined)?.checkpoint_id;
 
 const scopeOf = (defaults: RunDefaults) =>
   defaults.newThread?.auth_scope ? { auth_scope: defaults.newThread.auth_scope } : {};
