@@ -96,9 +96,11 @@ export async function topologyFigures(reps = 5, layouts = LAYOUTS): Promise<Topo
     for (const client of clients) for (let i = 0; i < 3; i++) await stream(client, 15, 0); // warm up
     for (let rep = 0; rep < reps; rep++) {
       log(`topology: repetition ${rep + 1} of ${reps}`);
+      // Ten first tokens a repetition from each layout, taken in turn (one from each, then again): a 15-token reply
+      // takes milliseconds, and the machine's speed drifts over seconds; in turn, each layout's samples meet the same.
+      for (let k = 0; k < 10; k++)
+        for (const [i, client] of clients.entries()) samples[i].first.push((await stream(client, 15, 0)).arrivals[0]);
       for (const [i, client] of clients.entries()) {
-        // Ten first tokens a repetition: a 15-token reply takes tens of milliseconds, the paced one below seconds.
-        for (let k = 0; k < 10; k++) samples[i].first.push((await stream(client, 15, 0)).arrivals[0]);
         const paced = await stream(client, 40, 50);
         for (let k = 1; k < paced.arrivals.length; k++) samples[i].gaps.push(paced.arrivals[k] - paced.arrivals[k - 1]);
         samples[i].end.push(paced.endMs);
