@@ -7,6 +7,7 @@
  * errors). The services (createRun, deleteThread, the cancel endpoints), the worker, the dispatch of a new run and
  * the sweep all come here.
  */
+import { uuid7 } from "../ids.js";
 import { now, type Platform } from "../platform.js";
 import { FINAL_STATUSES, type CancelAction, type StoredRun } from "../stores/run-store.js";
 import type { RunKwargs } from "../stores/run-kwargs.js";
@@ -121,6 +122,43 @@ export async function handOverToNext(p: Lifecycle, threadId: string, holderId: s
   if (!next || !(await p.threads.handOver(threadId, holderId, next.run_id, now()))) return false;
   await p.queue.send({ ...startMessage(next), redispatch: true });
   return true;
+}
+
+/** How a thread is given back by what held it: its status, and the values and interrupts to record, if any. */
+export type ThreadOutcome = Parameters<Lifecycle["threads"]["release"]>[2];
+
+/**
+ * Writes a thread's state outside a run (a state update, a prune, a new thread's starting history) while holding the
+ * thread as a run holds it: `active_run` is a lock named `<kind>:<id>`, so no run takes the thread meanwhile (a new
+ * one is refused as busy, or waits in line). Then the thread is given back with the outcome `write` returns (with
+ * `otherwise`, its status before, when it throws), and the next run waiting for it is promoted. "busy" or "missing" when the thread could
+ * not be held: nothing is written then. A process that dies while holding it leaves a lock no stored run has, which
+ * the next run takes over (takeThread).
+ */
+export async function holdThread<T>(
+  p: Lifecycle,
+  threadId: string,
+  kind: string,
+  otherwise: Omit<ThreadOutcome, "now">,
+  write: () => Promise<{ result: T; outcome: ThreadOutcome }>,
+): Promise<{ result: T } | "busy" | "missing"> {
+  const lock = `${kind}:${uuid7()}`;
+  const taken = await p.threads.acquire(threadId, lock, now());
+  if (taken === "missing") return "missing";
+  if (taken !== "acquired") return "busy";
+  const giveBack = async (outcome: ThreadOutcome) => {
+    const released = await p.threads.release(threadId, lock, outcome);
+    if (released) await promoteNext(p, threadId, { waitingMarks: released.waitingMarks });
+  };
+  let done: { result: T; outcome: ThreadOutcome };
+  try {
+    done = await write();
+  } catch (err) {
+    await giveBack({ ...otherwise, now: now() }).catch(() => undefined); // else the next run takes the lock over
+    throw err;
+  }
+  await giveBack(done.outcome);
+  return { result: done.result };
 }
 
 /** Frees the thread `runId` holds (idle) and hands it to the next pending run. False when `runId` did not hold it. */

@@ -11,6 +11,7 @@ import { keyFits } from "../dynamo/limits.js";
 import type { Thread } from "../stores/thread-store.js";
 import type { CommandBody, Superstep } from "../schemas/threads.js";
 import type { z } from "zod";
+import { holdThread } from "../runs/lifecycle.js";
 import { getAssistant } from "./assistants.js";
 import { deleteThread, getThreadOr404, insertThread } from "./threads.js";
 import { uuid7 } from "../ids.js";
@@ -101,20 +102,27 @@ export async function updateState(
   // The graph id in configurable lands in the new checkpoint's metadata, as on the official server.
   const target = configFor(threadId, ref);
   target.configurable = { ...target.configurable, graph_id: thread.metadata.graph_id };
-  const config = await graph
-    .updateState(target, body.values ?? null, body.as_node ?? undefined)
-    .catch((err: unknown) => {
-      throw refusedUpdate(err) ?? err;
-    });
-  // Read back as a state read is (a factory builds its graph for "threads.read" then, as the official server does).
-  const state = await (await graphFor(p, thread))!.getState({ configurable: { thread_id: threadId } });
-  await p.threads.recordState(threadId, {
-    status: state.next.length > 0 ? "interrupted" : "idle",
-    values: toWire(state.values) as Record<string, unknown>,
-    interrupts: interruptsOf(state),
-    now: now(),
+  // Written while the thread is held, as a run holds it: a run created meanwhile is refused as busy (or waits in
+  // line) rather than starting from the checkpoint before this one, which would fork the history.
+  const held = await holdThread(p, threadId, "update", { status: statusBefore(thread) }, async () => {
+    const config = await graph
+      .updateState(target, body.values ?? null, body.as_node ?? undefined)
+      .catch((err: unknown) => {
+        throw refusedUpdate(err) ?? err;
+      });
+    // Read back as a state read is (a factory builds its graph for "threads.read" then, as the official server does).
+    const state = await (await graphFor(p, thread))!.getState({ configurable: { thread_id: threadId } });
+    const outcome = {
+      status: state.next.length > 0 ? ("interrupted" as const) : ("idle" as const),
+      values: toWire(state.values) as Record<string, unknown>,
+      interrupts: interruptsOf(state),
+      now: now(),
+    };
+    return { result: config, outcome };
   });
-  return { checkpoint: toWire(config.configurable ?? {}) };
+  if (held === "missing") throw new HttpError(404, `Thread with ID ${threadId} not found`);
+  if (held === "busy") throw new HttpError(409, "Thread is busy");
+  return { checkpoint: toWire(held.result.configurable ?? {}) };
 }
 
 /**
@@ -161,15 +169,17 @@ export async function applySupersteps(p: Platform, thread: Thread, supersteps: S
       asNode: u.as_node,
     })),
   }));
-  await graph.bulkUpdateState(config, steps).catch((err: unknown) => {
-    throw refusedUpdate(err, ["body", "supersteps"]) ?? err;
+  // Held while written, as a state update is (a run on the new thread meanwhile is refused as busy).
+  const held = await holdThread(p, thread.thread_id, "supersteps", { status: statusBefore(thread) }, async () => {
+    await graph.bulkUpdateState(config, steps).catch((err: unknown) => {
+      throw refusedUpdate(err, ["body", "supersteps"]) ?? err;
+    });
+    const state = await (await graphFor(p, thread))!.getState({ configurable: { thread_id: thread.thread_id } });
+    const values = toWire(state.values) as Record<string, unknown>;
+    return { result: undefined, outcome: { status: statusBefore(thread), values, now: now() } };
   });
-  const state = await (await graphFor(p, thread))!.getState({ configurable: { thread_id: thread.thread_id } });
-  await p.threads.recordState(thread.thread_id, {
-    status: thread.status,
-    values: toWire(state.values) as Record<string, unknown>,
-    now: now(),
-  });
+  if (held === "missing") throw new HttpError(404, `Thread with ID ${thread.thread_id} not found`);
+  if (held === "busy") throw new HttpError(409, "Thread is busy");
 }
 
 /** A Command from its wire form: `goto` entries given as `{node, input}` are Sends. */
@@ -220,3 +230,6 @@ export async function getHistory(
   }
   return snapshots;
 }
+
+/** What a thread is given back as when a write that held it failed: as it was (busy only with a holder, now gone). */
+const statusBefore = (thread: Thread) => (thread.status === "busy" ? "idle" : thread.status);

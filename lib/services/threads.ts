@@ -5,7 +5,7 @@ import { now, type Platform } from "../platform.js";
 import type { z } from "zod";
 import type { ThreadCountBody, ThreadCreateBody, ThreadSearchBody } from "../schemas/threads.js";
 import { newThread, type Thread } from "../stores/thread-store.js";
-import { cancelRun } from "../runs/lifecycle.js";
+import { cancelRun, holdThread } from "../runs/lifecycle.js";
 import type { AuthFilters } from "../auth/custom-auth.js";
 import { authScopeOf } from "../auth/scope.js";
 
@@ -102,14 +102,12 @@ export async function pruneThreads(
  * and not counted. A prune whose process dies leaves the thread held by no stored run: the next run takes it over.
  */
 async function keepLatestWhileFree(p: Platform, thread: Thread): Promise<boolean> {
-  const lock = `prune:${uuid7()}`;
-  if (thread.active_run || (await p.threads.acquire(thread.thread_id, lock, now())) !== "acquired") return false;
-  try {
+  if (thread.active_run) return false;
+  const held = await holdThread(p, thread.thread_id, "prune", { status: thread.status }, async () => {
     await p.checkpointer.keepLatest(thread.thread_id);
-  } finally {
-    await p.threads.release(thread.thread_id, lock, { status: thread.status, now: now() });
-  }
-  return true;
+    return { result: true, outcome: { status: thread.status, now: now() } };
+  });
+  return held !== "busy" && held !== "missing";
 }
 
 /** One pass over the matching threads; a `values` filter is applied to the copy of the values each thread keeps. */

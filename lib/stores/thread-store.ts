@@ -330,34 +330,6 @@ export class ThreadStore {
     return clearWaiting(this.client, this.table, threadId, marks);
   }
 
-  /** Records state changes made outside a run (update_state), if the thread exists. */
-  async recordState(
-    threadId: string,
-    outcome: {
-      status: ThreadStatus;
-      values?: Record<string, unknown> | null;
-      interrupts?: Record<string, unknown[]>;
-      now: string;
-    },
-  ): Promise<void> {
-    try {
-      await conditionalWrite(() =>
-        this.client.send(
-          new UpdateCommand({
-            TableName: this.table,
-            Key: { pk: threadId, sk: SK },
-            ...this.outcomeUpdate(outcome, undefined, true),
-            ConditionExpression: `attribute_exists(pk) AND attribute_not_exists(active_run) AND ${LIVE}`,
-            ExpressionAttributeValues: { ...this.outcomeValues(outcome), ...live().values },
-          }),
-        ),
-      );
-    } catch (err) {
-      if (isItemSizeRefusal(err) && outcome.values) return this.recordState(threadId, { ...outcome, values: null });
-      throw err;
-    }
-  }
-
   /** Newest (or oldest) threads first via a GSI; filters apply page by page, so no table scan (./thread-search.ts). */
   search(query: ThreadSearch): Promise<Thread[]> {
     return this.searcher.search(query);
@@ -371,7 +343,6 @@ export class ThreadStore {
   private outcomeUpdate(
     outcome: { values?: Record<string, unknown> | null; interrupts?: Record<string, unknown[]> },
     extra?: string,
-    live = false,
   ): { UpdateExpression: string; ExpressionAttributeNames: Record<string, string> } {
     const sets = ["#status = :status", "updated_at = :now"];
     if (outcome.values !== undefined) sets.push("#values = :values");
@@ -382,7 +353,7 @@ export class ThreadStore {
       ExpressionAttributeNames: {
         "#status": "status",
         ...(outcome.values !== undefined ? { "#values": "values" } : {}),
-        ...(live || expiry.set ? { "#exp": TTL_ATTRIBUTE } : {}),
+        ...(expiry.set ? { "#exp": TTL_ATTRIBUTE } : {}),
       },
     };
   }
