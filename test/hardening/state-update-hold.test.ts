@@ -10,21 +10,13 @@ import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { loadGraphs } from "../../lib/graphs/registry.js";
 import { HttpError } from "../../lib/http/errors.js";
 import { createPlatform, type Platform } from "../../lib/platform.js";
-import type { RunMessage, RunQueue } from "../../lib/runs/queue.js";
 import { ensureDefaultAssistants } from "../../lib/services/assistants.js";
 import { BUSY_MESSAGE, createRun } from "../../lib/services/runs.js";
 import { getState, updateState } from "../../lib/services/state.js";
 import { newThread } from "../../lib/stores/thread-store.js";
 import type { TableNames } from "../../lib/tables/definitions.js";
 import { startTestDynamo, type TestDynamo } from "../helpers/dynamo.js";
-
-/** The queue: runs are only sent, not executed (what matters here is whether they take the thread). */
-class RecordingQueue implements RunQueue {
-  sent: RunMessage[] = [];
-  async send(message: RunMessage): Promise<void> {
-    this.sent.push(message);
-  }
-}
+import { RecordingQueue } from "../helpers/recording-queue.js";
 
 let dynamo: TestDynamo;
 let tables: TableNames;

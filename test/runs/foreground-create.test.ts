@@ -10,7 +10,6 @@ import { loadGraphs } from "../../lib/graphs/registry.js";
 import { HttpError } from "../../lib/http/errors.js";
 import { createPlatform, now, type Platform } from "../../lib/platform.js";
 import { ForegroundQueue, foregroundInvocation } from "../../lib/runs/foreground.js";
-import type { RunMessage, RunQueue } from "../../lib/runs/queue.js";
 import { executeRun } from "../../lib/runs/worker.js";
 import {
   createAssistant,
@@ -22,14 +21,7 @@ import { BUSY_MESSAGE, createRun } from "../../lib/services/runs.js";
 import { newThread } from "../../lib/stores/thread-store.js";
 import type { TableNames } from "../../lib/tables/definitions.js";
 import { startTestDynamo, type TestDynamo } from "../helpers/dynamo.js";
-
-/** What would go to SQS: nothing, for a foreground run. */
-class RecordingQueue implements RunQueue {
-  sent: RunMessage[] = [];
-  async send(message: RunMessage): Promise<void> {
-    this.sent.push(message);
-  }
-}
+import { RecordingQueue } from "../helpers/recording-queue.js";
 
 let dynamo: TestDynamo;
 let tables: TableNames;
