@@ -51,8 +51,9 @@ export async function create({ body }: Input<ThreadCreateBody>, p: Platform): Pr
     const existing = await p.threads.get(body.thread_id);
     if (existing && !matchesAuthFilters(existing.metadata, filters)) throw new HttpError(409, "Thread already exists");
   }
-  const created = { ...body, thread_id: value.thread_id, metadata: value.metadata };
-  return json(publicThread(await createThreadWithHistory(p, created, filters)));
+  return json(
+    publicThread(await createThreadWithHistory(p, { ...body, metadata: value.metadata }, filters, value.thread_id)),
+  );
 }
 
 export async function get({ params }: Input, p: Platform): Promise<Response> {

@@ -7,7 +7,7 @@
  * - ./run-writes.ts, ./write-behind.ts: writes under way by run, fencing, and a run's writes stored per superstep;
  * - ./channel-items.ts, ./pending-writes.ts: the items of a put and of a putWrites call;
  * - ./values-elsewhere.ts: reading channel values a head does not inline (blob items, earlier heads);
- * - ./memory.ts: what the saver remembers between calls (heads' `loc`, each run's last checkpoint);
+ * - ./memory.ts: what the saver remembers between calls (heads' `loc`, each run's last checkpoint, threads' latest);
  * - ./maintenance.ts: copy, prune, metadata patch and rollback, which the platform adds to the contract.
  */
 import type { RunnableConfig } from "@langchain/core/runnables";
@@ -36,7 +36,7 @@ import { matchesFilter, storedMetadata } from "./metadata.js";
 import { RunWrites } from "./run-writes.js";
 import { pendingWriteItems } from "./pending-writes.js";
 import { channelItems } from "./channel-items.js";
-import { HeadLocs, RunLatest, type Loc } from "./memory.js";
+import { HeadLocs, RunLatest, ThreadLatest, type Loc } from "./memory.js";
 import { loadTyped } from "./plain-json.js";
 import { readValuesElsewhere } from "./values-elsewhere.js";
 import { WriteBehind } from "./write-behind.js";
@@ -57,6 +57,7 @@ export class DynamoDBSaver extends BaseCheckpointSaver implements maintenance.Ma
   private readonly locs = new HeadLocs();
   private readonly runWrites = new RunWrites();
   private readonly runLatest = new RunLatest();
+  private readonly threadLatest = new ThreadLatest();
   private readonly writeBehind: WriteBehind;
 
   constructor(options: DynamoDBSaverOptions) {
@@ -201,6 +202,7 @@ export class DynamoDBSaver extends BaseCheckpointSaver implements maintenance.Ma
     newVersions: ChannelVersions,
   ): Promise<RunnableConfig> {
     const threadId = requireString(config.configurable?.thread_id, "thread_id");
+    this.threadLatest.forget(threadId);
     const ns: string = config.configurable?.checkpoint_ns ?? "";
     const parent: string | undefined = config.configurable?.checkpoint_id;
     const copy = copyCheckpoint(checkpoint);
@@ -267,6 +269,7 @@ export class DynamoDBSaver extends BaseCheckpointSaver implements maintenance.Ma
     taskPath?: string,
   ): Promise<void> {
     const threadId = requireString(config.configurable?.thread_id, "thread_id");
+    this.threadLatest.forget(threadId);
     const ns: string = config.configurable?.checkpoint_ns ?? "";
     const checkpointId = requireString(config.configurable?.checkpoint_id, "checkpoint_id");
     const runId: string | undefined = config.configurable?.run_id;
@@ -292,23 +295,28 @@ export class DynamoDBSaver extends BaseCheckpointSaver implements maintenance.Ma
   // ---------------------------------------------------------------- maintenance (./maintenance.ts)
 
   copyThread(fromThreadId: string, toThreadId: string): Promise<void> {
+    this.threadLatest.forget(toThreadId);
     return maintenance.copyThread(this.table, fromThreadId, toThreadId);
   }
 
   keepLatest(threadId: string): Promise<void> {
+    this.threadLatest.forget(threadId);
     return maintenance.keepLatest(this, threadId);
   }
 
   patchLatestMetadata(threadId: string, patch: Record<string, unknown>): Promise<boolean> {
+    this.threadLatest.forget(threadId);
     return maintenance.patchLatestMetadata(this, threadId, patch);
   }
 
   rollback(threadId: string, runId: string): Promise<void> {
+    this.threadLatest.forget(threadId);
     return maintenance.rollback(this, threadId, runId);
   }
 
   /** Deletes items of one thread (heads first), and forgets what this saver remembers of its heads. */
   async deleteItems(threadId: string, keys: Key[]): Promise<void> {
+    this.threadLatest.forget(threadId);
     await this.table.deleteKeys(keys);
     this.locs.forgetThread(threadId);
   }
@@ -371,6 +379,61 @@ export class DynamoDBSaver extends BaseCheckpointSaver implements maintenance.Ma
       return first.catch(() => this.getTuple(config));
     };
     return view;
+  }
+
+  // ---------------------------------------------------------------- a thread's latest, known (./memory.ts)
+
+  /**
+   * Remembers `tuple` (undefined: none) as the latest root checkpoint of `threadId` while its thread item reads
+   * `version` (the `updated_at` this process wrote). The caller vouches that no checkpoint of the thread is written
+   * without its thread item changing (runs, state updates and the prune hold the thread: lib/runs/lifecycle.ts).
+   * Kept serialized, so each use gets objects of its own; a tuple with pending writes is not kept.
+   */
+  async rememberLatest(threadId: string, version: string, tuple?: CheckpointTuple): Promise<void> {
+    this.threadLatest.forget(threadId);
+    const until = Date.now() + (this.ttlSeconds === undefined ? Infinity : (this.ttlSeconds * 1000) / 2);
+    if (!tuple) return this.threadLatest.set(threadId, { version, parts: null, until });
+    if (tuple.pendingWrites?.length || tuple.config.configurable?.checkpoint_ns) return;
+    const { channel_values: values, ...checkpoint } = tuple.checkpoint;
+    const parts = await Promise.all([
+      this.dump("checkpoint", { ...checkpoint, channel_values: {} }),
+      this.dump("metadata", tuple.metadata ?? {}),
+      ...Object.entries(values ?? {})
+        .filter(([, value]) => value !== undefined)
+        .map(([channel, value]) => this.dump(`v:${channel}`, value)),
+    ]);
+    const checkpointId = tuple.checkpoint.id;
+    const parentId: string | undefined = tuple.parentConfig?.configurable?.checkpoint_id;
+    this.threadLatest.set(threadId, { version, parts, checkpointId, parentId, until });
+  }
+
+  /**
+   * The latest root checkpoint of `threadId` (undefined: none) as remembered while its thread item read `version`,
+   * loaded anew; undefined when not known for that version. Given once: then forgotten.
+   */
+  knownLatest(threadId: string, version: string): Promise<CheckpointTuple | undefined> | undefined {
+    const known = this.threadLatest.take(threadId, version);
+    if (!known) return undefined;
+    const { parts, checkpointId, parentId } = known;
+    if (!parts || !checkpointId) return Promise.resolve(undefined);
+    return (async () => {
+      const byName = new Map(parts.map((part) => [part.name, part]));
+      const checkpoint = (await this.load(byName.get("checkpoint")!)) as Checkpoint;
+      const metadata = (await this.load(byName.get("metadata")!)) as CheckpointMetadata;
+      for (const part of parts) {
+        if (part.name.startsWith("v:")) checkpoint.channel_values[part.name.slice(2)] = await this.load(part);
+      }
+      const configOf = (id: string) => ({
+        configurable: { thread_id: threadId, checkpoint_ns: "", checkpoint_id: id },
+      });
+      return {
+        config: configOf(checkpointId),
+        checkpoint,
+        metadata,
+        pendingWrites: [],
+        ...(parentId && { parentConfig: configOf(parentId) }),
+      };
+    })();
   }
 
   /** Forgets what `runId` put (a run that stopped before reading it back). */

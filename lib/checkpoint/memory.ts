@@ -2,9 +2,12 @@
  * What a DynamoDBSaver remembers between calls, bounded (oldest forgotten first):
  * - `HeadLocs`: the `loc` of recently read or written heads, so put() rarely has to read its parent's;
  * - `RunLatest`: by run, the last root checkpoint it put (as getTuple would read it back) and the root checkpoints
- *   it put writes against, until the run takes it (the worker's state read after a run).
+ *   it put writes against, until the run takes it (the worker's state read after a run);
+ * - `ThreadLatest`: by thread, its latest root checkpoint as of one version of its thread item, serialized, until a
+ *   foreground run starts from it (lib/services/foreground-runs.ts).
  */
 import type { CheckpointTuple } from "@langchain/langgraph-checkpoint";
+import type { Part } from "./payload.js";
 
 const LIMIT = 1_000;
 
@@ -72,5 +75,48 @@ export class RunLatest {
     let entry = this.byRun.get(runId);
     if (!entry) remember(this.byRun, runId, (entry = { withWrites: new Set() }));
     return entry;
+  }
+}
+
+/** A thread's latest root checkpoint while its thread item reads `version` (its `updated_at`). */
+export interface KnownLatest {
+  version: string;
+  /** The checkpoint (without values), its metadata and each value (`v:<channel>`), as put() dumps them; null: none. */
+  parts: Part[] | null;
+  checkpointId?: string;
+  parentId?: string;
+  /** Not to be used after this time (ms): its items may have expired by then (the saver's TTL). */
+  until: number;
+}
+
+const THREAD_LATEST_BYTES = 32 * 1024 * 1024;
+
+export class ThreadLatest {
+  private readonly byThread = new Map<string, { entry: KnownLatest; bytes: number }>();
+  private bytes = 0;
+
+  /** Remembers `entry` for `threadId`; one above an eighth of the bound is not kept (nor what it replaces). */
+  set(threadId: string, entry: KnownLatest): void {
+    this.forget(threadId);
+    const bytes = (entry.parts ?? []).reduce((n, part) => n + part.bytes.byteLength, 0);
+    if (bytes > THREAD_LATEST_BYTES / 8) return;
+    this.byThread.set(threadId, { entry, bytes });
+    this.bytes += bytes;
+    while (this.bytes > THREAD_LATEST_BYTES || this.byThread.size > LIMIT)
+      this.forget(this.byThread.keys().next().value!);
+  }
+
+  /** The entry of `threadId` if it is for `version` and still good; forgotten either way. */
+  take(threadId: string, version: string): KnownLatest | undefined {
+    const entry = this.byThread.get(threadId)?.entry;
+    this.forget(threadId);
+    return entry && entry.version === version && entry.until > Date.now() ? entry : undefined;
+  }
+
+  forget(threadId: string): void {
+    const kept = this.byThread.get(threadId);
+    if (!kept) return;
+    this.byThread.delete(threadId);
+    this.bytes -= kept.bytes;
   }
 }

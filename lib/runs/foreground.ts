@@ -52,6 +52,11 @@ export type ExecuteRun = (
   invocation: ForegroundInvocation & { claimed?: StoredRun; latest?: Promise<CheckpointTuple | undefined> },
 ) => Promise<unknown>;
 
+/** Whether this process executes foreground runs (the API function on AWS, with them on). */
+export function runsInForeground(queue: RunQueue): boolean {
+  return queue instanceof ForegroundQueue;
+}
+
 /** Whether a new run created now would execute in this invocation (claimInForeground would claim it). */
 export function foregroundSlotFree(queue: RunQueue): boolean {
   return queue instanceof ForegroundQueue && queue.slotFree();

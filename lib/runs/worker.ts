@@ -27,6 +27,7 @@ import type { Released, ThreadStatus } from "../stores/thread-store.js";
 import type { EventWriter } from "../stream/event-log.js";
 import type { RunKwargs } from "../stores/run-kwargs.js";
 import { promoteNext, releaseIfAbandoned } from "./lifecycle.js";
+import { runsInForeground } from "./foreground.js";
 import { sendWebhook } from "./webhook.js";
 import type { RunMessage } from "./queue.js";
 import { streamGraph } from "./stream-graph.js";
@@ -169,6 +170,7 @@ export async function executeRun(p: Platform, message: RunMessage, invocation: I
   }
   const endedAt = now();
   let released: Released | false | undefined;
+  let latest: CheckpointTuple | undefined;
   try {
     if (stop === "rollback") {
       await p.checkpointer.rollback(run.thread_id, run.run_id);
@@ -178,7 +180,7 @@ export async function executeRun(p: Platform, message: RunMessage, invocation: I
     }
     // The final state is read as a state read is (a factory builds the graph for "threads.read", as officially),
     // but the checkpoint the run put last is not read back from the table: the saver still holds it.
-    const latest = stop === undefined ? await p.checkpointer.lastOfRun(run.run_id) : undefined;
+    latest = stop === undefined ? await p.checkpointer.lastOfRun(run.run_id) : undefined;
     const checkpointer = latest ? p.checkpointer.withLatest(latest) : p.checkpointer;
     const reader =
       graph && (() => p.graphs.get(graphId, { checkpointer, store: p.store, config, access: "threads.read" }));
@@ -192,6 +194,10 @@ export async function executeRun(p: Platform, message: RunMessage, invocation: I
     await promoteNext(p, run.thread_id, released ? { waitingMarks: released.waitingMarks } : {});
     await closing;
   }
+  // The thread's next foreground run in this process (the conversation's next message) starts from this checkpoint
+  // without reading it back, if the thread is still as this release left it (lib/services/foreground-runs.ts).
+  if (released && latest && kwargs.on_completion !== "delete" && runsInForeground(p.queue))
+    await p.checkpointer.rememberLatest(run.thread_id, released.updatedAt, latest);
   await afterRun(p, run, kwargs, { run_started_at: startedAt, run_ended_at: endedAt, error: error?.message });
   return "finished";
 }

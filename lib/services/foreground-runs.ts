@@ -4,8 +4,9 @@
  * where a queued run makes two or three.
  *
  * Sent together: the conditional write that takes the thread, the write that stores the run (already claimed), the
- * read of the thread's latest checkpoint (which the graph reads first) when no run can have written one unseen, and
- * the assistant read again when the run was built from this process's copy of it. The take still decides alone: a
+ * read of the thread's latest checkpoint (which the graph reads first) when no run can have written one unseen and
+ * this process does not know it already (knownLatest), and the assistant read again when the run was built from this
+ * process's copy of it. The take still decides alone: a
  * run not given its thread is deleted before the 409/404 is answered, and its foreground slot given back. Meanwhile no
  * message for the run exists, so nothing acts on it; after a crash in between, the sweep ends it, as any running run
  * that does not hold its thread. A run whose assistant changed meanwhile gives its thread back and is created again
@@ -63,7 +64,7 @@ export async function startForegroundRun(
     fromCheckpoint(run)
       ? undefined
       : p.checkpointer.getTuple({ configurable: { thread_id: threadId, checkpoint_ns: "" } });
-  let latest = seen || start.stateless ? readLatest() : undefined;
+  let latest = seen || start.stateless ? (knownLatest(p, start) ?? readLatest()) : undefined;
   latest?.catch(() => undefined); // a failed read ahead is read again by the graph (DynamoDBSaver.withReadAhead)
   // Not taken (or the take failed): the run never starts, and its item goes before the answer.
   const withdraw = async () => {
@@ -101,6 +102,18 @@ export async function startForegroundRun(
   }
   foreground.start(latest);
   return run;
+}
+
+/**
+ * The thread's latest checkpoint without a read, where this process knows it as of the take: a stateless run's
+ * thread is new (none); else the one this process remembered for the thread's `updated_at` the take is conditional
+ * on (when its last run here ended, or it created the thread: lib/runs/worker.ts, lib/services/threads.ts). No
+ * checkpoint of a thread is written without its thread item changing (runs, state updates and the prune hold it).
+ */
+function knownLatest(p: Platform, { run, seen, stateless }: ForegroundStart) {
+  if (fromCheckpoint(run)) return undefined;
+  if (stateless) return Promise.resolve(undefined);
+  return seen && p.checkpointer.knownLatest(run.thread_id, seen.updated_at);
 }
 
 /** The checkpoint a run starts from, when it names one (else its thread's latest). */

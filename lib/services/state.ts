@@ -128,19 +128,20 @@ export async function updateState(
 /**
  * POST /threads: a new thread, with `supersteps` as its starting history (see applySupersteps). Nothing is left
  * behind when they cannot be applied. A thread that exists already (`if_exists: "do_nothing"`) is returned as it is.
+ * `threadId`: the id made for it when the body names none.
  */
 export async function createThreadWithHistory(
   p: Platform,
   body: ThreadCreateBody,
   auth?: AuthFilters,
+  threadId = body.thread_id ?? uuid7(),
 ): Promise<Thread> {
   const supersteps = body.supersteps ?? [];
-  if (supersteps.length === 0) return (await insertThread(p, body, auth)).thread;
-  const threadId = body.thread_id ?? uuid7();
+  if (supersteps.length === 0) return (await insertThread(p, body, auth, threadId)).thread;
   const graphId = body.metadata?.graph_id;
   if (typeof graphId !== "string") throw new HttpError(400, `Thread ${threadId} has no graph ID`);
   if (!p.graphs.has(graphId)) throw new HttpError(404, `Graph "${graphId}" not found`);
-  const { thread, created } = await insertThread(p, { ...body, thread_id: threadId }, auth);
+  const { thread, created } = await insertThread(p, body, auth, threadId);
   if (!created) return thread;
   try {
     await applySupersteps(p, thread, supersteps);

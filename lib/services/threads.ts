@@ -6,6 +6,7 @@ import type { z } from "zod";
 import type { ThreadCountBody, ThreadCreateBody, ThreadSearchBody } from "../schemas/threads.js";
 import { newThread, type Thread } from "../stores/thread-store.js";
 import { cancelRun, holdThread } from "../runs/lifecycle.js";
+import { runsInForeground } from "../runs/foreground.js";
 import type { AuthFilters } from "../auth/custom-auth.js";
 import { authScopeOf } from "../auth/scope.js";
 
@@ -25,17 +26,25 @@ export async function createThread(p: Platform, body: ThreadCreateBody): Promise
 
 /**
  * The new thread (`created`), or with `if_exists: "do_nothing"` the one already there. Created under custom auth,
- * it records the scope of the create handler's filters (lib/auth/scope.ts).
+ * it records the scope of the create handler's filters (lib/auth/scope.ts). `threadId`: the id made for it when the
+ * body names none.
  */
 export async function insertThread(
   p: Platform,
   body: ThreadCreateBody,
   auth?: AuthFilters,
+  threadId = body.thread_id ?? uuid7(),
 ): Promise<{ thread: Thread; created: boolean }> {
-  const thread = newThread(body.thread_id ?? uuid7(), body.metadata ?? {});
+  const thread = newThread(threadId, body.metadata ?? {});
   const scope = authScopeOf(auth, thread.metadata);
   if (scope) thread.auth_scope = scope;
-  if (await p.threads.create(thread)) return { thread, created: true };
+  if (await p.threads.create(thread)) {
+    // A thread whose id was made here has no checkpoint: its first foreground run here reads none (see
+    // lib/services/foreground-runs.ts). A chosen id may have some, left by a thread of that id deleted before.
+    if (!body.thread_id && runsInForeground(p.queue))
+      await p.checkpointer.rememberLatest(thread.thread_id, thread.updated_at);
+    return { thread, created: true };
+  }
   if (body.if_exists === "do_nothing") return { thread: (await p.threads.get(thread.thread_id))!, created: false };
   throw new HttpError(409, "Thread already exists");
 }

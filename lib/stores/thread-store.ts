@@ -312,7 +312,10 @@ export class ThreadStore {
       );
       if (!result) return false;
       this.seen.remember(threadId, toThread(result.Attributes!));
-      return { waitingMarks: Number(result.Attributes?.[WAITING] ?? 0) };
+      return {
+        waitingMarks: Number(result.Attributes?.[WAITING] ?? 0),
+        updatedAt: String(result.Attributes!.updated_at),
+      };
     } catch (err) {
       // The copy of the values does not fit beside the thread's metadata: without it (the checkpoint has them).
       if (isItemSizeRefusal(err) && outcome.values) return this.release(threadId, runId, { ...outcome, values: null });

@@ -14,9 +14,10 @@ export const WAITING = "waiting_marks";
 
 const SK = THREAD_SK;
 
-/** A thread a run freed: the marks of runs that waited in line for it. */
+/** A thread a run freed: the marks of runs that waited in line for it, and the `updated_at` the release wrote. */
 export interface Released {
   waitingMarks: number;
+  updatedAt: string;
 }
 
 export async function markWaiting(client: DynamoDBDocumentClient, table: string, threadId: string): Promise<void> {

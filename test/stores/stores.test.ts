@@ -45,12 +45,20 @@ describe("ThreadStore lock", () => {
     expect(await store.acquire(threadId, holder, now())).toBe("acquired");
     expect(await store.release(threadId, uuid7(), { status: "idle", now: now() })).toBe(false);
     expect((await store.get(threadId))?.status).toBe("busy");
-    // Released, with the count of runs that marked they wait in line for the thread (none here).
-    expect(await store.release(threadId, holder, { status: "interrupted", values: { a: [1, 2] }, now: now() })).toEqual(
-      { waitingMarks: 0 },
-    );
+    // Released, with the count of runs that marked they wait in line for the thread (none here), and the
+    // `updated_at` it wrote.
+    const at = now();
+    expect(await store.release(threadId, holder, { status: "interrupted", values: { a: [1, 2] }, now: at })).toEqual({
+      waitingMarks: 0,
+      updatedAt: at,
+    });
     const released = await store.get(threadId);
-    expect(released).toMatchObject({ status: "interrupted", values: { a: [1, 2] }, metadata: { owner: "me" } });
+    expect(released).toMatchObject({
+      status: "interrupted",
+      values: { a: [1, 2] },
+      metadata: { owner: "me" },
+      updated_at: at,
+    });
     expect(released?.active_run).toBeUndefined();
     expect(await store.acquire(threadId, uuid7(), now())).toBe("acquired");
   });
