@@ -104,16 +104,17 @@ export async function count({ body }: Input<AssistantCountBody>, p: Platform): P
   return json((await searchAssistants(p, { ...body, limit: 1000, offset: 0 }, auth)).total);
 }
 
+/** An empty page (no version matches the filters, the read handler's included, or the offset is past them) is a 404, as officially. */
 export async function versions({ body, params }: Input<AssistantVersionsBody>, p: Platform): Promise<Response> {
   const auth = await authorize("assistants:read", { assistant_id: params.assistant_id });
-  return json(
-    await assistantVersions(p, params.assistant_id, {
-      auth,
-      metadata: body.metadata,
-      limit: body.limit ?? 10,
-      offset: body.offset ?? 0,
-    }),
-  );
+  const page = await assistantVersions(p, params.assistant_id, {
+    auth,
+    metadata: body.metadata,
+    limit: body.limit ?? 10,
+    offset: body.offset ?? 0,
+  });
+  if (page.length === 0) throw new HttpError(404, `Assistant "${params.assistant_id}" not found.`);
+  return json(page);
 }
 
 export async function setLatest({ body, params }: Input<AssistantLatestBody>, p: Platform): Promise<Response> {

@@ -1,9 +1,10 @@
 /** Run endpoints: create (background, streamed, waited; on a thread or stateless; batches), list, get, delete, cancel, join, join-stream. */
 import { HttpError } from "../http/errors.js";
+import { log } from "../log/log.js";
 import { json } from "../http/json.js";
 import { keepAliveJson } from "../http/keep-alive-json.js";
 import type { Input, Params } from "../http/route.js";
-import { formatSseEvent, sseResponse } from "../http/sse.js";
+import { formatSseEvent, sseResponse, type SseEvent } from "../http/sse.js";
 import type { Platform } from "../platform.js";
 import { runRequestOf } from "../runs/kwargs.js";
 import { cancelRun } from "../runs/lifecycle.js";
@@ -107,11 +108,11 @@ export async function cancel({ query: q, params, req }: Input<undefined, CancelQ
   const value = { thread_id: params.thread_id, run_id: params.run_id, action: q.action ?? "interrupt" };
   await authorizeThread(p, "threads:update", value, runNotFound);
   const run = await getRunOr404(p, params.thread_id, params.run_id);
+  // A run that has ended is left as it is, and the cancel answered as done (the official server logs a warning).
   if (!(await cancelRun(p, run, q.action ?? "interrupt"))) {
-    throw new HttpError(
-      409,
-      `Run ${run.run_id} is not cancellable: its status is ${(await p.runs.get(run.thread_id, run.run_id))?.status ?? "deleted"}`,
-    );
+    const ended = await p.runs.get(run.thread_id, run.run_id);
+    if (!ended) throw runNotFound();
+    log.warn("cancel of a run that has ended", { run_id: run.run_id, status: ended.status });
   }
   if (q.wait) {
     await waitForRun(p, run, { signal: req.signal, pollMs: CANCEL_WAIT_POLL_MS });
@@ -167,21 +168,38 @@ export async function join({ params, req }: Input, p: Platform): Promise<Respons
 }
 
 /**
- * GET: follow the run's events (from `Last-Event-ID` when given; `-1` or no header replays from the first).
+ * GET: follow the run's events (from `Last-Event-ID` when given; `-1` or no header replays from the first). A run
+ * that is not there, or on a thread the read handler's filters hide, is answered as the official server answers it:
+ * a stream (200) of one `error` event.
  * POST with `?action=`: cancel first (the useStream stop button); `wait=1` answers 204 once stopped.
  */
 export async function joinStream(
   { query: q, params, req }: Input<undefined, JoinStreamQuery>,
   p: Platform,
 ): Promise<Response> {
-  const event = req.method === "POST" && q.action ? "threads:update" : "threads:read";
-  await authorizeThread(p, event, { thread_id: params.thread_id, run_id: params.run_id }, runNotFound);
-  const run = await getRunOr404(p, params.thread_id, params.run_id);
   if (req.method === "POST" && q.action) {
+    await authorizeThread(p, "threads:update", { thread_id: params.thread_id, run_id: params.run_id }, runNotFound);
+    const run = await getRunOr404(p, params.thread_id, params.run_id);
     if (!FINAL_STATUSES.has(run.status)) await cancelRun(p, run, q.action);
     if (q.wait) await waitForRun(p, run, { signal: req.signal, pollMs: CANCEL_WAIT_POLL_MS });
     return new Response(null, { status: 204 });
   }
+  const hidden = new HttpError(404, "Thread not found");
+  const visible = await authorizeThread(
+    p,
+    "threads:read",
+    { thread_id: params.thread_id, run_id: params.run_id },
+    () => hidden,
+  ).then(
+    () => true,
+    (err: unknown) => {
+      if (err === hidden) return false;
+      throw err;
+    },
+  );
+  if (!visible) return oneEventStream({ event: "error", data: { error: "Error", message: "404: Thread not found" } });
+  const run = await p.runs.get(params.thread_id, params.run_id);
+  if (!run) return oneEventStream({ event: "error", data: "Run not found" });
   const lastEventId = req.headers.get("last-event-id");
   const afterId = lastEventId === null || lastEventId === "" ? -1 : Number(lastEventId);
   if (!Number.isInteger(afterId) || afterId < -1) throw new HttpError(422, "Last-Event-ID must be an event id or -1");
@@ -195,11 +213,24 @@ export async function joinStream(
   });
 }
 
-/** GET /runs/{run_id}/stream: the same, for a client that knows only the run's id. */
+/**
+ * GET /runs/{run_id}/stream: the same, for a client that knows only the run's id. A run that is not there is an empty
+ * stream (200), as on the official server.
+ */
 export async function joinStreamById(input: Input<undefined, JoinStreamQuery>, p: Platform): Promise<Response> {
   const run = await p.runs.find(input.params.run_id);
-  if (!run) throw new HttpError(404, "Run not found");
+  if (!run) return oneEventStream(undefined, { "content-location": `/runs/${input.params.run_id}` });
   return joinStream({ ...input, params: { thread_id: run.thread_id, run_id: run.run_id } }, p);
+}
+
+/** A stream that sends `event` (if any) and ends. */
+function oneEventStream(event?: SseEvent, headers?: Record<string, string>): Response {
+  return sseResponse(
+    (async function* () {
+      if (event) yield formatSseEvent(event);
+    })(),
+    headers,
+  );
 }
 
 /** `on_disconnect: "cancel"`: the client has gone, so the run stops (unless it has ended meanwhile). */

@@ -117,12 +117,17 @@ export async function count({ body }: Input<ThreadCountBody>, p: Platform): Prom
   return json(await countThreads(p, body, auth));
 }
 
-/** A copy is a read of the thread and the creation of another (whose handler may refuse it). */
+/**
+ * A copy is a read of the thread and the creation of another (whose handler may refuse it). A thread missing or
+ * hidden by the read handler's filters is a 409 `Thread not found`, as on the official server.
+ */
 export async function copy({ params }: Input, p: Platform): Promise<Response> {
-  const source = await authorizeThread(p, "threads:read", { thread_id: params.thread_id });
+  const source = await authorizeThread(p, "threads:read", { thread_id: params.thread_id }, copyNotFound);
   if (source) await authorize("threads:create", { thread_id: uuid7(), metadata: { ...source.metadata } });
   return json(publicThread(await copyThread(p, params.thread_id)));
 }
+
+const copyNotFound = () => new HttpError(409, "Thread not found");
 
 /** Threads the `threads:delete` handler's filters do not match are left alone, and not counted. */
 export async function prune({ body }: Input<ThreadPruneBody>, p: Platform): Promise<Response> {

@@ -70,9 +70,10 @@ export async function deleteThread(p: Platform, threadId: string): Promise<void>
   await p.checkpointer.deleteThread(threadId);
 }
 
-/** A new thread with the same metadata, state and history (every checkpoint). */
+/** A new thread with the same metadata, state and history (every checkpoint); 409 for a missing one, as officially. */
 export async function copyThread(p: Platform, threadId: string): Promise<Thread> {
-  const source = await getThreadOr404(p, threadId);
+  const source = await p.threads.get(threadId);
+  if (!source) throw new HttpError(409, "Thread not found");
   const copyId = uuid7();
   // As on the official server, the copy's metadata names the copy.
   const copy: Thread = {

@@ -76,7 +76,7 @@ export function customAuthSuite(server: () => AuthTarget): void {
       expect(await httpStatus(bob.threads.create({ threadId: mine.thread_id, ifExists: "do_nothing" }))).toBe(409);
     });
 
-    it("refuses another user's thread: update, state, history, checkpoint, copy and delete (404)", async () => {
+    it("refuses another user's thread: update, state, history, checkpoint and delete (404), copy (409)", async () => {
       await clients();
       const thread = await alice.threads.create();
       const run = await alice.runs.wait(thread.thread_id, "whoami", { input: whoami });
@@ -89,7 +89,7 @@ export function customAuthSuite(server: () => AuthTarget): void {
       expect(await httpStatus(bob.threads.getState(thread.thread_id, checkpointId))).toBe(404);
       expect(await httpStatus(bob.threads.getHistory(thread.thread_id))).toBe(404);
       expect(await httpStatus(bob.threads.updateState(thread.thread_id, { values: { input: "x" } }))).toBe(404);
-      expect(await httpStatus(bob.threads.copy(thread.thread_id))).toBe(404);
+      expect(await httpStatus(bob.threads.copy(thread.thread_id))).toBe(409); // the official server's `Thread not found`
       expect(await httpStatus(bob.threads.delete(thread.thread_id))).toBe(404);
 
       const copy = await alice.threads.copy(thread.thread_id);
@@ -129,7 +129,7 @@ export function customAuthSuite(server: () => AuthTarget): void {
       expect(String(refused.message)).toContain("Missing scope runs:write");
     });
 
-    it("refuses another user's runs: create, get, list, join, stream, cancel and delete (404)", async () => {
+    it("refuses another user's runs: create, get, list, join, cancel and delete (404); a stream, one error event", async () => {
       await clients();
       const thread = await alice.threads.create();
       const run = await alice.runs.create(thread.thread_id, "whoami", { input: whoami });
@@ -142,7 +142,9 @@ export function customAuthSuite(server: () => AuthTarget): void {
       const stream = await fetch(`${server().url}/threads/${thread.thread_id}/runs/${run.run_id}/stream`, {
         headers: { authorization: `Bearer ${await token("bob", "runs:write")}` },
       });
-      expect(stream.status).toBe(404);
+      // As on the official server: a stream (200) whose one event says the thread is not found.
+      expect(stream.status).toBe(200);
+      expect(await stream.text()).toBe('event: error\ndata: {"error":"Error","message":"404: Thread not found"}\n\n');
       expect(await httpStatus(bob.runs.cancel(thread.thread_id, run.run_id))).toBe(404);
       expect(await httpStatus(bob.runs.delete(thread.thread_id, run.run_id))).toBe(404);
       expect((await alice.runs.get(thread.thread_id, run.run_id)).status).toBe("success");

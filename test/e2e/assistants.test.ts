@@ -107,6 +107,9 @@ describe("assistants", () => {
     expect(
       (await client.assistants.getVersions(a.assistant_id, { limit: 1, offset: 1 })).map((v) => v.version),
     ).toEqual([2]);
+    // A page with no version in it is a 404, as on the official server: a filter that matches none, an offset past them.
+    expect(await status(client.assistants.getVersions(a.assistant_id, { metadata: { stage: "gone" } }))).toBe(404);
+    expect(await status(client.assistants.getVersions(a.assistant_id, { offset: 3 }))).toBe(404);
 
     const back = await client.assistants.setLatest(a.assistant_id, 1);
     expect(back).toMatchObject({ version: 1, config: { configurable: { step: 1 } }, name: "v" });

@@ -122,6 +122,30 @@ describe("managing runs", () => {
     expect(await client.runs.list(thread.thread_id)).toEqual([]);
   });
 
+  it("cancelling a run that has ended is answered as done (202, with wait 204), and changes nothing", async () => {
+    const thread = await client.threads.create();
+    const run = await client.runs.create(thread.thread_id, "simple", { input: { count: 1 } });
+    await client.runs.join(thread.thread_id, run.run_id);
+    for (const query of ["", "?wait=1", "?action=rollback"]) {
+      const res = await fetch(`${system.url}/threads/${thread.thread_id}/runs/${run.run_id}/cancel${query}`, {
+        method: "POST",
+      });
+      expect(res.status).toBe(query === "?wait=1" ? 204 : 202);
+    }
+    expect((await client.runs.get(thread.thread_id, run.run_id)).status).toBe("success");
+    expect((await client.threads.getState(thread.thread_id)).values).toMatchObject({ count: 4 });
+    expect(await status(client.runs.cancel(thread.thread_id, "00000000-0000-4000-8000-000000000000"))).toBe(404);
+  });
+
+  it("joining a run that is not there gives a stream of one error event (by the run's id alone, an empty one)", async () => {
+    const thread = await client.threads.create();
+    const missing = "00000000-0000-4000-8000-000000000000";
+    expect(await collect(client.runs.joinStream(thread.thread_id, missing))).toEqual([
+      { event: "error", data: "Run not found" },
+    ]);
+    expect(await collect(client.runs.joinStream(null, missing))).toEqual([]);
+  });
+
   it("cancelMany stops the given runs of a thread, or every running run by status", async () => {
     const a = await client.threads.create();
     const b = await client.threads.create();

@@ -94,7 +94,8 @@ describe("threads, the rest of the surface", () => {
     await client.runs.wait(copy.thread_id, "simple", { input: { count: 10 } });
     expect((await client.threads.getState(copy.thread_id)).values).toMatchObject({ count: 22 });
     expect((await client.threads.getState(thread.thread_id)).values).toMatchObject({ count: 4 });
-    expect(await status(client.threads.copy("00000000-0000-4000-8000-000000000000"))).toBe(404);
+    // The official server's answer for a missing thread here: 409 `Thread not found`.
+    expect(await status(client.threads.copy("00000000-0000-4000-8000-000000000000"))).toBe(409);
   });
 
   it("prunes: delete removes threads; keep_latest keeps only the latest checkpoint, and the thread still runs", async () => {
