@@ -270,7 +270,11 @@ async function startRun(
     if_not_exists: "create",
   });
   const authorized = await authorizeRun(p, threadId, request); // custom auth (lib/auth/run-auth.ts)
-  return createRun(p, threadId, authorized.body, { onDisconnect: "continue", newThread: authorized.newThread });
+  return createRun(p, threadId, authorized.body, {
+    onDisconnect: "continue",
+    newThread: authorized.newThread,
+    protocol: true,
+  });
 }
 
 /** Ids of the interrupts the thread is waiting on (recorded on the thread item when its last run ended). */

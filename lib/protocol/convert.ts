@@ -10,6 +10,7 @@
  * | `messages` (tuples)        | `messages` content-block events (see messages.ts)                        |
  * | `tools`                    | `tools`: tool-started / tool-output-delta / tool-finished / tool-error   |
  * | `custom`                   | `custom` {payload} (or {name, payload} as sent)                          |
+ * | `custom:<name>`            | `custom` {name, payload}: a push to a stream transformer's named channel |
  * | `checkpoints`              | `checkpoints` {id, parent_id, step, source}, sent before its `values`    |
  * | `tasks`                    | `tasks`                                                                  |
  * | `error`                    | `lifecycle` failed (every open namespace, then the root)                 |
@@ -163,6 +164,9 @@ export class RunConverter {
         if (!this.terminal) this.end(e, terminalStatus(finalStatus, this.requested.size > 0));
         break;
       default:
+        // A stream transformer's named channel (lib/runs/transformers.ts), as the official session maps it.
+        if (mode.startsWith("custom:") && mode.length > "custom:".length)
+          this.emit(e, "custom", ns, { name: mode.slice("custom:".length), payload: data });
         // debug, events, legacy messages/*: no protocol channel carries them.
         break;
     }

@@ -63,6 +63,7 @@ function apiEvent(
 export function streamModeOf(event: string): StreamMode | undefined {
   const mode = event.split("|")[0];
   if (mode === "messages") return "messages-tuple";
+  if (mode.startsWith("custom:")) return "custom"; // a stream transformer's named channel (lib/runs/transformers.ts)
   if (mode.startsWith("messages/")) return "messages";
   const modes: readonly string[] = ["values", "updates", "events", "debug", "custom", "tasks", "checkpoints", "tools"];
   return modes.includes(mode) ? (mode as StreamMode) : undefined;

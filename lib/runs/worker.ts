@@ -7,7 +7,8 @@
  *    (A foreground run on AWS was stored claimed by the request that executes it: lib/runs/foreground.ts.)
  * 2. Stream the graph with the DynamoDB checkpointer, appending every chunk to the run's event log. A resumed
  *    attempt (after a hand-back or a crash) continues from the run's last checkpoint, and the stream continues
- *    with the next event id.
+ *    with the next event id. A protocol run's graph stream transformers see the events as they are appended, and
+ *    what they send is appended too (lib/runs/transformers.ts).
  * 3. Near the invocation's deadline, stop at a step boundary and hand the run back to the queue (the thread
  *    stays held, the stream stays open) — another invocation picks it up from the checkpoint.
  * 4. Otherwise record the outcome — run status, the thread's status/values/interrupts — free the thread, hand
@@ -31,6 +32,7 @@ import { runsInForeground } from "./foreground.js";
 import { sendWebhook } from "./webhook.js";
 import type { RunMessage } from "./queue.js";
 import { streamGraph } from "./stream-graph.js";
+import { RunTransformers, type TransformerEvent } from "./transformers.js";
 import { poolRandomValues } from "./random-pool.js";
 import { errorFields, log } from "../log/log.js";
 
@@ -85,14 +87,25 @@ export async function executeRun(p: Platform, message: RunMessage, invocation: I
   // held back until the thread is released: clients act on it at once (RemoteGraph throws GraphInterrupt and resumes
   // with a Command, or throws RemoteException and retries), so by then the thread must be free (not busy → 409)
   // and hold its final status and interrupts.
-  const held: [string, unknown][] = [];
+  const held: TransformerEvent[] = [];
   const appendHeld = () => {
     for (const [event, data] of held.splice(0)) writer.append(event, data);
   };
+  // A protocol run's stream transformers see each event as it is stored; what they send is stored before it.
+  let transformers: RunTransformers | undefined;
+  const sent = (event: string, data: unknown): TransformerEvent[] => [
+    ...(transformers?.before({ id: writer.nextId, event, data }) ?? []).map(asStored),
+    [event, data],
+  ];
+  const append = (event: string, data: unknown) => {
+    for (const [e, d] of sent(event, data)) writer.append(e, d);
+  };
+  const hold = (event: string, data: unknown) => held.push(...sent(event, data));
   // The run's checkpoint writes are stored once per superstep (lib/checkpoint/write-behind.ts), the rest below.
   p.checkpointer.openRun(run.run_id);
   try {
-    if (!resumed) writer.append("metadata", { run_id: run.run_id, attempt: run.attempt });
+    const metadata = { run_id: run.run_id, attempt: run.attempt };
+    const first = resumed ? undefined : { id: writer.append("metadata", metadata), event: "metadata", data: metadata };
     graph = await p.graphs.get(graphId, {
       checkpointer: invocation.latest ? p.checkpointer.withReadAhead(run.thread_id, invocation.latest) : p.checkpointer,
       store: p.store,
@@ -100,6 +113,9 @@ export async function executeRun(p: Platform, message: RunMessage, invocation: I
       access: "threads.create_run",
       context: kwargs.context,
     });
+    if (kwargs.protocol) transformers = RunTransformers.of(graph, { ...kwargs, run_id: run.run_id });
+    // They start from what is stored: this attempt's `metadata`, or everything an earlier attempt stored.
+    if (transformers) transformers.replay(first ? [first] : await p.events.read(run.run_id, -1));
     const continuing = resumed && (await startedBefore(p, run));
     const input = continuing ? null : inputOf(kwargs);
     const events = streamGraph(graph, input, {
@@ -123,17 +139,21 @@ export async function executeRun(p: Platform, message: RunMessage, invocation: I
         skipRestoredValues = false;
         continue;
       }
-      if (isInterruptChunk(data)) held.push([event, toWire(data)]);
-      else writer.append(event, toWire(data));
+      if (isInterruptChunk(data)) hold(event, toWire(data));
+      else append(event, toWire(data));
       writer.throwIfFailed(); // the run's events could not be stored: the run ends `error` with that message
+      transformers?.throwIfFailed(); // a transformer threw: the run ends `error` with it, as officially
     }
+    // The run's last word: its transformers' final values, after its interrupts (the events held back).
+    if (transformers) held.push(...(await transformers.finish(writer.nextId + held.length)).map(asStored));
   } catch (err) {
+    transformers?.fail(err);
     if (controller.signal.aborted) {
       status = "interrupted";
     } else {
       status = "error";
       error = serializeError(err);
-      held.push(["error", error]);
+      hold("error", error);
       logError("run failed", run, err);
     }
   } finally {
@@ -163,7 +183,7 @@ export async function executeRun(p: Platform, message: RunMessage, invocation: I
       if (status !== "error") {
         status = "error";
         error = serializeError(err);
-        held.push(["error", error]);
+        hold("error", error);
       }
       logError("storing the run's checkpoints failed", run, err);
     }
@@ -201,6 +221,8 @@ export async function executeRun(p: Platform, message: RunMessage, invocation: I
   await afterRun(p, run, kwargs, { run_started_at: startedAt, run_ended_at: endedAt, error: error?.message });
   return "finished";
 }
+
+const asStored = ([event, data]: TransformerEvent): TransformerEvent => [event, toWire(data)];
 
 const isInterruptChunk = (data: unknown) => typeof data === "object" && data !== null && "__interrupt__" in data;
 

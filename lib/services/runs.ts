@@ -36,6 +36,8 @@ export interface RunDefaults {
   newThread?: { metadata: Record<string, unknown>; auth_scope?: string };
   /** Read the thread, even when this process saw it last (a retry after another process wrote it). */
   reread?: boolean;
+  /** A protocol run (RunKwargs.protocol). */
+  protocol?: boolean;
 }
 
 export async function createRun(
@@ -70,6 +72,7 @@ export async function createRun(
     defaults.stateless ? undefined : (recent ?? p.threads.get(threadId)),
   ]);
   const kwargs = kwargsFrom(body, defaults.onDisconnect, assistant.graph_id, defaults.request);
+  if (defaults.protocol) kwargs.protocol = true;
   // What earlier runs of the thread were configured with (`earlier`) sits between the assistant's config and the
   // run's, and the merge becomes the thread's config when the run takes it, as on the official server. Of it the run
   // itself gets the configurable only (sticky), not the thread's other keys (tags, recursion_limit …), as officially.

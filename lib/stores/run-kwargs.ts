@@ -23,6 +23,12 @@ export interface RunKwargs {
   on_completion?: "delete" | "keep";
   /** Epoch ms before which the run must not start (from `after_seconds`). */
   not_before?: number;
+  /**
+   * Started through the protocol's commands (POST /threads/{id}/commands): the graph's stream transformers run over
+   * its events (lib/runs/transformers.ts), as on the official server, which streams such runs through
+   * streamEvents v3 (its other runs through v2, without transformers).
+   */
+  protocol?: true;
 }
 
 /** A run's `kwargs` as the official server shows them (runs.create/get/list, webhooks). */
@@ -45,7 +51,7 @@ export interface PublicRunKwargs {
  * What clients see of a run's kwargs, derived when it is read (nothing more is stored, and runs stored before read
  * the same): as on the official server, the config's configurable carries the run's ids (and `user_id`, the
  * authenticated user's), its metadata is the run's, and the stream flags are named `subgraphs` and `resumable`. Our
- * own keys (graph_id, on_disconnect, on_completion, webhook_base, not_before) are the worker's, not shown.
+ * own keys (graph_id, on_disconnect, on_completion, webhook_base, not_before, protocol) are the worker's, not shown.
  */
 export function publicKwargs(
   run: { run_id: string; thread_id: string; assistant_id: string; metadata: Record<string, unknown> },

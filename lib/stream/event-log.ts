@@ -229,6 +229,11 @@ export class EventWriter {
     hub.own(runId, firstId);
   }
 
+  /** The id the next event appended gets. */
+  get nextId(): number {
+    return this.next;
+  }
+
   /**
    * Appends an event and returns its id. Local readers see it at once; the log gets it with the next flush.
    * Never throws: a failed write is reported by `throwIfFailed()` and by the flushes that follow.
