@@ -11,7 +11,7 @@
  * | `tools`                    | `tools`: tool-started / tool-output-delta / tool-finished / tool-error   |
  * | `custom`                   | `custom` {payload} (or {name, payload} as sent)                          |
  * | `custom:<name>`            | `custom` {name, payload}: a push to a stream transformer's named channel |
- * | `checkpoints`              | `checkpoints` {id, parent_id, step, source}, sent before its `values`    |
+ * | `checkpoints`              | `checkpoints` {id, parent_id, step, source} before its `values` (if any) |
  * | `tasks`                    | `tasks`                                                                  |
  * | `error`                    | `lifecycle` failed (every open namespace, then the root)                 |
  * | `end`                      | `lifecycle` completed / interrupted / failed, from the run's status      |
@@ -22,6 +22,7 @@
  * which is what lets any process number them identically (see events.ts). It holds only what one run's
  * conversion needs, and a reader rebuilds it by converting the run from its first event.
  */
+import { serializeError } from "../serialization/wire.js";
 import type { RunStatus } from "../stores/run-store.js";
 import type { StreamEvent } from "../stream/event-log.js";
 import { eventIdOf, seqOf, type ProtocolEvent } from "./events.js";
@@ -109,8 +110,10 @@ export class RunConverter {
         break;
       }
       case "checkpoints": {
+        // Only the checkpoint paired with a `values` event is sent, as LangGraph's protocol streaming sends its
+        // envelope only before a values chunk: not the input checkpoint a run starts with, for one.
         const envelope = checkpointEnvelope(data);
-        if (envelope) this.emit(e, "checkpoints", ns, envelope);
+        if (envelope && this.held) this.emit(e, "checkpoints", ns, envelope);
         this.flushHeld(e);
         break;
       }
@@ -156,7 +159,9 @@ export class RunConverter {
       case "error": {
         const message = isRecord(data) && typeof data.message === "string" ? data.message : String(data);
         this.messages.failAll(message, (at, m, node) => this.emit(e, "messages", at, m, node));
-        this.end(e, "failed", message);
+        // The root's error is the official session's `serializeError(event.data).message`: the stored event's data
+        // is already `{error, message}` (not an Error), so that is its JSON.
+        this.end(e, "failed", message, serializeError(data).message);
         break;
       }
       case "end":
@@ -237,8 +242,8 @@ export class RunConverter {
     });
   }
 
-  /** The run's terminal status: every namespace still open, then the root. */
-  private end(e: Emission, status: AgentStatus, error?: string): void {
+  /** The run's terminal status: every namespace still open, then the root (with `rootError`). */
+  private end(e: Emission, status: AgentStatus, error?: string, rootError = error): void {
     for (const entry of this.namespaces.values())
       if (entry.status === "started") this.setStatus(e, entry.ns, status, error);
     this.rootStatus = status;
@@ -246,7 +251,7 @@ export class RunConverter {
     this.emit(e, "lifecycle", [], {
       event: status,
       graph_name: this.run.graph_id,
-      ...(error !== undefined ? { error } : {}),
+      ...(rootError !== undefined ? { error: rootError } : {}),
     });
   }
 

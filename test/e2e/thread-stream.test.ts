@@ -191,11 +191,42 @@ describe("client.threads.stream()", () => {
     const root: { event: string; error?: string }[] = [];
     for await (const event of lifecycle)
       if (event.params.namespace.length === 0) root.push(event.params.data as { event: string; error?: string });
+    // The official server's error, as observed side by side: `serializeError(event.data).message` of the run's
+    // `error` event, whose data is already `{error, message}`, so its JSON (this test said the bare message before).
     expect(root).toEqual([
       { event: "running", graph_name: "agent" },
-      { event: "failed", graph_name: "agent", error: "The agent was asked to fail." },
+      {
+        event: "failed",
+        graph_name: "agent",
+        error: JSON.stringify({ error: "Error", message: "The agent was asked to fail." }),
+      },
     ]);
     expect((await client.threads.get(thread.threadId)).status).toBe("error");
+  });
+
+  it("sends one checkpoint per state snapshot, before it: none for the input checkpoint a run starts with", async () => {
+    const thread = client.threads.stream({ assistantId: "simple" }) as ThreadStream;
+    opened.push(thread);
+    const events = await thread.subscribe({ channels: ["lifecycle", "checkpoints", "values"] });
+    await thread.run.start({ input: { count: 1 } });
+    const seen: { method: string; data: unknown }[] = [];
+    for await (const event of events) {
+      const data = event.params.data as { event?: string; step?: number; source?: string; count?: number };
+      seen.push({
+        method: event.method,
+        data: event.method === "checkpoints" ? { step: data.step, source: data.source } : (data.event ?? data.count),
+      });
+    }
+    expect(seen).toEqual([
+      { method: "lifecycle", data: "running" },
+      { method: "checkpoints", data: { step: 0, source: "loop" } },
+      { method: "values", data: 1 },
+      { method: "checkpoints", data: { step: 1, source: "loop" } },
+      { method: "values", data: 2 },
+      { method: "checkpoints", data: { step: 2, source: "loop" } },
+      { method: "values", data: 4 },
+      { method: "lifecycle", data: "completed" },
+    ]);
   });
 
   it("resumes an interrupted thread with run.start's input as the resume value", async () => {
